@@ -1,0 +1,611 @@
+"""The dossier: everything a filing needs that a trial balance does not hold.
+
+A dossier is a YAML file written by the accountant (see ``docs/generate.md`` and the sample in
+``samples/smartcoop-2024/dossier.yaml``).  It is validated in two steps:
+
+1. here, with pydantic: structure, types, the enterprise number (modulo 97), the order of the
+   periods and dates.  Nothing in this step needs the taxonomy;
+2. in :mod:`nbb_filing.facts`, against the catalog of the chosen model: enumeration values
+   (legal form, court, country, postal code, function), rubric codes and the type of each figure.
+
+Every error is a one-line :class:`~nbb_filing.errors.InputError` naming the file, the line and the
+field, e.g. ``dossier.yaml line 7 (entity.enterprise_number): ...``.
+
+Amounts are :class:`~decimal.Decimal`: the YAML loader used here turns every YAML float into a
+Decimal built from its text, so ``1234.56`` is exactly 1234.56, never a binary float.
+
+Stability (for :mod:`nbb_filing.importer` and other readers): the field names and meanings of
+:class:`Dossier`, :class:`Entity`, :class:`Address`, :class:`Exercise`, :class:`Person`,
+:class:`Mandate`, :class:`Representative`, :class:`Participation`, :class:`Document`,
+:class:`PeriodAmounts`, :class:`Inputs` and :class:`AccountantDeclaration` are stable from
+``schema_version: 1`` on; new optional fields may be added, existing ones are not renamed.
+:func:`dump_dossier` writes a dossier that :func:`load_dossier` reads back to an equal object.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+
+SCHEMA_VERSION = 1
+LANGUAGES = ("fr", "nl", "de", "en")
+
+# --------------------------------------------------------------------------- enterprise number
+
+_EN_CLEAN = re.compile(r"[\s.\-]")
+
+
+def normalize_enterprise_number(value: str) -> str:
+    """``BE 0123.456.749`` -> ``0123456749`` (no check; see :func:`check_enterprise_number`).
+
+    Old 9-digit numbers get their leading 0, as the Crossroads Bank for Enterprises does.
+    """
+    text = _EN_CLEAN.sub("", str(value).strip()).upper()
+    if text.startswith("BE"):
+        text = text[2:]
+    if len(text) == 9 and text.isdigit():
+        text = "0" + text
+    return text
+
+
+def check_enterprise_number(value: str) -> str | None:
+    """Why ``value`` is not a valid Belgian enterprise number, or ``None`` when it is.
+
+    A Belgian enterprise number has 10 digits, starts with 0 or 1, and its last two digits equal
+    97 minus (the first eight digits modulo 97).  Dots, spaces and a ``BE`` prefix are accepted.
+    """
+    if value is None or not str(value).strip():
+        return "enterprise number is empty"
+    text = normalize_enterprise_number(value)
+    if not text.isdigit() or len(text) != 10:
+        return f"enterprise number {value!r} must have 10 digits (e.g. 0123.456.749)"
+    if text[0] not in "01":
+        return f"enterprise number {value!r} must start with 0 or 1"
+    expected = 97 - int(text[:8]) % 97
+    if int(text[8:]) != expected:
+        return f"enterprise number {value!r} fails the modulo-97 check (check digits should be {expected:02d})"
+    return None
+
+
+def format_enterprise_number(value: str) -> str:
+    """``0123456749`` -> ``0123.456.749`` (display form)."""
+    t = normalize_enterprise_number(value)
+    return f"{t[:4]}.{t[4:7]}.{t[7:]}" if len(t) == 10 else t
+
+
+# --------------------------------------------------------------------------- models
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Address(_Model):
+    """A postal address.  ``postal_code``/``country`` are matched against the package code lists."""
+
+    street: str
+    number: str
+    box: Optional[str] = None
+    postal_code: str
+    city: str
+    country: str = Field("BE", description="ISO 3166 code (BE) or the country's name in the package list")
+
+    @field_validator("number", "box", "postal_code", mode="before")
+    @classmethod
+    def _as_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, (int, Decimal)) else v
+
+
+class Entity(_Model):
+    """The filing company."""
+
+    name: str
+    legal_form: str = Field(description="value of the package's legal-form list: code (706), QName (lgf:m706) or label")
+    address: Address
+    enterprise_number: str = Field(description="10 digits, modulo 97, e.g. 0123.456.749")
+    court: str = Field(
+        description="business court (tribunal de l'entreprise / ondernemingsrechtbank) of the register of legal "
+        "persons: code, QName (cct:m31) or label; mandatory for the NBB even where no assertion checks it"
+    )
+    deed_filing_date: Optional[date] = Field(None, description="date of the last filing of the deed (acte constitutif)")
+    email: Optional[str] = None
+    website: Optional[str] = None
+
+    @field_validator("enterprise_number", mode="before")
+    @classmethod
+    def _check_en(cls, v: Any) -> Any:
+        if isinstance(v, int):
+            v = f"{v:010d}"
+        if isinstance(v, str):
+            why = check_enterprise_number(v)
+            if why:
+                raise ValueError(why)
+            return normalize_enterprise_number(v)
+        return v
+
+    @field_validator("legal_form", "court", mode="before")
+    @classmethod
+    def _code_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+
+class Exercise(_Model):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _order(self) -> "Exercise":
+        if self.end <= self.start:
+            raise ValueError(f"the exercise ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Mandate(_Model):
+    """One mandate of a director or auditor: function (package list ``fct``) and dates."""
+
+    function: str = Field(description="code (14), QName (fct:m14) or label, e.g. 'Administrateur délégué'")
+    start: Optional[date] = None
+    end: Optional[date] = None
+
+    @field_validator("function", mode="before")
+    @classmethod
+    def _code_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="after")
+    def _order(self) -> "Mandate":
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"the mandate ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Representative(_Model):
+    """The permanent representative (a natural person) of a legal person holding a mandate."""
+
+    first_name: str
+    last_name: str
+    profession: Optional[str] = None
+    address: Optional[Address] = None
+    membership_number: Optional[str] = None
+
+
+class Person(_Model):
+    """A director, an auditor or an external accountant: a natural or a legal person.
+
+    Natural persons have ``first_name``/``last_name``; legal persons have ``name``,
+    ``enterprise_number`` and usually a ``representative``.
+    """
+
+    kind: Literal["natural", "legal"] = "natural"
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    name: Optional[str] = None
+    enterprise_number: Optional[str] = None
+    profession: Optional[str] = None
+    membership_number: Optional[str] = Field(None, description="IRE/IBR or ITAA membership number (auditors, accountants)")
+    address: Optional[Address] = None
+    representative: Optional[Representative] = None
+    mandates: tuple[Mandate, ...] = ()
+    missions: tuple[str, ...] = Field((), description="external accountant's missions (package list nmc: A, B, C, D)")
+
+    @field_validator("enterprise_number", mode="before")
+    @classmethod
+    def _check_en(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if isinstance(v, int):
+            v = f"{v:010d}"
+        why = check_enterprise_number(str(v))
+        if why:
+            raise ValueError(why)
+        return normalize_enterprise_number(str(v))
+
+    @field_validator("membership_number", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, (int, Decimal)) else v
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> "Person":
+        if self.kind == "natural":
+            if not (self.first_name and self.last_name):
+                raise ValueError("a natural person needs first_name and last_name")
+            if self.name or self.representative:
+                raise ValueError("a natural person has no 'name' or 'representative' (use kind: legal)")
+        else:
+            if not self.name:
+                raise ValueError("a legal person needs a name")
+            if self.first_name or self.last_name:
+                raise ValueError("a legal person has no first_name/last_name (put them in 'representative')")
+        return self
+
+    def display(self) -> str:
+        if self.kind == "natural":
+            return f"{self.first_name} {self.last_name}"
+        return str(self.name)
+
+
+class AccountantDeclaration(_Model):
+    """The management body's declaration about verification or correction by an external accountant."""
+
+    declared: bool = Field(
+        True, description="the management body declares that no audit or correction mission was given to a "
+        "person not authorised by law (the NBB's 'déclaration' box)",
+    )
+    accountants: tuple[Person, ...] = Field((), description="external accountants and their missions (A, B, C, D)")
+
+
+class Document(_Model):
+    """A text, given inline or as a file (``.txt`` read as text, ``.pdf`` embedded as base64)."""
+
+    text: Optional[str] = None
+    file: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one(self) -> "Document":
+        if bool(self.text) == bool(self.file):
+            raise ValueError("give exactly one of 'text' or 'file'")
+        return self
+
+
+class PeriodAmounts(_Model):
+    """Amounts of one rubric for the current and/or the previous exercise."""
+
+    current: Optional[Decimal] = None
+    previous: Optional[Decimal] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, v: Any) -> Any:
+        if isinstance(v, (int, Decimal, str)) and not isinstance(v, bool):
+            return {"current": v}
+        if isinstance(v, float):
+            raise ValueError("amounts must be exact decimals")
+        return v
+
+    @field_validator("current", "previous", mode="before")
+    @classmethod
+    def _no_float(cls, v: Any) -> Any:
+        if isinstance(v, float):
+            raise ValueError("amounts must be exact decimals")
+        if isinstance(v, bool):
+            raise ValueError("an amount cannot be true/false")
+        return v
+
+    def items(self) -> list[tuple[str, Decimal]]:
+        return [(p, a) for p, a in (("current", self.current), ("previous", self.previous)) if a is not None]
+
+
+class Participation(_Model):
+    """An entry of the list of participations (shares held in other companies)."""
+
+    name: str
+    enterprise_number: Optional[str] = None
+    legal_form: Optional[str] = None
+    address: Optional[Address] = None
+    nature: str = Field("Parts", description="nature of the rights held (e.g. 'Parts', 'Actions')")
+    shares_held: Optional[int] = Field(None, ge=0, description="number of shares held directly")
+    held_directly_pct: Decimal = Field(ge=0, le=100, description="percent held directly (0.16 means 0.16 %)")
+    held_by_subsidiaries_pct: Decimal = Field(Decimal(0), ge=0, le=100)
+    accounts_date: Optional[date] = Field(None, description="closing date of the investee's last annual accounts")
+    currency: str = "EUR"
+    equity: Optional[Decimal] = None
+    result: Optional[Decimal] = None
+
+    @field_validator("enterprise_number", mode="before")
+    @classmethod
+    def _check_en(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if isinstance(v, int):
+            v = f"{v:010d}"
+        why = check_enterprise_number(str(v))
+        if why:
+            raise ValueError(why)
+        return normalize_enterprise_number(str(v))
+
+    @field_validator("legal_form", mode="before")
+    @classmethod
+    def _code_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+
+class Inputs(_Model):
+    """Trial balances and mapping (paths relative to the dossier file)."""
+
+    trial_balance: Optional[str] = None
+    previous_trial_balance: Optional[str] = None
+    mapping: Optional[str] = None
+
+
+class Dossier(_Model):
+    """One annual-accounts filing: identification, people, appropriation, notes and inputs."""
+
+    schema_version: Literal[1] = 1
+    model: str = Field(description="model and part of the package, e.g. m82-f (full, without capital)")
+    language: Literal["fr", "nl", "de", "en"] = "fr"
+    entity: Entity
+    exercise: Exercise
+    previous_exercise: Optional[Exercise] = None
+    general_meeting: date
+    previous_amounts_identical: bool = Field(True, description="previous-year amounts identical to those published")
+    in_liquidation: bool = False
+    directors: tuple[Person, ...] = ()
+    auditors: tuple[Person, ...] = ()
+    accountant_declaration: Optional[AccountantDeclaration] = None
+    inputs: Inputs = Inputs()
+    appropriation: dict[str, PeriodAmounts] = Field(
+        default_factory=dict, description="appropriation account decided by the general meeting, by rubric code"
+    )
+    figures: dict[str, PeriodAmounts] = Field(
+        default_factory=dict, description="rubric figures given directly (notes, social balance sheet ...), by rubric code"
+    )
+    participations: tuple[Participation, ...] = ()
+    valuation_rules: Optional[Document] = None
+    management_report: Optional[Document] = None
+
+    _path: Optional[Path] = PrivateAttr(default=None)
+    _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)
+
+    @field_validator("model")
+    @classmethod
+    def _model_name(cls, v: str) -> str:
+        if not re.fullmatch(r"m\d{2}-[a-z]", v):
+            raise ValueError(f"model {v!r} is not of the form m82-f (model number and part -f, -a, -o)")
+        return v
+
+    @field_validator("appropriation", "figures", mode="before")
+    @classmethod
+    def _rubric_keys(cls, v: Any) -> Any:
+        # YAML reads the key 9904 as an integer: rubric codes are text.
+        if isinstance(v, dict):
+            return {str(k): val for k, val in v.items()}
+        return v
+
+    @model_validator(mode="after")
+    def _periods(self) -> "Dossier":
+        ex = self.exercise
+        prev = self.previous_exercise
+        if prev is not None and prev.end >= ex.start:
+            raise ValueError(
+                f"the previous exercise ({prev.start} to {prev.end}) must end before the exercise starts ({ex.start})"
+            )
+        if self.general_meeting <= ex.end:
+            raise ValueError(f"the general meeting ({self.general_meeting}) must come after the closing date ({ex.end})")
+        dupes = sorted(set(self.appropriation) & set(self.figures))
+        for code in dupes:
+            both = set(p for p, _ in self.appropriation[code].items()) & set(p for p, _ in self.figures[code].items())
+            if both:
+                raise ValueError(f"rubric {code} is given both in 'appropriation' and in 'figures'")
+        return self
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def path(self) -> Optional[Path]:
+        return self._path
+
+    @property
+    def base_dir(self) -> Path:
+        return self._path.parent if self._path else Path.cwd()
+
+    def resolve_path(self, relative: str) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else self.base_dir / p
+
+    def where(self, *loc: Any) -> str:
+        """``dossier.yaml line 12 (entity.court)`` for error messages (nearest known line)."""
+        name = self._path.name if self._path else "dossier"
+        dotted = _dotted(loc)
+        probe = tuple(loc)
+        while probe and probe not in self._lines:
+            probe = probe[:-1]
+        line = self._lines.get(probe)
+        at = f" line {line}" if line else ""
+        return f"{name}{at} ({dotted})" if dotted else f"{name}{at}"
+
+    @property
+    def part(self) -> str:
+        return self.model.split("-", 1)[1]
+
+
+# --------------------------------------------------------------------------- YAML loading
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader whose floats are Decimals built from their text (no binary rounding)."""
+
+
+def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    text = loader.construct_scalar(node).replace("_", "")  # type: ignore[arg-type]
+    try:
+        return Decimal(text)
+    except Exception:
+        raise yaml.constructor.ConstructorError(None, None, f"not a number: {text!r}", node.start_mark) from None
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
+
+
+def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    """Map every path (keys and list indexes) of a composed YAML document to its 1-based line."""
+    if out is None:
+        out = {}
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            out[path + (key,)] = k.start_mark.line + 1
+            _line_map(v, path + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _line_map(v, path + (i,), out)
+    return out
+
+
+def _dotted(loc: tuple) -> str:
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts)
+
+
+def _str_loc(loc: tuple, lines: dict) -> tuple:
+    """Pydantic locations hold ints for list indexes and strings for keys; YAML keys may be ints."""
+    out: list[Any] = []
+    for p in loc:
+        cand = tuple(out) + (p,)
+        if cand in lines:
+            out.append(p)
+        elif isinstance(p, str) and p.isdigit() and tuple(out) + (int(p),) in lines:
+            out.append(int(p))
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def parse_dossier(text: str, path: Path | None = None) -> Dossier:
+    """Validate the YAML ``text`` of a dossier; errors name ``path``'s line and field."""
+    name = path.name if path else "dossier"
+    try:
+        node = yaml.compose(text, Loader=_DecimalLoader)
+        data = yaml.load(text, Loader=_DecimalLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise InputError(f"{name}{at}: not valid YAML ({problem})") from None
+    if not isinstance(data, dict) or node is None:
+        raise InputError(f"{name}: a dossier is a YAML mapping (entity:, exercise:, ...)")
+    lines = _line_map(node)
+    try:
+        dossier = Dossier.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = _str_loc(tuple(x for x in err["loc"] if not (isinstance(x, str) and x in _UNION_TAGS)), lines)
+        msg = _pydantic_message(err)
+        probe = loc
+        while probe and probe not in lines:
+            probe = probe[:-1]
+        line = lines.get(probe)
+        at = f" line {line}" if line else ""
+        field = f" ({_dotted(loc)})" if loc else ""
+        more = f" (and {len(e.errors()) - 1} more error(s))" if len(e.errors()) > 1 else ""
+        raise InputError(f"{name}{at}{field}: {msg}{more}") from None
+    dossier._path = path.resolve() if path else None
+    dossier._lines = lines
+    return dossier
+
+
+_UNION_TAGS = {"function-after", "function-before", "function-plain", "function-wrap"}
+
+
+def _pydantic_message(err: dict) -> str:
+    typ = err.get("type", "")
+    msg = str(err.get("msg", ""))
+    if typ == "missing":
+        return "required field is missing"
+    if typ == "extra_forbidden":
+        return "unknown field (check the spelling; see schemas/dossier.schema.json)"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if msg.startswith("Assertion failed, "):
+        msg = msg[len("Assertion failed, "):]
+    inp = err.get("input")
+    if typ not in ("value_error",) and isinstance(inp, (str, int, Decimal)) and not isinstance(inp, bool):
+        msg = f"{msg} (got {inp!r})"
+    return msg
+
+
+def load_dossier(path: str | os.PathLike) -> Dossier:
+    """Read and validate the dossier at ``path`` (step 1: no taxonomy needed)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such dossier file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{p}: cannot read dossier ({e})") from None
+    return parse_dossier(text, p)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _decimal_representer(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if re.fullmatch(r"-?\d+", text) else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(Decimal, _decimal_representer)
+
+
+def dossier_to_yaml(dossier: Dossier) -> str:
+    """YAML text of ``dossier`` (defaults omitted) that :func:`parse_dossier` reads back equal."""
+    data = _plain(dossier.model_dump(mode="python", exclude_defaults=True))
+    data = {"schema_version": SCHEMA_VERSION, **data}
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def dump_dossier(dossier: Dossier, path: str | os.PathLike) -> Path:
+    """Write ``dossier`` as YAML to ``path`` atomically (temporary file, then rename)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=p.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(dossier_to_yaml(dossier))
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def json_schema() -> dict:
+    """JSON Schema of the dossier (exported to ``schemas/dossier.schema.json``)."""
+    schema = Dossier.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nbb-filing.example/schemas/dossier.schema.json"
+    return schema
+
+
+def write_json_schema(path: str | os.PathLike) -> Path:
+    """Write :func:`json_schema` to ``path`` (stable key order, so the file diffs cleanly)."""
+    import json
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return p
+
+
+if __name__ == "__main__":  # python -m nbb_filing.dossier schemas/dossier.schema.json
+    import sys
+
+    print(write_json_schema(sys.argv[1] if len(sys.argv) > 1 else "schemas/dossier.schema.json"))
