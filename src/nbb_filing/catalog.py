@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -40,7 +41,7 @@ from .packages import PackageInfo, cache_dir
 RUBRIC_ROLE = "http://www.nbb.be/fr/xbrl/rub"
 LANGS = ("fr", "nl", "de", "en")
 #: Bump when the JSON layout or the compile logic changes: old caches are then ignored.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5
 
 Labels = tuple[tuple[str, str], ...]  # ((lang, text), ...) in LANGS order
 
@@ -185,6 +186,21 @@ class TableInfo:
         return _label_of(self.labels, lang)
 
 
+@dataclass(frozen=True)
+class Total:
+    """A sum the package's assertions impose: ``rubric = sum(sign * term)`` for both years.
+
+    Read from the value assertions of the model (``va_calc_*`` in the NBB packages) whose test is a
+    linear equality between single facts (``$t eq ($s1 + $s2 - $s3)``) and whose variables filter
+    exactly one datapoint with a rubric code.  Used to compute totals from their parts and to
+    aggregate detailed figures to the rubrics of the abbreviated and micro models.
+    """
+
+    id: str
+    rubric: str
+    terms: tuple[tuple[int, str], ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Catalog:
     """All datapoints of one model of one package, with lookups by key, rubric and members."""
@@ -201,6 +217,7 @@ class Catalog:
     metrics: Mapping[str, MetricType]
     tables: tuple[TableInfo, ...]
     datapoints: tuple[Datapoint, ...]
+    totals: tuple[Total, ...] = ()
     _by_key: dict[str, Datapoint] = field(default_factory=dict, repr=False)
     _by_rubric: dict[str, tuple[Datapoint, ...]] = field(default_factory=dict, repr=False)
 
@@ -285,6 +302,7 @@ class Catalog:
             "metrics": {k: asdict(v) for k, v in self.metrics.items()},
             "tables": [asdict(t) for t in self.tables],
             "datapoints": [asdict(d) for d in self.datapoints],
+            "totals": [asdict(t) for t in self.totals],
         }
 
     @classmethod
@@ -320,6 +338,7 @@ class Catalog:
             metrics=metrics,
             tables=tuple(TableInfo(t["id"], t["section"], labels(t["labels"])) for t in d["tables"]),
             datapoints=tuple(dps),
+            totals=tuple(Total(t["id"], t["rubric"], tuple((int(a), b) for a, b in t["terms"])) for t in d["totals"]),
         )
 
 
@@ -568,6 +587,15 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
                 f"taxonomy package {info.path.name}, model {model}: Arelle reports {len(errors)} "
                 f"error(s) loading {ep.url}, first: {first.code} {first.message[:200]}"
             )
+        class _V:
+            pass
+
+        val = _V()
+        val.modelXbrl = mx  # type: ignore[attr-defined]
+        if not hasattr(mx, "qnameDimensionContextElement"):
+            from arelle.ValidateXbrlDimensions import loadDimensionDefaults
+
+            loadDimensionDefaults(val)  # plain loads do not compute the dimension defaults
         defaults = {_qn(d): _qn(m) for d, m in mx.qnameDimensionDefaults.items()}
         namespaces: dict[str, str] = {}
 
@@ -591,15 +619,8 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
         tables: list[TableInfo] = []
         validity_cache: dict[tuple, bool] = {}
 
-        class _V:
-            pass
-
         val = _V()
         val.modelXbrl = mx  # type: ignore[attr-defined]
-        if not hasattr(mx, "qnameDimensionContextElement"):
-            from arelle.ValidateXbrlDimensions import loadDimensionDefaults
-
-            loadDimensionDefaults(val)
 
         def valid(concept: Any, dims: dict[Any, Any], typed: set[Any]) -> bool:
             key = (concept.qname, tuple(sorted((str(d), str(m)) for d, m in dims.items())), tuple(sorted(map(str, typed))))
@@ -700,6 +721,7 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
                         note(q)
         if not datapoints:
             raise PackageError(f"model {model} of {info.path.name} has no table datapoints")
+        totals = _extract_totals(mx, datapoints.values(), defaults)
         return Catalog(
             package_sha256=info.sha256,
             package_version=info.version,
@@ -713,9 +735,83 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
             metrics=dict(sorted(metrics.items())),
             tables=tuple(tables),
             datapoints=tuple(datapoints.values()),
+            totals=totals,
         )
     finally:
         mx.close()
+
+
+_TEST_RE = re.compile(r"^\s*\$(?P<t>[\w.-]+)\s+(?:eq|=)\s+\((?P<sum>[^()]*)\)\s*$")
+_TERM_RE = re.compile(r"\s*(?P<sign>[+-]?)\s*\$(?P<v>[\w.-]+)\s*")
+
+
+def _extract_totals(mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[str, str]) -> tuple[Total, ...]:
+    """Linear totals from the model's value assertions, in rubric codes (see :class:`Total`)."""
+    from arelle import XbrlConst
+    from arelle.ModelFormulaObject import ModelConceptName, ModelExplicitDimension, ModelValueAssertion
+
+    by_shape: dict[tuple, str] = {}
+    for dp in datapoints:
+        if dp.rubric and not dp.typed:
+            shape = (dp.metric, tuple(m for m in dp.members if m[0] != "dim:prd"))
+            by_shape.setdefault(shape, dp.rubric)
+    var_rels = mx.relationshipSet(XbrlConst.variableSet)
+    filter_rels = mx.relationshipSet(XbrlConst.variableFilter)
+    out: dict[tuple, Total] = {}
+    for va in sorted((v for v in mx.modelVariableSets if isinstance(v, ModelValueAssertion)), key=lambda v: v.id or ""):
+        m = _TEST_RE.match(va.test or "")
+        if not m:
+            continue
+        terms_src = m.group("sum")
+        pos = 0
+        terms: list[tuple[int, str]] = []
+        ok = True
+        for tm in _TERM_RE.finditer(terms_src):
+            if tm.start() != pos:
+                ok = False
+                break
+            terms.append((-1 if tm.group("sign") == "-" else 1, tm.group("v")))
+            pos = tm.end()
+        if not ok or pos != len(terms_src) or not terms:
+            continue
+        rubric_of_var: dict[str, str] = {}
+        for rel in var_rels.fromModelObject(va):
+            var = rel.toModelObject
+            metric = None
+            members: list[tuple[str, str]] = []
+            for frel in filter_rels.fromModelObject(var):
+                f = frel.toModelObject
+                if isinstance(f, ModelConceptName):
+                    qs = [q for q in f.conceptQnames if q is not None]
+                    metric = _qn(qs[0]) if len(qs) == 1 else None
+                elif isinstance(f, ModelExplicitDimension):
+                    mems = [mm for mm in XmlUtil_member_qnames(f)]
+                    if f.dimQname is not None and len(mems) == 1:
+                        d, mem = _qn(f.dimQname), mems[0]
+                        if defaults.get(d) != mem and d != "dim:prd":
+                            members.append((d, mem))
+            rub = by_shape.get((metric, tuple(sorted(members)))) if metric else None
+            if rub:
+                rubric_of_var[str(rel.variableQname)] = rub
+        if m.group("t") not in rubric_of_var or any(v not in rubric_of_var for _, v in terms):
+            continue
+        total = Total(va.id or "", rubric_of_var[m.group("t")], tuple((sg, rubric_of_var[v]) for sg, v in terms))
+        out.setdefault((total.rubric, tuple(sorted(total.terms))), total)
+    return tuple(out.values())
+
+
+def XmlUtil_member_qnames(f: Any) -> list[str]:
+    """Static member QNames of an explicit-dimension filter (prefixed form)."""
+    from arelle import XbrlConst, XmlUtil
+    from arelle.ModelValue import qname
+
+    out = []
+    for member in XmlUtil.children(f, XbrlConst.df, "member"):
+        q = XmlUtil.child(member, XbrlConst.df, "qname")
+        if q is None:
+            return []
+        out.append(_qn(qname(q, XmlUtil.text(q))))
+    return out
 
 
 def _replace(dp: Datapoint, **changes: Any) -> Datapoint:
