@@ -1,0 +1,43 @@
+"""Session fixtures of the import area: the accepted m87 filing read once, and helpers to derive
+variants of it (other prefixes, other framework, extra facts) as temporary files.
+
+The shared filing is never copied into the repository: variants are written under pytest's
+temporary directory from its text at test time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def m87_catalog(catalog):
+    return catalog("m87-f")
+
+
+@pytest.fixture(scope="session")
+def accepted_facts(accepted_m87: Path, package, m87_catalog):
+    """The accepted m87-f filing (framework 23.0) read against the installed replica (22.19)."""
+    from nbb_filing.reader import read_facts
+
+    return read_facts(accepted_m87, package)
+
+
+@pytest.fixture(scope="session")
+def accepted_text(accepted_m87: Path) -> str:
+    return accepted_m87.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def filing_variant(tmp_path: Path, accepted_text: str):
+    """``filing_variant(edit)`` writes ``edit(text)`` of the accepted filing to a temporary file."""
+    counter = iter(range(1000))
+
+    def make(edit=lambda t: t, name: str | None = None) -> Path:
+        p = tmp_path / (name or f"variant-{next(counter)}.xbrl")
+        p.write_text(edit(accepted_text), encoding="utf-8")
+        return p
+
+    return make
