@@ -295,7 +295,7 @@ def _read_context(ctx: etree._Element, names: _Names) -> _Context:
 
 def read_facts(
     path: str | os.PathLike,
-    package: PackageInfo,
+    package: PackageInfo | None,
     *,
     model: str | None = None,
     catalog: Catalog | None = None,

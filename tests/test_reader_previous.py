@@ -1,0 +1,82 @@
+"""previous.py: last year's filing as this year's previous-year column, and the comparison."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from nbb_filing.errors import InputError
+from nbb_filing.figures import Figure, RubricFigures
+from nbb_filing.previous import compare, previous_column
+
+
+@pytest.fixture(scope="session")
+def accepted_as_previous(accepted_m87, accepted_facts, m87_catalog):
+    return previous_column(accepted_m87, m87_catalog, filing=accepted_facts)
+
+
+def test_current_year_becomes_previous_year(accepted_as_previous):
+    figs = accepted_as_previous.figures
+    assert figs.model == "m87-f"
+    assert all(f.period == "previous" for f in figs.figures)
+    # values of the file's current-year column (lines 1414, 1371, 1379 of the filing)
+    assert figs.get("9904", "previous") == Decimal("1672.05")
+    assert figs.get("20/58", "previous") == Decimal("554894.28")
+    assert figs.get("14", "previous") == Decimal("231428.46")
+    # last year's previous column is not carried over (9904 previous of 2021 was -110927.07)
+    assert figs.get("9904", "current") is None
+    assert "line 1414" in figs.figure("9904", "previous").source
+
+
+def test_closing_values_of_notes_move_to_their_P_rubric(accepted_as_previous):
+    figs = accepted_as_previous.figures
+    # 8199 (acquisition value at the end of 2022) is 8199P of 2023, 8329 -> 8329P, 8395 -> 8395P
+    assert figs.get("8199P", "previous") == Decimal("191312.91")
+    assert figs.get("8329P", "previous") == Decimal("53170.95")
+    assert figs.get("8395P", "previous") == Decimal("64340.22")
+    # 14P of 2022 (brought forward from 2021) is the previous column of 14P in 2023
+    assert figs.get("14P", "previous") == Decimal("229756.41")
+
+
+def test_movements_of_the_year_are_listed_not_placed(accepted_as_previous):
+    # 8029 acquisitions, 8169 acquisitions, 8279 depreciation recorded: movements, no previous cell
+    listed = " ".join(accepted_as_previous.not_placed)
+    for code in ("8029", "8169", "8279"):
+        assert f"rubric {code} (current year) has no previous-year datapoint" in listed
+    assert len(accepted_as_previous.not_placed) == 3
+
+
+def test_exercise_dates_move_too(accepted_as_previous, m87_catalog):
+    starts = [p for p in accepted_as_previous.placed if p.datapoint.metric == "met:dte1"]
+    assert sorted(p.value for p in starts) == ["2022-01-01", "2022-12-31"]
+    assert all(p.datapoint.period == "previous" for p in starts)
+
+
+def test_filing_of_another_model_is_refused(filing_variant, m87_catalog):
+    path = filing_variant(lambda t: t.replace("/mod/m87/m87-f.xsd", "/mod/m81/m81-f.xsd"))
+    with pytest.raises(InputError, match=r"previous_filing: .*model m81-f, not m87-f"):
+        previous_column(path, m87_catalog)
+
+
+def test_compare_lists_every_disagreeing_rubric():
+    published = RubricFigures("m87-f", (
+        Figure("10/15", "previous", Decimal("100.00"), "last.xbrl line 10"),
+        Figure("9904", "previous", Decimal("5"), "last.xbrl line 11"),
+        Figure("21", "previous", Decimal("0"), "last.xbrl line 12"),
+        Figure("9904", "current", Decimal("999"), "ignored: not the previous year"),
+    ))
+    computed = RubricFigures("m87-f", (
+        Figure("10/15", "previous", Decimal("100"), "tb-2023.csv"),
+        Figure("9904", "previous", Decimal("7.5"), "tb-2023.csv: accounts 6, 7"),
+        Figure("640/8", "previous", Decimal("3"), "tb-2023.csv: account 640"),
+    ))
+    got = compare(published, computed)
+    assert [(d.rubric, d.published, d.computed, d.difference) for d in got] == [
+        ("9904", Decimal(5), Decimal("7.5"), Decimal("2.5")),
+        ("640/8", None, Decimal(3), Decimal(3)),
+    ]
+    assert got[0].describe() == (
+        "rubric 9904 (previous year): published 5, trial balance gives 7.5 (difference 2.5)"
+    )
+    assert compare(published, published) == []
