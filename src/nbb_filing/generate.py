@@ -89,6 +89,7 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         raise InputError(f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too")
     try:
         from . import mapping as mapping_mod
+        from .ledger import read_trial_balance
     except ImportError:
         raise NbbFilingError("this installation has no mapping engine (nbb_filing.mapping); give figures: in the dossier") from None
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
@@ -96,9 +97,9 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         if rel and not dossier.resolve_path(rel).is_file():
             raise InputError(f"{dossier.where('inputs', key)}: no such file {rel}")
     mp = mapping_mod.load_mapping(dossier.resolve_path(inp.mapping))
-    current = mapping_mod.read_trial_balance(dossier.resolve_path(inp.trial_balance))
+    current = read_trial_balance(dossier.resolve_path(inp.trial_balance))
     previous = (
-        mapping_mod.read_trial_balance(dossier.resolve_path(inp.previous_trial_balance))
+        read_trial_balance(dossier.resolve_path(inp.previous_trial_balance))
         if inp.previous_trial_balance
         else None
     )
