@@ -1,0 +1,606 @@
+"""``nbb-filing validate``: would the NBB accept this filing?  Arelle offline, NBB assertions, protocol rules.
+
+Three sources of findings, one report per file:
+
+* **Arelle** (in-process, offline, with the taxonomy package): XBRL 2.1, XBRL Dimensions,
+  schema facets, extensible enumerations, and every formula assertion of the filing's model.  The
+  taxonomy itself is not re-validated (``baseTaxonomyValidation none``): it is the NBB's, and
+  checking it costs more than checking the filing.
+* **Filing-protocol rules** that no assertion covers (:mod:`nbb_filing.protocol`), one function
+  per rule, run on the facts as read by :mod:`nbb_filing.reader`.
+* **Framework moves**: a filing made with another framework (last year's 23.0 filing, a 25.0
+  one) is moved to the installed package's framework before validation; that is reported as an
+  info finding, because the NBB would validate it with its own framework.
+
+Why validity is decided from the *messages* and not from Arelle's return values: Arelle returns
+"loaded" for invalid instances, and its command-line exit code says 3 whenever formulas ran.  The
+NBB decides from error-level messages, so do we: an ``error`` record is blocking, an unsatisfied
+assertion is classified by its NBB family (``va_`` statutory: blocks; ``ca_`` complementary,
+``cs_``/``cx_`` social balance sheet: warnings; anything else by the severity the package
+declares for it).
+
+Assertion counts come from the assertion objects of the loaded DTS after evaluation (what
+``--formulaAsserResultCounts`` prints): an assertion of the model that was never evaluated is
+"skipped because nothing was reported for it" (its variables found no facts), which is not the
+same as satisfied and is said so in the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from lxml import etree
+
+from .errors import InputError, NbbFilingError
+from .packages import PackageInfo
+
+BLOCKING = "blocking"
+WARNING = "warning"
+INFO = "info"
+EFFECTS = (BLOCKING, WARNING, INFO)
+
+#: NBB assertion families (id prefix before the first underscore) whose effect the NBB fixes,
+#: whatever severity the package declares.  Other families follow the declared severity.
+FAMILY_EFFECT = {"va": BLOCKING, "ca": WARNING, "cs": WARNING, "cx": WARNING}
+FAMILY_NAME = {
+    "va": "statutory assertion",
+    "ca": "complementary assertion",
+    "cs": "social balance sheet assertion",
+    "cx": "social balance sheet assertion",
+}
+_SEVERITY_EFFECT = {"ERROR": BLOCKING, "WARNING": WARNING, "OK": INFO}
+
+#: Arelle codes already reported (with rubric codes) by a protocol rule: not repeated.
+COVERED_BY_PROTOCOL = {"arelle:duplicateFacts"}
+
+
+# ====================================================================== report data
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """A fact involved in a finding, placed in the model: rubric code, labels, value, line."""
+
+    key: str  # datapoint key, or metric[members] when the model has no such datapoint
+    rubric: str | None
+    label: str
+    column: str
+    period: str  # current / previous / none / unknown
+    value: str | None
+    line: int | None = None
+
+    def describe(self) -> str:
+        where = self.rubric or self.key
+        label = self.label or ""
+        col = f" / {self.column}" if self.column else ""
+        per = {"current": " [N]", "previous": " [N-1]"}.get(self.period, "")
+        line = f" (line {self.line})" if self.line else ""
+        return f"{where}{per} {label}{col} = {self.value if self.value is not None else 'nil'}{line}".replace("  ", " ")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the NBB would say about the filing.
+
+    ``rule`` is the assertion id (``va_calc_14``), the Arelle message code
+    (``xbrldie:PrimaryItemDimensionallyInvalidError``) or the protocol rule function name
+    (``dat_31_at_most_two_decimals``).  ``source`` is ``assertion``, ``xbrl``, ``protocol`` or
+    ``framework``; ``family`` the NBB family for assertions (``va``, ``ca``, ``oa`` ...);
+    ``effect`` is ``blocking``, ``warning`` or ``info``.
+    """
+
+    rule: str
+    source: str
+    family: str
+    effect: str
+    message: str
+    facts: tuple[FactRef, ...] = ()
+    line: int | None = None
+
+    @property
+    def rubrics(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for f in self.facts:
+            if f.rubric and f.rubric not in out:
+                out.append(f.rubric)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class AssertionResult:
+    """Evaluation counts of one assertion of the model, and what an unsatisfied result means."""
+
+    id: str
+    family: str
+    declared_severity: str  # ERROR / WARNING / OK as the package declares it (ERROR when silent)
+    effect: str
+    satisfied: int
+    not_satisfied: int
+    kind: str = "value"  # value / existence / consistency
+
+    @property
+    def evaluated(self) -> bool:
+        return self.satisfied + self.not_satisfied > 0
+
+
+@dataclass(frozen=True)
+class ProtocolRuleResult:
+    rule: str
+    title: str
+    findings: int
+
+
+@dataclass
+class FileReport:
+    """Everything found about one file, and whether it can be filed."""
+
+    path: str
+    model: str | None = None
+    framework: str | None = None  # framework the file was written with
+    validated_with: str | None = None  # framework of the package used
+    retargeted: tuple[str, ...] = ()
+    findings: list[Finding] = field(default_factory=list)
+    assertions: list[AssertionResult] = field(default_factory=list)
+    protocol_rules: list[ProtocolRuleResult] = field(default_factory=list)
+    error: str | None = None  # set when the file could not be validated (exit code 2)
+    seconds: float = 0.0
+    facts: int = 0
+
+    # ---------------------------------------------------------------- counts
+    def count(self, effect: str) -> int:
+        return sum(1 for f in self.findings if f.effect == effect)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.effect == BLOCKING]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.effect == WARNING]
+
+    @property
+    def assertions_evaluated(self) -> list[AssertionResult]:
+        return [a for a in self.assertions if a.evaluated]
+
+    @property
+    def assertions_skipped(self) -> list[AssertionResult]:
+        return [a for a in self.assertions if not a.evaluated]
+
+    @property
+    def assertions_unsatisfied(self) -> list[AssertionResult]:
+        return [a for a in self.assertions if a.not_satisfied]
+
+    @property
+    def assertions_satisfied(self) -> list[AssertionResult]:
+        return [a for a in self.assertions if a.evaluated and not a.not_satisfied]
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return 2
+        return 1 if self.blocking else 0
+
+    @property
+    def status(self) -> str:
+        return {0: "can be filed", 1: "blocked", 2: "not validated"}[self.exit_code]
+
+
+@dataclass
+class ValidationReport:
+    """The reports of every file of one ``validate`` call; the exit code is the worst of them."""
+
+    files: list[FileReport]
+    package: str = ""
+    package_version: str = ""
+    lang: str = "fr"
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return max((f.exit_code for f in self.files), default=0)
+
+
+def family_of(assertion_id: str) -> str:
+    """``va_calc_14`` -> ``va``; ``oa_03_0012`` -> ``oa``; an id without ``_`` is its own family."""
+    return assertion_id.split("_", 1)[0] if "_" in assertion_id else assertion_id
+
+
+def assertion_effect(assertion_id: str, declared_severity: str | None) -> str:
+    """What an unsatisfied assertion means for the filing: NBB family first, then declared severity."""
+    fam = family_of(assertion_id)
+    if fam in FAMILY_EFFECT:
+        return FAMILY_EFFECT[fam]
+    return _SEVERITY_EFFECT.get((declared_severity or "ERROR").upper(), BLOCKING)
+
+
+def family_title(family: str, declared: str | None = None) -> str:
+    if family in FAMILY_NAME:
+        return f"{FAMILY_NAME[family]} ({family}_)"
+    return f"NBB assertion ({family}_, declared {declared or 'ERROR'})"
+
+
+# ====================================================================== public API
+
+
+def validate_files(
+    paths: Sequence[str | os.PathLike],
+    package: PackageInfo | str | os.PathLike | None = None,
+    lang: str = "fr",
+    workers: int | None = None,
+) -> ValidationReport:
+    """Validate each filing in ``paths`` with ``package``; never raises for a bad file.
+
+    A file that cannot be validated (unreadable, not an NBB instance, model not in the package)
+    gets a :class:`FileReport` with ``error`` set (exit code 2); only a missing or broken package
+    raises (:class:`~nbb_filing.errors.PackageError`), since then nothing can be validated.
+
+    ``workers`` > 1 validates files in that many worker processes (each loads the taxonomy once
+    per file it validates); the default validates in this process, one after another, reusing
+    the Arelle controller, the package mapping and the compiled catalogs.
+    """
+    from .packages import inspect_package, resolve_package
+
+    started = time.perf_counter()
+    if isinstance(package, PackageInfo):
+        info = package
+    elif package is not None:
+        info = inspect_package(package)
+    else:
+        info = resolve_package(None)
+    files = [str(p) for p in paths]
+    n = max(1, min(int(workers or 1), len(files)))
+    reports: list[FileReport]
+    if n > 1:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: Arelle's globals are not fork-safe
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            reports = list(pool.map(_worker_validate, [(f, str(info.path), lang) for f in files]))
+    else:
+        reports = [validate_file(f, info, lang) for f in files]
+    return ValidationReport(
+        files=reports, package=info.path.name, package_version=info.version, lang=lang,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _worker_validate(args: tuple[str, str, str]) -> FileReport:
+    from .packages import inspect_package
+
+    path, pkg, lang = args
+    return validate_file(path, inspect_package(pkg), lang)
+
+
+def validate_file(path: str | os.PathLike, info: PackageInfo, lang: str = "fr") -> FileReport:
+    """Validate one filing (see :func:`validate_files`)."""
+    started = time.perf_counter()
+    report = FileReport(path=str(path))
+    try:
+        _validate_into(report, Path(path), info, lang)
+    except NbbFilingError as e:
+        report.error = str(e)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ====================================================================== one file
+
+
+def _validate_into(report: FileReport, path: Path, info: PackageInfo, lang: str) -> None:
+    from . import protocol
+    from .catalog import load_catalog
+    from .filing_xml import parse_filing, schema_ref
+    from .reader import read_tree
+
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+    tree = parse_filing(path)
+    ref = schema_ref(tree.getroot())
+    if ref.model is None:
+        raise InputError(
+            f"{path}: the schemaRef {ref.href!r} is not an NBB CBSO entry point (…/cbso/fws/<version>/mod/<mXX>/<mXX-f>.xsd)"
+        )
+    if ref.model not in info.models:
+        raise InputError(f"{path}: model {ref.model} is not in taxonomy package {info.path.name} ({info.version})")
+    report.model = ref.model
+    report.framework = ref.framework
+    catalog = load_catalog(info, ref.model)
+    report.validated_with = catalog.framework
+
+    facts = read_tree(tree, info, path=path, catalog=catalog)
+    report.facts = len(facts.facts) + len(facts.unresolved)
+    report.retargeted = tuple(facts.retargeted)
+    if facts.retargeted:
+        report.findings.append(Finding(
+            rule="framework_retargeted", source="framework", family="framework", effect=INFO,
+            message=(
+                f"written with framework {ref.framework}, validated with framework {catalog.framework} of "
+                f"package {info.version}: " + "; ".join(facts.retargeted[:3])
+                + (f"; … ({len(facts.retargeted)} changes)" if len(facts.retargeted) > 3 else "")
+            ),
+        ))
+
+    # ------------------------------------------------------------ protocol rules (no Arelle needed)
+    pin = protocol.ProtocolInput(path=path, size=size, root=tree.getroot(), facts=facts, catalog=catalog, lang=lang)
+    for rule in protocol.RULES:
+        found = list(rule(pin))
+        report.protocol_rules.append(ProtocolRuleResult(rule.__name__, protocol.title(rule), len(found)))
+        report.findings.extend(found)
+
+    # ------------------------------------------------------------ Arelle
+    line_by_id = {el.get("id"): el.sourceline for el in tree.getroot() if isinstance(el.tag, str) and el.get("id")}
+    if facts.retargeted:
+        with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
+            target = Path(tmp) / path.name
+            target.write_bytes(_serialise_retargeted(tree.getroot(), catalog.framework))
+            _run_arelle(report, target, info, catalog, lang, line_by_id)
+    else:
+        _run_arelle(report, path.resolve(), info, catalog, lang, line_by_id)
+
+
+def _serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
+    """The filing moved to ``framework``, as bytes Arelle can load.
+
+    Rebuilt element by element under one root that declares every prefix of the original file
+    (enumeration namespaces moved to ``framework``): prefixes used only inside QName *values*
+    (``dimension="dim:bas"``, ``bas:m29``, ``iso4217:EUR``) must stay declared, and no element
+    may keep a stale local declaration of an old enumeration namespace.  Text, tails and so line
+    structure of the body are kept.
+    """
+    from .filing_xml import retarget_framework
+
+    new_tree, _ = retarget_framework(etree.ElementTree(orig_root), framework)
+    root = new_tree.getroot()
+    moved = _enum_namespace_moves(orig_root, framework)
+    nsmap: dict[str | None, str] = {}
+    for el in orig_root.iter():
+        if isinstance(el.tag, str):
+            for p, u in el.nsmap.items():
+                nsmap.setdefault(p, moved.get(u, u))
+    out = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=nsmap)
+    out.text = root.text
+
+    def copy_children(src: etree._Element, dst: etree._Element) -> None:
+        for ch in src:
+            if isinstance(ch.tag, str):
+                n = etree.SubElement(dst, ch.tag, attrib=dict(ch.attrib))
+                n.text = ch.text
+                copy_children(ch, n)
+            else:
+                from copy import copy
+
+                n = copy(ch)
+                dst.append(n)
+            n.tail = ch.tail
+
+    copy_children(root, out)
+    return etree.tostring(out, xml_declaration=True, encoding="UTF-8")
+
+
+def _enum_namespace_moves(root: etree._Element, framework: str) -> dict[str, str]:
+    from .filing_xml import _ENUM_RE
+
+    moves: dict[str, str] = {}
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            for u in el.nsmap.values():
+                m = _ENUM_RE.match(u or "")
+                if m and m.group("fw") != framework:
+                    moves[u] = f"{m.group('base')}{framework}{m.group('rest')}"
+    return moves
+
+
+# ====================================================================== Arelle
+
+_configured: set[str] = set()
+_config_lock = threading.Lock()
+
+
+def _configure(info: PackageInfo) -> Any:
+    """The offline controller with validation options as ``arelleCmdLine`` would set them for
+    ``-v --baseTaxonomyValidation none --validateDuplicateFacts all --formulaAsserResultCounts``."""
+    from . import arelle_env
+
+    c = arelle_env.use_package(info)
+    with _config_lock:
+        if info.sha256 not in _configured:
+            from arelle.ModelFormulaObject import FormulaOptions
+            from arelle.ValidateDuplicateFactsConst import DuplicateType
+            from arelle.ValidateXbrlCalcs import ValidateCalcsMode
+            from arelle.ValidateXbrlDTS import ValidateBaseTaxonomiesMode
+
+            mm = c.modelManager
+            mm.disclosureSystem.select(None)
+            mm.validateDisclosureSystem = False
+            mm.baseTaxonomyValidationMode = ValidateBaseTaxonomiesMode.NONE
+            mm.validateDuplicateFacts = DuplicateType.INCONSISTENT | DuplicateType.CONSISTENT
+            mm.validateCalcs = ValidateCalcsMode.NONE  # the NBB has no calculation linkbase
+            fo = FormulaOptions()
+            fo.formulaAction = "run"
+            mm.formulaOptions = fo
+            # XPath parsing of formulas needs the (empty) custom transform registry, which only
+            # the command-line front end initialises.
+            mm.customTransforms = None
+            mm.loadCustomTransforms()
+            _configured.add(info.sha256)
+    return c
+
+
+def _run_arelle(report: FileReport, target: Path, info: PackageInfo, catalog: Any, lang: str,
+                line_by_id: dict[str, int]) -> None:
+    from . import arelle_env
+
+    c = _configure(info)
+    with arelle_env._lock, arelle_env.capture() as log:
+        model = None
+        try:
+            model = arelle_env.load(info, str(target), log)
+            from arelle import Validate
+
+            Validate.validate(model)
+            mapper = _FactMapper(model, catalog, lang, line_by_id)
+            _collect(report, model, log.records, mapper)
+        finally:
+            if model is not None:
+                try:
+                    model.close()
+                except Exception:  # pragma: no cover - closing never decides anything
+                    pass
+    del c
+
+
+def _declared_severity(var_set: Any) -> str:
+    """The unsatisfied severity the package declares for an assertion (ERROR when it says nothing)."""
+    from arelle import XbrlConst
+    from arelle.ModelFormulaObject import ModelAssertionSeverity
+
+    rels = var_set.modelXbrl.relationshipSet(XbrlConst.assertionUnsatisfiedSeverities)
+    if rels:
+        for rel in rels.fromModelObject(var_set):
+            sev = rel.toModelObject
+            if isinstance(sev, ModelAssertionSeverity):
+                return sev.id if sev.isStatic else "DYNAMIC"
+    return "ERROR"
+
+
+def _collect(report: FileReport, model: Any, records: Iterable[Any], mapper: "_FactMapper") -> None:
+    from arelle.ModelFormulaObject import ModelConsistencyAssertion, ModelExistenceAssertion, ModelVariableSetAssertion
+
+    assertions: dict[str, AssertionResult] = {}
+    sets = [v for v in model.modelVariableSets if isinstance(v, ModelVariableSetAssertion)]
+    sets += [v for v in getattr(model, "modelConsistencyAssertions", ()) if isinstance(v, ModelConsistencyAssertion)]
+    for v in sets:
+        aid = v.id or v.xlinkLabel or "unnamed"
+        declared = _declared_severity(v) if isinstance(v, ModelVariableSetAssertion) else "ERROR"
+        kind = "existence" if isinstance(v, ModelExistenceAssertion) else "consistency" if isinstance(v, ModelConsistencyAssertion) else "value"
+        assertions[aid] = AssertionResult(
+            id=aid, family=family_of(aid), declared_severity=declared,
+            effect=assertion_effect(aid, declared if declared != "DYNAMIC" else None),
+            satisfied=int(getattr(v, "countSatisfied", 0) or 0),
+            not_satisfied=int(getattr(v, "countNotSatisfied", 0) or 0), kind=kind,
+        )
+    report.assertions = sorted(assertions.values(), key=lambda a: a.id)
+
+    messaged: set[str] = set()
+    for r in records:
+        level = r.level
+        code = r.code or ""
+        if code.startswith("message:"):
+            if level not in ("warning", "error", "critical"):
+                continue  # satisfied assertions with a message, and unsatisfied "OK" ones
+            aid = code[len("message:"):]
+            res = assertions.get(aid)
+            declared = res.declared_severity if res else level.upper()
+            if declared == "DYNAMIC":
+                declared = "ERROR" if level != "warning" else "WARNING"
+            messaged.add(aid)
+            fam = family_of(aid)
+            report.findings.append(Finding(
+                rule=aid, source="assertion", family=fam, effect=assertion_effect(aid, declared),
+                message=_one_line(r.message), facts=mapper.facts(r.refs),
+            ))
+        elif code.startswith("exception:"):
+            report.error = f"{report.path}: Arelle failed while validating ({code}: {_one_line(r.message)})"
+        elif level in ("error", "critical", "fatal"):
+            facts = mapper.facts(r.refs)
+            line = facts[0].line if facts else mapper.line(r.refs)
+            report.findings.append(Finding(
+                rule=code or "arelle:error", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
+                effect=BLOCKING, message=_one_line(r.message), facts=facts, line=line,
+            ))
+        elif level == "warning" and code not in COVERED_BY_PROTOCOL:
+            report.findings.append(Finding(
+                rule=code or "arelle:warning", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
+                effect=WARNING, message=_one_line(r.message), facts=mapper.facts(r.refs), line=mapper.line(r.refs),
+            ))
+    # an unsatisfied assertion without message text still counts, with its declared effect
+    for a in report.assertions:
+        if a.not_satisfied and a.id not in messaged and a.effect != INFO:
+            report.findings.append(Finding(
+                rule=a.id, source="assertion", family=a.family, effect=a.effect,
+                message=f"assertion {a.id} not satisfied {a.not_satisfied} time(s) (the package gives no message)",
+            ))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class _FactMapper:
+    """Turns Arelle log references into :class:`FactRef` (rubric, label, value) via the catalog."""
+
+    def __init__(self, model: Any, catalog: Any, lang: str, line_by_id: dict[str, int]) -> None:
+        self.model = model
+        self.catalog = catalog
+        self.lang = lang
+        self.line_by_id = line_by_id
+        self.prefix_of = {uri: p for p, uri in catalog.namespaces.items()}
+
+    def _name(self, qn: Any) -> str:
+        p = self.prefix_of.get(qn.namespaceURI, qn.prefix)
+        return f"{p}:{qn.localName}" if p else qn.localName
+
+    def line(self, refs: Iterable[dict]) -> int | None:
+        for ref in refs or ():
+            href = str(ref.get("href", ""))
+            if "#" in href and href.rsplit("#", 1)[1] in self.line_by_id:
+                return self.line_by_id[href.rsplit("#", 1)[1]]
+            if ref.get("sourceLine"):
+                try:
+                    return int(ref["sourceLine"])
+                except (TypeError, ValueError):
+                    return None
+        return None
+
+    def facts(self, refs: Iterable[dict]) -> tuple[FactRef, ...]:
+        from arelle.ModelInstanceObject import ModelFact
+
+        out: list[FactRef] = []
+        seen: set[int] = set()
+        for ref in refs or ():
+            oid = ref.get("objectId")
+            if not oid:
+                continue
+            try:
+                obj = self.model.modelObject(oid)
+            except (IndexError, ValueError, TypeError):
+                continue
+            if isinstance(obj, ModelFact) and id(obj) not in seen:
+                seen.add(id(obj))
+                out.append(self.fact(obj))
+        return tuple(out)
+
+    def fact(self, f: Any) -> FactRef:
+        metric = self._name(f.qname)
+        members: list[tuple[str, str]] = []
+        typed: list[str] = []
+        ctx = f.context
+        if ctx is not None:
+            for dim_qn, dv in ctx.qnameDims.items():
+                if getattr(dv, "isExplicit", False) and dv.memberQname is not None:
+                    members.append((self._name(dim_qn), self._name(dv.memberQname)))
+                elif getattr(dv, "isTyped", False):
+                    typed.append(self._name(dim_qn))
+        dp = self.catalog.resolve(metric, members, typed)
+        fid = f.id
+        line = self.line_by_id.get(fid) if fid else None
+        if line is None:
+            line = getattr(f, "sourceline", None)
+        try:
+            value = None if f.isNil else f.value
+        except Exception:  # pragma: no cover - a value Arelle could not read
+            value = getattr(f, "text", None)
+        if dp is None:
+            from .catalog import datapoint_key
+
+            return FactRef(datapoint_key(metric, members, typed), None, "", "", "unknown", value, line)
+        return FactRef(dp.key, dp.rubric, dp.label(self.lang), dp.column_label(self.lang), dp.period, value, line)
