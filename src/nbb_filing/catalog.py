@@ -41,7 +41,7 @@ from .packages import PackageInfo, cache_dir
 RUBRIC_ROLE = "http://www.nbb.be/fr/xbrl/rub"
 LANGS = ("fr", "nl", "de", "en")
 #: Bump when the JSON layout or the compile logic changes: old caches are then ignored.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 Labels = tuple[tuple[str, str], ...]  # ((lang, text), ...) in LANGS order
 
@@ -188,11 +188,12 @@ class TableInfo:
 
 @dataclass(frozen=True)
 class Total:
-    """A sum the package's assertions impose: ``rubric = sum(sign * term)`` for both years.
+    """A sum the package's assertions impose: ``rubric = sum(sign * term)``, within one year.
 
     Read from the value assertions of the model (``va_calc_*`` in the NBB packages) whose test is a
-    linear equality between single facts (``$t eq ($s1 + $s2 - $s3)``) and whose variables filter
-    exactly one datapoint with a rubric code.  Used to compute totals from their parts and to
+    linear equality between single facts (``$t eq ($s1 + $s2 - $s3)``), whose variables filter
+    exactly one datapoint with a rubric code, all in the same year (movement tables such as
+    ``8329 = 8329P + 8279 - 8289 ...`` link two years and are left out).  Used to compute totals from their parts and to
     aggregate detailed figures to the rubrics of the abbreviated and micro models.
     """
 
@@ -750,11 +751,10 @@ def _extract_totals(mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[
     from arelle import XbrlConst
     from arelle.ModelFormulaObject import ModelConceptName, ModelExplicitDimension, ModelValueAssertion
 
-    by_shape: dict[tuple, str] = {}
+    by_shape: dict[tuple, Datapoint] = {}
     for dp in datapoints:
         if dp.rubric and not dp.typed:
-            shape = (dp.metric, tuple(m for m in dp.members if m[0] != "dim:prd"))
-            by_shape.setdefault(shape, dp.rubric)
+            by_shape.setdefault((dp.metric, dp.members), dp)
     var_rels = mx.relationshipSet(XbrlConst.variableSet)
     filter_rels = mx.relationshipSet(XbrlConst.variableFilter)
     out: dict[tuple, Total] = {}
@@ -774,7 +774,7 @@ def _extract_totals(mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[
             pos = tm.end()
         if not ok or pos != len(terms_src) or not terms:
             continue
-        rubric_of_var: dict[str, str] = {}
+        dp_of_var: dict[str, Datapoint] = {}
         for rel in var_rels.fromModelObject(va):
             var = rel.toModelObject
             metric = None
@@ -785,17 +785,21 @@ def _extract_totals(mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[
                     qs = [q for q in f.conceptQnames if q is not None]
                     metric = _qn(qs[0]) if len(qs) == 1 else None
                 elif isinstance(f, ModelExplicitDimension):
-                    mems = [mm for mm in XmlUtil_member_qnames(f)]
+                    mems = XmlUtil_member_qnames(f)
                     if f.dimQname is not None and len(mems) == 1:
                         d, mem = _qn(f.dimQname), mems[0]
-                        if defaults.get(d) != mem and d != "dim:prd":
+                        if defaults.get(d) != mem:
                             members.append((d, mem))
-            rub = by_shape.get((metric, tuple(sorted(members)))) if metric else None
-            if rub:
-                rubric_of_var[str(rel.variableQname)] = rub
-        if m.group("t") not in rubric_of_var or any(v not in rubric_of_var for _, v in terms):
+            dp = by_shape.get((metric, tuple(sorted(members)))) if metric else None
+            if dp is not None:
+                dp_of_var[str(rel.variableQname)] = dp
+        if m.group("t") not in dp_of_var or any(v not in dp_of_var for _, v in terms):
             continue
-        total = Total(va.id or "", rubric_of_var[m.group("t")], tuple((sg, rubric_of_var[v]) for sg, v in terms))
+        periods = {dp_of_var[m.group("t")].period} | {dp_of_var[v].period for _, v in terms}
+        if len(periods) != 1:
+            continue  # a movement across years (e.g. 8329 = 8329P + acquisitions ...): not a same-year sum
+        total = Total(va.id or "", dp_of_var[m.group("t")].rubric or "",
+                      tuple((sg, dp_of_var[v].rubric or "") for sg, v in terms))
         out.setdefault((total.rubric, tuple(sorted(total.terms))), total)
     return tuple(out.values())
 

@@ -1,0 +1,116 @@
+"""Taxonomy packages: inspection, safety refusals, install/list, download errors (issue #2)."""
+
+from __future__ import annotations
+
+import io
+import urllib.error
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbb_filing.cli import main
+from nbb_filing.errors import PackageError
+from nbb_filing.packages import inspect_package, install_package, installed_packages, official_url
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _one_line_error(result, code: int = 2) -> str:
+    assert result.exit_code == code, result.output
+    err = result.stderr.strip()
+    assert err.startswith("error: ") and "\n" not in err, err
+    assert "Traceback" not in result.output + result.stderr
+    return err
+
+
+def test_replica_declares_nine_full_models_in_one_framework(package):
+    assert package.frameworks == ("22.19",)
+    assert [m for m in package.models if m.endswith("-f")] == [
+        "m01-f", "m02-f", "m04-f", "m05-f", "m07-f", "m08-f", "m81-f", "m82-f", "m87-f"]
+    ep = package.entry_point("m82-f")
+    assert ep.url == "http://www.nbb.be/be/fr/cbso/fws/22.19/mod/m82/m82-f.xsd"
+    assert len(package.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        ({"x/readme.txt": b"hello"}, "not a taxonomy package"),
+        ({"../evil/META-INF/taxonomyPackage.xml": b"<x/>"}, "escapes the package folder"),
+        ({"p/META-INF/taxonomyPackage.xml": b"<tp:taxonomyPackage xmlns:tp='http://xbrl.org/2016/taxonomy-package'/>"},
+         "no META-INF/catalog.xml"),
+        ({"p/META-INF/taxonomyPackage.xml": b"<notapackage/>", "p/META-INF/catalog.xml": b"<c/>"},
+         "not a taxonomy package description"),
+        ({"p/META-INF/taxonomyPackage.xml": b"<tp:taxonomyPackage xmlns:tp='http://xbrl.org/2016/taxonomy-package'/>",
+          "p/META-INF/catalog.xml": b"<c/>"}, "declares no NBB model entry point"),
+    ],
+)
+def test_refuses_unsafe_or_foreign_zips(tmp_path, entries, expected):
+    z = _zip(tmp_path / "p.zip", entries)
+    with pytest.raises(PackageError, match=expected):
+        inspect_package(z)
+
+
+def test_refuses_zip_bomb_ratio(tmp_path):
+    z = _zip(tmp_path / "bomb.zip", {"p/META-INF/taxonomyPackage.xml": b"<x/>", "p/big.xml": b"\0" * (40 * 1024 * 1024)})
+    with pytest.raises(PackageError, match="ZIP bomb"):
+        inspect_package(z)
+
+
+def test_cli_install_list_and_bad_zips(tmp_path, monkeypatch, replica_path):
+    monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    res = runner.invoke(main, ["taxonomy", "install", "--from", str(replica_path)])
+    assert res.exit_code == 0, res.output
+    assert "22.19" in res.output and "m82-f" in res.output
+    [pkg] = installed_packages()
+    assert pkg.path.parent == tmp_path / "home" / "packages" and pkg.path.is_file()
+    res = runner.invoke(main, ["taxonomy", "list"])
+    assert "fws/22.19" in res.output and "m87-f" in res.output and pkg.sha256 in res.output
+    # installing twice keeps one entry
+    install_package(replica_path)
+    assert len(installed_packages()) == 1
+
+    missing = runner.invoke(main, ["taxonomy", "install", "--from", str(tmp_path / "nope.zip")])
+    assert "no such taxonomy package file" in _one_line_error(missing)
+    corrupt = tmp_path / "corrupt.zip"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
+    assert "not a ZIP file" in _one_line_error(runner.invoke(main, ["taxonomy", "install", "--from", str(corrupt)]))
+    plain = _zip(tmp_path / "plain.zip", {"a.txt": b"a"})
+    assert "not a taxonomy package" in _one_line_error(runner.invoke(main, ["taxonomy", "install", "--from", str(plain)]))
+
+
+def test_download_offline_gives_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
+
+    def offline(*a, **k):
+        raise urllib.error.URLError("Temporary failure in name resolution")
+
+    monkeypatch.setattr("urllib.request.urlopen", offline)
+    res = CliRunner().invoke(main, ["taxonomy", "install", "26.0.15"])
+    err = _one_line_error(res)
+    assert official_url("26.0.15") in err and "install --from" in err
+    assert official_url("26.0.15") == "https://www.nbb.be/doc/ba/xbrl/taxo2026/nbb-cbso-26.0.15.zip"
+    assert "not of the form" in _one_line_error(CliRunner().invoke(main, ["taxonomy", "install", "latest"]))
+
+
+def test_resolution_order(tmp_path, monkeypatch, replica_path):
+    from nbb_filing.packages import resolve_package
+
+    monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NBB_FILING_TAXONOMY", raising=False)
+    with pytest.raises(PackageError, match="no NBB taxonomy package"):
+        resolve_package(None)
+    install_package(replica_path)
+    assert resolve_package(None).path.parent == tmp_path / "home" / "packages"
+    monkeypatch.setenv("NBB_FILING_TAXONOMY", str(replica_path))
+    assert resolve_package(None).path == replica_path.resolve()
+    with pytest.raises(PackageError, match="no such taxonomy package file"):
+        resolve_package(tmp_path / "explicit-missing.zip")
