@@ -41,3 +41,21 @@ def filing_variant(tmp_path: Path, accepted_text: str):
         return p
 
     return make
+
+
+@pytest.fixture(scope="session")
+def imported_m87(tmp_path_factory, accepted_m87: Path, package, m87_catalog):
+    """``nbb-filing import`` of the accepted filing (Python API), into a session directory."""
+    from nbb_filing.importer import import_filing
+
+    return import_filing(accepted_m87, tmp_path_factory.mktemp("import-m87"), package)
+
+
+@pytest.fixture(scope="session")
+def regenerated_m87(imported_m87, package) -> Path:
+    """The instance ``generate`` writes from the imported dossier."""
+    from nbb_filing.generate import generate
+
+    out = imported_m87.dossier_path.parent / "regenerated.xbrl"
+    generate(imported_m87.dossier_path, out, package=package)
+    return out

@@ -1,0 +1,137 @@
+"""importer.py / `nbb-filing import`: the accepted m87 filing -> dossier -> generate -> same facts."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbb_filing.cli import main as cli_main
+from nbb_filing.dossier import load_dossier
+from nbb_filing.importer import import_filing
+from nbb_filing.reader import diff_sets, read_facts
+
+N_FACTS = 121  # facts of the accepted filing
+
+
+def test_every_fact_is_imported_and_the_self_check_is_exact(imported_m87):
+    assert imported_m87.imported == N_FACTS
+    assert imported_m87.not_imported == ()
+    assert imported_m87.round_trip == ()
+    assert imported_m87.round_trip_error is None
+    assert imported_m87.exact
+    assert imported_m87.remarks[0] == "filing made with framework 23.0, read with the installed 22.19"
+
+
+def test_dossier_content(imported_m87, accepted_text):
+    d = load_dossier(imported_m87.dossier_path)
+    assert d.model == "m87-f" and d.language == "fr"
+    assert d.entity.name == "CALYX WORKS"
+    assert d.entity.enterprise_number == "0925590628"
+    assert d.entity.legal_form == "610"  # lgf:m610 written as its code
+    assert d.entity.court == "10"  # cct:m10
+    assert d.entity.deed_filing_date == date(2019, 3, 22)
+    addr = d.entity.address
+    assert (addr.street, addr.number, addr.box, addr.postal_code, addr.country) == ("CHAUSSEE DE TIRLEMONT", "22", "7", "5000", "BE")
+    assert addr.city == "Namur"  # the fr label of pcd:m5000 in the package list
+    assert (d.exercise.start, d.exercise.end) == (date(2022, 1, 1), date(2022, 12, 31))
+    assert (d.previous_exercise.start, d.previous_exercise.end) == (date(2021, 1, 1), date(2021, 12, 31))
+    assert d.general_meeting == date(2023, 6, 2)
+    assert d.previous_amounts_identical is True and d.in_liquidation is False
+    (director,) = d.directors
+    assert (director.kind, director.first_name, director.last_name) == ("natural", "CAMILLE", "PEETERS")
+    assert [m.function for m in director.mandates] == ["13"]
+    decl = d.accountant_declaration
+    assert decl.declared is True
+    (acc,) = decl.accountants
+    assert (acc.kind, acc.name, acc.enterprise_number, acc.membership_number) == ("legal", "AUDIT LYS SRL", "0228121630", "80.304.372")
+    assert acc.missions == ("A", "B", "C", "D")
+    assert acc.address.city == "Gent" and acc.address.postal_code == "9000"
+    # amounts: facts f40..f120 of the file (81, all in EUR), each on its rubric and year
+    assert accepted_text.count('unitRef="EUR"') == 81
+    assert sum(len(p.items()) for p in d.figures.values()) == 81
+    assert d.figures["9904"].current == Decimal("1672.05")
+    assert d.figures["9904"].previous == Decimal("-110927.07")
+    assert d.figures["8199P"].previous == Decimal("186812.91") and d.figures["8199P"].current is None
+    assert d.valuation_rules.text.startswith("Les regles d'evaluation sont etablies")
+
+
+def test_round_trip_generate_gives_the_same_facts(regenerated_m87, accepted_facts, package):
+    again = read_facts(regenerated_m87, package)
+    assert again.framework == "22.19" and again.unresolved == ()
+    assert diff_sets(accepted_facts.as_set(), again.as_set()) == []
+    assert len(again) == N_FACTS
+
+
+def test_round_trip_validates_with_arelle(regenerated_m87, replica_path, tmp_path):
+    """The one Arelle run of this area: the regenerated filing, offline, full validation."""
+    log = tmp_path / "log.json"
+    cmd = [
+        str(Path(sys.executable).with_name("arelleCmdLine")), "-f", str(regenerated_m87),
+        "--packages", str(replica_path), "--workOffline", "-v", "--baseTaxonomyValidation", "none",
+        "--validateDuplicateFacts", "all", "--logFile", str(log), "--logFileMode", "w",
+    ]
+    subprocess.run(cmd, capture_output=True, timeout=600, check=False)
+    entries = json.loads(log.read_text(encoding="utf-8"))["log"]
+    loaded = [e for e in entries if "loaded in" in e["message"]["text"]]
+    assert loaded, "Arelle did not load the instance"
+    blocking = [f"{e['code']}: {e['message']['text'][:200]}" for e in entries if e["level"] in ("error", "critical", "fatal")]
+    assert blocking == []
+    warnings = [e["code"] for e in entries if e["level"] == "warning"]
+    assert warnings == []
+
+
+def test_unknown_fact_is_listed_in_the_output_and_exit_code_1(filing_variant, tmp_path, accepted_text):
+    at = accepted_text.rindex("</xbrl>")
+    line = accepted_text.count("\n", 0, at) + 1
+    extra = '<met:am1 contextRef="c1" unitRef="EUR" decimals="INF">5.00</met:am1>\n'
+    path = filing_variant(lambda t: t[:at] + extra + t[at:])
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli_main, ["import", str(path), "-o", str(out)])
+    assert res.exit_code == 1, res.output
+    assert "120 of 122 facts imported" not in res.output  # 121 imported, 1 not: 122 in the filing
+    assert "121 of 122 facts imported" in res.output
+    assert "not imported (1):" in res.output
+    assert f"line {line}: met:am1[" in res.output and "no datapoint for these dimensions" in res.output
+    text = (out / "dossier.yaml").read_text(encoding="utf-8")
+    assert "# 1 fact(s) NOT imported" in text and f"#   line {line}: met:am1[" in text
+    assert load_dossier(out / "dossier.yaml").entity.name == "CALYX WORKS"
+
+
+def test_embedded_pdf_becomes_a_file_and_comes_back(filing_variant, tmp_path, package, m87_catalog):
+    pdf = b"%PDF-1.4\n% nbb-filing test document\n%%EOF\n"
+    b64 = base64.b64encode(pdf).decode()
+    start = "<met:str1 contextRef=\"c121\" id=\"f121\">"
+
+    def edit(t: str) -> str:
+        i = t.index(start)
+        j = t.index("</met:str1>", i) + len("</met:str1>")
+        return t[:i] + f'<met:bsb1 contextRef="c121" id="f121">{b64[:20]}\n  {b64[20:]}</met:bsb1>' + t[j:]
+
+    path = filing_variant(edit)
+    res = import_filing(path, tmp_path / "pdf", package)
+    assert res.exact, (res.not_imported, res.round_trip)
+    assert [p.name for p in res.documents] == ["valuation-rules.pdf"]
+    assert res.documents[0].read_bytes() == pdf
+    assert load_dossier(res.dossier_path).valuation_rules.file == "valuation-rules.pdf"
+
+
+def test_refuses_to_overwrite_and_writes_nothing_on_bad_input(imported_m87, tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(cli_main, ["import", str(imported_m87.filing.path), "-o", str(imported_m87.dossier_path.parent)])
+    assert res.exit_code == 2 and "already exists (use --force" in res.output
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    bomb = tmp_path / "bomb.xbrl"
+    bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE xbrl [<!ENTITY l0 "lol">{lol}]><xbrl>&l9;</xbrl>')
+    out = tmp_path / "never"
+    res = runner.invoke(cli_main, ["import", str(bomb), "-o", str(out)])
+    assert res.exit_code == 2
+    assert res.output.count("\n") == 1 and "refused" in res.output and "Traceback" not in res.output
+    assert not out.exists()
