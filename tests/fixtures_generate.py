@@ -1,0 +1,150 @@
+"""Session fixtures of the generate area: a small synthetic dossier, the SmartCoop sample generated
+once per model, and one Arelle check of those instances (the only Arelle loads of this area).
+
+Arelle loads cost 5-40 s each, so the instances of m82-f, m81-f and m87-f are generated once and
+checked once, in-process, with XBRL 2.1 and XDT validation but without formulas (the NBB assertions
+belong to ``nbb-filing validate``).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "smartcoop-2024"
+
+#: A complete small dossier: identification, two directors, an auditor, figures given directly.
+MINI_DOSSIER = """\
+schema_version: 1
+model: m82-f
+language: fr
+entity:
+  name: Coopérative Test
+  legal_form: "706"
+  enterprise_number: 0999.999.922
+  court: Bruxelles, francophone
+  deed_filing_date: 2019-03-22
+  address: {street: Rue Haute, number: 12, postal_code: 1000, city: Bruxelles, country: BE}
+exercise: {start: 2024-01-01, end: 2024-12-31}
+previous_exercise: {start: 2023-01-01, end: 2023-12-31}
+general_meeting: 2025-06-17
+directors:
+  - first_name: Anne
+    last_name: Exemple
+    address: {street: Rue Basse, number: 3, box: B, postal_code: 1050, city: Ixelles}
+    mandates: [{function: Administrateur délégué, start: 2022-06-01, end: 2028-06-30}]
+  - kind: legal
+    name: Holding Exemple SA
+    enterprise_number: 0888.888.895
+    address: {street: Avenue Louise, number: 1, postal_code: 1050, city: Ixelles}
+    representative:
+      first_name: Jean
+      last_name: Représentant
+      address: {street: Rue du Lac, number: 9, postal_code: 1050, city: Ixelles}
+    mandates: [{function: "13", start: 2023-06-15}]
+auditors:
+  - kind: legal
+    name: Révisions Exemple SRL
+    enterprise_number: 0777.777.771
+    membership_number: B00123
+    address: {street: Kerkstraat, number: 5, postal_code: 9000, city: Gent}
+    representative: {first_name: Marie, last_name: Réviseur, membership_number: A01234}
+    mandates: [{function: Commissaire, start: 2022-06-20, end: 2025-06-17}]
+figures:
+  20/58: {current: 1000.5, previous: 900}
+  10/15: {current: 400, previous: 300}
+  9904: {current: 100, previous: -50}
+appropriation:
+  9905: {current: 100, previous: -50}
+management_report: {text: "Rapport de gestion de test."}
+"""
+
+
+@pytest.fixture(scope="session")
+def mini_text() -> str:
+    return MINI_DOSSIER
+
+
+@pytest.fixture
+def write_dossier(tmp_path: Path):
+    """``write_dossier(text, name="dossier.yaml")`` -> path of a dossier file in a temp folder."""
+
+    def write(text: str, name: str = "dossier.yaml") -> Path:
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        return p
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def m82(catalog):
+    return catalog("m82-f")
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    if not (SAMPLE / "dossier.yaml").is_file():
+        pytest.fail(f"sample dossier missing: {SAMPLE / 'dossier.yaml'}")
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(sample_dir: Path, package, catalog, tmp_path_factory):
+    """The SmartCoop sample generated for m82-f (its own model), m81-f and m87-f: {model: result}."""
+    from nbb_filing.generate import generate
+
+    out_dir = tmp_path_factory.mktemp("smartcoop")
+    results = {}
+    for model in ("m82-f", "m81-f", "m87-f"):
+        catalog(model)  # compile (or load) once
+        results[model] = generate(sample_dir / "dossier.yaml", out_dir / f"smartcoop-{model}.xbrl", package=package, model=model)
+    return results
+
+
+def arelle_check(package, path: Path) -> list:
+    """Load ``path`` with Arelle (offline, replica) and run XBRL 2.1 + XDT validation, no formulas.
+
+    Returns the error-level log records.  Settings changed on the shared controller are restored.
+    """
+    from arelle import Validate
+    from arelle.ValidateDuplicateFactsConst import DuplicateTypeArg
+    from arelle.ValidateXbrlDTS import ValidateBaseTaxonomiesMode
+
+    from nbb_filing import arelle_env
+
+    c = arelle_env.controller()
+    mm = c.modelManager
+    saved = (mm.validateDuplicateFacts, getattr(mm, "baseTaxonomyValidationMode", None))
+    mm.baseTaxonomyValidationMode = ValidateBaseTaxonomiesMode.NONE
+    mm.validateDuplicateFacts = DuplicateTypeArg.ALL.duplicateType()
+    if getattr(mm, "formulaOptions", None) is None:
+        from arelle.ModelFormulaObject import FormulaOptions
+
+        mm.formulaOptions = FormulaOptions()
+        mm.formulaOptions.formulaAction = "none"
+    if getattr(mm, "customTransforms", None) is None:
+        mm.loadCustomTransforms()  # table-linkbase XPath compilation asserts they are loaded
+    try:
+        with arelle_env.capture() as log:
+            mx = arelle_env.load(package, str(path), log)
+            try:
+                mx.hasFormulae = False
+                Validate.validate(mx)
+            finally:
+                mx.close()
+        return [r for r in log.records if r.level in ("error", "critical", "fatal") or r.code == "arelle:duplicateFacts"]
+    finally:
+        mm.validateDuplicateFacts, base = saved
+        if base is not None:
+            mm.baseTaxonomyValidationMode = base
+
+
+@pytest.fixture(scope="session")
+def arelle_results(sample_outputs, package):
+    """{model: [error records]} for the three sample instances (three Arelle loads in all)."""
+    return {model: arelle_check(package, res.output) for model, res in sample_outputs.items()}
