@@ -441,15 +441,49 @@ class _Builder:
     def figure(self, rubric: str, period: str, amount: Decimal, source: str) -> None:
         if period == "previous" and self.dossier.previous_exercise is None:
             raise InputError(f"{source}: rubric {rubric} has a previous-year figure but the dossier has no previous_exercise")
-        try:
-            dp = self.catalog.lookup(rubric, period)
-        except RubricNotFound as e:
-            raise InputError(f"{source}: {e}") from None
-        mt = self.catalog.metric_type(dp)
-        why = _check(mt, amount)
-        if why:
-            raise InputError(f"{source}: rubric {rubric} ({period} year) {why}")
-        self.add(dp, amount, source)
+        if "[" in rubric:  # a datapoint key, for rubrics shown in several columns
+            dp = self.catalog.by_key(rubric)
+            if dp is None:
+                raise InputError(f"{source}: {rubric} is not a datapoint of model {self.catalog.model}")
+            if dp.period not in (period, "none"):
+                raise InputError(f"{source}: datapoint {rubric} is a {dp.period}-year cell, not {period}-year")
+            cells = [dp]
+        else:
+            try:
+                cells = [self.catalog.lookup(rubric, period)]
+            except RubricNotFound as e:
+                cells = self._same_column_cells(rubric, period)
+                if not cells:
+                    raise InputError(f"{source}: {e}") from None
+        written = 0
+        first_why = None
+        for dp in cells:
+            why = _check(self.catalog.metric_type(dp), amount)
+            if why:
+                first_why = first_why or why
+                continue
+            self.add(dp, amount, source)
+            written += 1
+        if not written:
+            raise InputError(f"{source}: rubric {rubric} ({period} year) {first_why}")
+        if written < len(cells):
+            self.left_out.append(
+                f"rubric {rubric} ({period} year): {len(cells) - written} of its {len(cells)} cells refuse {amount} ({first_why})"
+            )
+
+    def _same_column_cells(self, rubric: str, period: str) -> list[Datapoint]:
+        """The cells of a rubric the package shows in several tables under the same column.
+
+        Some packages (the replica's m82-f) carry one rubric in two tables with two datapoints
+        under the same column heading; the figure belongs in each.  Rubrics whose cells differ by
+        column (the social balance sheet: total / men / women) stay ambiguous: give a datapoint key.
+        """
+        if not self.catalog.has_rubric(rubric):
+            return []
+        cands = [dp for dp in self.catalog.by_rubric(rubric) if dp.period == period and dp.rubric == rubric]
+        if len(cands) > 1 and len({dp.column_label("en") for dp in cands}) == 1:
+            return cands
+        return []
 
     def rubric_figures(self, mapped: RubricFigures | None) -> None:
         d = self.dossier
