@@ -394,6 +394,14 @@ class Dossier(_Model):
                 raise ValueError(f"rubric {code} is given both in 'appropriation' and in 'figures'")
         return self
 
+    def __eq__(self, other: object) -> bool:
+        # Equality is about content: where the dossier was read from (and its line map) does not count.
+        if not isinstance(other, Dossier):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]  # dict fields: not hashable
+
     # ------------------------------------------------------------------ helpers
     @property
     def path(self) -> Optional[Path]:
