@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -80,3 +81,84 @@ def test_compare_lists_every_disagreeing_rubric():
         "rubric 9904 (previous year): published 5, trial balance gives 7.5 (difference 2.5)"
     )
     assert compare(published, published) == []
+
+
+# ---------------------------------------------------------------------- previous_filing in a dossier
+
+
+@pytest.fixture
+def dossier_2023(imported_m87, accepted_m87, tmp_path):
+    """A 2023 dossier of the same company, naming the accepted 2022 filing as previous_filing.
+
+    Its 2023 figures are the 2022 ones, except the appropriation lines that must follow from 2022:
+    14P (brought forward) = 14 of 2022 = 231428.46, so 9906 = 9905 + 14P = 1672.05 + 231428.46.
+    """
+    from nbb_filing.dossier import PeriodAmounts, dossier_to_yaml, load_dossier
+
+    def make(**changes):
+        d = load_dossier(imported_m87.dossier_path)
+        figures = {code: PeriodAmounts(current=a.current) for code, a in d.figures.items() if a.current is not None}
+        figures["14P"] = PeriodAmounts(current=Decimal("231428.46"))
+        figures["9906"] = PeriodAmounts(current=Decimal("233100.51"))
+        data = d.model_dump(exclude_defaults=True)
+        data.update(
+            exercise={"start": date(2023, 1, 1), "end": date(2023, 12, 31)},
+            general_meeting=date(2024, 6, 3),
+            previous_filing=str(accepted_m87),
+            figures={k: v.model_dump(exclude_none=True) for k, v in figures.items()},
+        )
+        data.pop("previous_exercise", None)
+        data.pop("previous_amounts_identical", None)
+        data.update(changes)
+        path = tmp_path / "dossier-2023.yaml"
+        path.write_text(dossier_to_yaml(type(d).model_validate(data)), encoding="utf-8")
+        return load_dossier(path)
+
+    return make
+
+
+def test_previous_filing_fills_the_previous_column(dossier_2023, m87_catalog, package):
+    from nbb_filing.facts import build_facts
+    from nbb_filing.previous import apply_previous_filing
+
+    d, figures, outcome = apply_previous_filing(dossier_2023(), m87_catalog, None, package)
+    assert (d.previous_exercise.start, d.previous_exercise.end) == (date(2022, 1, 1), date(2022, 12, 31))
+    assert outcome.used == "filing" and outcome.disagreements == () and outcome.identical
+    assert d.previous_amounts_identical is True
+    facts = build_facts(m87_catalog, d, figures)
+    previous = {(f.datapoint.rubric, f.datapoint.period): f.value for f in facts.facts if f.datapoint.rubric}
+    # 2022's current column, now 2023's previous column
+    assert previous[("20/58", "previous")] == Decimal("554894.28")
+    assert previous[("9904", "previous")] == Decimal("1672.05")
+    assert previous[("8199P", "previous")] == Decimal("191312.91")
+    assert previous[("14P", "current")] == Decimal("231428.46")
+
+
+def test_previous_trial_balance_is_compared_with_the_published_filing(dossier_2023, m87_catalog, package, accepted_as_previous):
+    from nbb_filing.previous import apply_previous_filing
+
+    # a previous-year trial balance that agrees with the publication except on 640/8 (1459.05 published)
+    tb = [f for f in accepted_as_previous.figures.figures if f.rubric != "640/8"]
+    tb.append(Figure("640/8", "previous", Decimal("1500.00"), "tb-2022.csv: accounts 640, 643"))
+    mapped = RubricFigures("m87-f", tuple(tb))
+    d, figures, outcome = apply_previous_filing(dossier_2023(), m87_catalog, mapped, package)
+    assert outcome.used == "trial balance"
+    assert [(x.rubric, x.published, x.computed, x.difference) for x in outcome.disagreements] == [
+        ("640/8", Decimal("1459.05"), Decimal("1500.00"), Decimal("40.95"))
+    ]
+    assert d.previous_amounts_identical is False
+    assert figures.get("640/8", "previous") == Decimal("1500.00")  # the trial balance is written
+    report = "\n".join(outcome.report_lines())
+    assert "disagrees with the published filing on 1 rubric(s)" in report
+    assert "rubric 640/8 (previous year): published 1459.05, trial balance gives 1500.00 (difference 40.95)" in report
+
+
+def test_previous_filing_of_another_model_or_year(dossier_2023, filing_variant, m87_catalog, package):
+    from nbb_filing.previous import apply_previous_filing
+
+    other_model = filing_variant(lambda t: t.replace("/mod/m87/m87-f.xsd", "/mod/m81/m81-f.xsd"))
+    with pytest.raises(InputError, match=r"dossier-2023.yaml line \d+ \(previous_filing\): .*model m81-f, not m87-f"):
+        apply_previous_filing(dossier_2023(previous_filing=str(other_model)), m87_catalog, None, package)
+    wrong_year = dossier_2023(previous_exercise={"start": date(2021, 1, 1), "end": date(2021, 12, 31)})
+    with pytest.raises(InputError, match=r"covers 2022-01-01 to 2022-12-31, but previous_exercise is 2021-01-01"):
+        apply_previous_filing(wrong_year, m87_catalog, None, package)

@@ -195,3 +195,131 @@ def compare(published: RubricFigures, computed: RubricFigures) -> list[Disagreem
                 )
             )
     return out
+
+
+# ====================================================================== the dossier's previous_filing
+
+
+@dataclass(frozen=True)
+class PreviousFilingOutcome:
+    """What ``previous_filing:`` did to a generation, for the generate report."""
+
+    filing: Path
+    column: PreviousColumn
+    used: str  # "filing" (published figures written) or "trial balance" (compared only)
+    disagreements: tuple[Disagreement, ...]
+    identical: bool  # the answer written for "previous-year figures identical to those published"
+    notes: tuple[str, ...]
+
+    def report_lines(self) -> list[str]:
+        """Human-readable lines: what was taken, and every disagreeing rubric."""
+        n = len(self.column.figures.figures)
+        lines = [f"previous year: {n} rubric figure(s) in {self.filing.name} (its current-year column)"]
+        if self.used == "trial balance":
+            if self.disagreements:
+                lines.append(
+                    f"previous year: the previous-year trial balance disagrees with the published filing on "
+                    f"{len(self.disagreements)} rubric(s); written: trial balance; 'identical to published': no"
+                )
+                lines += [f"  {d.describe()}" for d in self.disagreements]
+            else:
+                lines.append("previous year: the previous-year trial balance agrees with the published filing on every rubric")
+        lines += [f"previous year: {x}" for x in self.notes]
+        return lines
+
+
+def _filing_role_keys(catalog: Catalog) -> dict[str, str]:
+    """Datapoint keys of the generator's ``filing`` fields (exercise dates ...), by field name."""
+    from .facts import load_table
+
+    out = {}
+    role = load_table().roles.get("filing")
+    for f in role.fields if role else ():
+        dp = catalog.resolve(f.metric, f.members, ())
+        if dp is not None:
+            out[f.name] = dp.key
+    return out
+
+
+def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | None, package: PackageInfo | None):
+    """Take the previous-year column of ``dossier`` from its ``previous_filing``.
+
+    Returns ``(dossier, figures, outcome)``: the dossier with ``previous_exercise`` filled in from
+    the filing (or checked against it) and ``previous_amounts_identical`` set from the comparison
+    (unless the dossier states it), the rubric figures to generate from, and the report.
+
+    * without a previous-year trial balance, the published figures are the previous column;
+    * with one, the trial balance's figures are written (they may hold restatements) and every
+      rubric where they differ from the published ones is a :class:`Disagreement`; the answer to
+      "previous-year figures identical to those published" is true exactly when there is none.
+    Previous-year amounts the dossier gives itself (``figures:``) win over the filing's and are
+    compared the same way.
+    """
+    from datetime import date as _date
+
+    where = dossier.where("previous_filing")
+    path = dossier.resolve_path(dossier.previous_filing)
+    if not path.is_file():
+        raise InputError(f"{where}: no such file {dossier.previous_filing}")
+    try:
+        column = previous_column(path, catalog, package)
+    except InputError as e:
+        raise InputError(f"{where}: {e}") from None
+    notes: list[str] = list(column.not_placed)
+    # exercise dates: the filing's current exercise is this dossier's previous one
+    keys = _filing_role_keys(catalog)
+    start = column.value(keys.get("previous_exercise_start", ""))
+    end = column.value(keys.get("previous_exercise_end", ""))
+    update: dict = {}
+    if start and end:
+        pe = (_date.fromisoformat(start), _date.fromisoformat(end))
+        if dossier.previous_exercise is None:
+            update["previous_exercise"] = {"start": pe[0], "end": pe[1]}
+        elif (dossier.previous_exercise.start, dossier.previous_exercise.end) != pe:
+            raise InputError(
+                f"{where}: {path.name} covers {pe[0]} to {pe[1]}, but previous_exercise is "
+                f"{dossier.previous_exercise.start} to {dossier.previous_exercise.end}"
+            )
+    elif dossier.previous_exercise is None:
+        raise InputError(f"{where}: {path.name} has no exercise dates; give previous_exercise in the dossier")
+    published = column.figures
+    own_previous = {code for code, amounts in dossier.figures.items() if amounts.previous is not None}
+    own_previous |= {code for code, amounts in dossier.appropriation.items() if amounts.previous is not None}
+    mapped_current = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "current")
+    mapped_previous = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "previous")
+    computed_figs = list(mapped_previous)
+    for code in sorted(own_previous):
+        amounts = dossier.figures.get(code) or dossier.appropriation.get(code)
+        if code not in {f.rubric for f in computed_figs}:
+            computed_figs.append(Figure(code, "previous", amounts.previous, dossier.where("figures", code)))
+    if mapped_previous:
+        used = "trial balance"
+        disagreements = compare(published, RubricFigures(catalog.model, tuple(computed_figs)))
+        previous = mapped_previous
+    else:
+        used = "filing"
+        # the dossier's own previous amounts stay (generate writes them); they are compared too
+        disagreements = compare(
+            RubricFigures(catalog.model, tuple(f for f in published.figures if f.rubric in own_previous)),
+            RubricFigures(catalog.model, tuple(computed_figs)),
+        )
+        previous = tuple(f for f in published.figures if f.rubric not in own_previous)
+    identical = not disagreements
+    if "previous_amounts_identical" not in dossier.model_fields_set:
+        update["previous_amounts_identical"] = identical
+    elif dossier.previous_amounts_identical != identical:
+        notes.append(
+            f"the dossier states previous_amounts_identical: {str(dossier.previous_amounts_identical).lower()}, "
+            f"but the comparison says {str(identical).lower()}; the dossier's answer is written"
+        )
+    if update:
+        lines, dpath = dossier._lines, dossier._path
+        if "previous_exercise" in update:
+            from .dossier import Exercise
+
+            update["previous_exercise"] = Exercise(**update["previous_exercise"])
+        dossier = dossier.model_copy(update=update)
+        dossier._lines, dossier._path = lines, dpath
+    figures = RubricFigures(catalog.model, mapped_current + tuple(previous))
+    outcome = PreviousFilingOutcome(path, column, used, tuple(disagreements), identical, tuple(notes))
+    return dossier, figures, outcome
