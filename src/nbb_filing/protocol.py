@@ -117,7 +117,7 @@ def dat_26_dates_consistent(pin: ProtocolInput) -> Iterator[Finding]:
 
     The catalog gives, for the exercise table, date datapoints of the current and of the previous
     exercise that differ by one more dimension (the "from" and "to" columns, "from" first in
-    column order); a date without period in the same table is an event that follows the
+    column order); a date without period in the same section is an event that follows the
     exercise (the general meeting that approves the accounts).  Checked: one closing date for
     every context, it equals the exercise end, start before end, the previous exercise ends
     before the current one starts (the day before, else a warning), exercises of at most 24
@@ -161,10 +161,9 @@ def dat_26_dates_consistent(pin: ProtocolInput) -> Iterator[Finding]:
                                  "consecutive exercises leave no gap", [pin.ref(fpe), pin.ref(fs)], effect=WARNING)
     if cur and cur[1]:
         fe, de = cur[1]
-        tables = {fe.datapoint.table}
         for f, d in dates:
-            if f.datapoint.period == "none" and f.datapoint.table in tables and d <= de:
-                yield _finding(rule, f"{f.datapoint.label('en') or f.datapoint.key} {d} is not after the end of the exercise ({de})",
+            if f.datapoint.period == "none" and f.datapoint.section == fe.datapoint.section and d <= de:
+                yield _finding(rule, f"{f.datapoint.label(pin.lang) or f.datapoint.key}: {d} is not after the end of the exercise ({de})",
                                [pin.ref(f), pin.ref(fe)])
 
 

@@ -77,12 +77,15 @@ class FactRef:
     line: int | None = None
 
     def describe(self) -> str:
-        where = self.rubric or self.key
-        label = self.label or ""
-        col = f" / {self.column}" if self.column else ""
-        per = {"current": " [N]", "previous": " [N-1]"}.get(self.period, "")
+        """``20/58 [N] TOTAL DE L'ACTIF / Exercice = 554894.28 (line 1371)``; the datapoint key
+        stands in for the rubric and label when the model has neither for the fact."""
+        head = " ".join(x for x in (self.rubric or "", {"current": "[N]", "previous": "[N-1]"}.get(self.period, "")) if x)
+        label = self.label + (f" / {self.column}" if self.column else "") if self.label else ""
+        if not label and not self.rubric:
+            label = self.key
         line = f" (line {self.line})" if self.line else ""
-        return f"{where}{per} {label}{col} = {self.value if self.value is not None else 'nil'}{line}".replace("  ", " ")
+        value = self.value if self.value is not None else "nil"
+        return f"{head + ' ' if head else ''}{label} = {value}{line}"
 
 
 @dataclass(frozen=True)
