@@ -1,0 +1,58 @@
+"""``nbb-filing mapping check|figures|schema``: output and exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from nbb_filing.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TB24 = str(ROOT / "samples" / "smartcoop-2024" / "tb-2024.csv")
+TB23 = str(ROOT / "samples" / "smartcoop-2024" / "tb-2023.csv")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["mapping", *args])
+
+
+def test_check_clean_with_trial_balances(m82, m87):
+    r = run("check", "without-capital", "--model", "m87-f", "--trial-balance", TB24, "--previous", TB23)
+    assert r.exit_code == 0, r.output
+    assert "clean" in r.output and "66/66 accounts" in r.output
+    assert "10 018 553.00" in r.output
+
+
+def test_check_json_findings_exit_1(tmp_path, m82):
+    tb = tmp_path / "tb.csv"
+    tb.write_text("account;debit;credit\n550000;10;0\n730000;0;10\n", encoding="utf-8")
+    r = run("check", str(ROOT / "mappings" / "without-capital.yaml"), "--trial-balance", str(tb), "--format", "json")
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert data["ok"] is False
+    assert [f["account"] for f in data["findings"] if f["code"] == "unmapped"] == ["730000"]
+
+
+def test_check_could_not_run_exit_2(tmp_path):
+    r = run("check", str(tmp_path / "missing.yaml"))
+    assert r.exit_code == 2 and "mapping file not found" in r.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("family: x\nmodel: m82-f\nrules: 3\n", encoding="utf-8")
+    r = run("check", str(bad))
+    assert r.exit_code == 2 and "bad.yaml line 3 (rules)" in r.output
+
+
+def test_figures_command(m82):
+    r = run("figures", "without-capital", TB24, "--previous", TB23, "--format", "json")
+    assert r.exit_code == 0, r.output
+    figs = {(f["rubric"], f["period"]): f["amount"] for f in json.loads(r.output)["figures"]}
+    assert figs[("9903", "current")] == "456498.00" and figs[("9903", "previous")] == "-917337.00"
+
+
+def test_schema_command(tmp_path):
+    out = tmp_path / "s.json"
+    r = run("schema", "-o", str(out))
+    assert r.exit_code == 0
+    assert json.loads(out.read_text())["title"] == "nbb-filing mapping file"
