@@ -1,0 +1,66 @@
+"""The declarative table data/dossier-datapoints.yaml checked against the catalogs of the models.
+
+Every entry must name a datapoint of each model that has the role at all; the identification roles
+(filing, entity) must be complete in every model.  A role wholly absent from a model (the list of
+participations in the replica's m82-f) is allowed and reported as "left out" by generate.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nbb_filing.facts import load_table, match_enum, parse_table
+
+MODELS = ("m82-f", "m81-f", "m87-f")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_entry_resolves(catalog, model):
+    cat = catalog(model)
+    assert load_table().problems(cat) == []
+
+
+def test_participations_table_present_only_where_the_model_has_it(catalog):
+    table = load_table()
+    role = table.roles["participation"]
+    present = {m: any(catalog(m).resolve(f.metric, f.members, t) for f, t in role.all_fields()) for m in MODELS}
+    assert present == {"m82-f": False, "m81-f": True, "m87-f": True}
+
+
+def test_a_wrong_entry_is_reported(catalog):
+    data = {
+        "address": {},
+        "address_type": {"metric": "atc-enum:list1", "members": {}},
+        "mandate": {"index": "dim:open", "fields": {}},
+        "missions": {"index": "dim:open", "field": {"metric": "nmc-enum:list1"}},
+        "roles": {
+            "entity": {
+                "members": {"dim:part": "part:m2", "dim:psn": "psn:m1"},
+                "fields": {
+                    "name": {"metric": "met:str2", "members": {"dim:bas": "bas:m29"}},
+                    # bas:m28 is not the member of the name cell: this datapoint does not exist
+                    "legal_form": {"metric": "lgf-enum:list2", "members": {"dim:bas": "bas:m28"}},
+                },
+            }
+        },
+        "rubrics": {"total_assets": "20/58", "nonsense": "99999"},
+    }
+    problems = parse_table(data).problems(catalog("m82-f"))
+    assert problems == [
+        "role entity, field legal_form: lgf-enum:list2[dim:bas=bas:m28,dim:part=part:m2,dim:psn=psn:m1] is not a datapoint of m82-f",
+        "rubric 99999 (nonsense) is not in model m82-f",
+    ]
+
+
+def test_enumeration_values_by_qname_code_or_label(catalog):
+    cat = catalog("m82-f")
+    legal = cat.metrics["lgf-enum:list2"]
+    assert match_enum(legal, "lgf:m706") == "lgf:m706"
+    assert match_enum(legal, "706") == "lgf:m706"
+    assert match_enum(legal, "société coopérative") == "lgf:m706"  # fr label, any case
+    assert match_enum(legal, "999") is None
+    court = cat.metrics["cct-enum:list1"]
+    assert match_enum(court, "Bruxelles, francophone") == "cct:m31"
+    country = cat.metrics["cty-enum:list1"]
+    assert match_enum(country, "BE") == "cty:mBE"
+    assert match_enum(country, "Belgique") == "cty:mBE"
