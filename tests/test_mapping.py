@@ -304,3 +304,44 @@ def test_exported_schema_is_current():
 
     shipped = json.loads((Path(__file__).resolve().parents[1] / "mappings" / "mapping.schema.json").read_text())
     assert shipped == mapping_json_schema()
+
+
+# ---------------------------------------------------------------- the other two families
+
+
+@pytest.mark.parametrize(
+    "name, models",
+    [("with-capital", ["m02-f", "m01-f", "m07-f"]), ("association", ["m05-f", "m04-f", "m08-f"])],
+)
+def test_other_family_mappings_clean(catalog, name, models):
+    from nbb_filing.mapping import load_mapping
+
+    m = load_mapping(name)
+    assert m.model == models[0] and list(m.models) == models
+    for model in models:
+        r = check_mapping(m, catalog(model), full_catalog=catalog(models[0]))
+        assert r.ok, (model, [f.message for f in r.findings])
+
+
+def test_with_capital_uncalled_capital_deducted(catalog):
+    from nbb_filing.mapping import load_mapping
+
+    m = load_mapping("with-capital")
+    t = tb(("100000", "-1000"), ("101000", "250"), ("110000", "-40"), ("130000", "-10"), ("550000", "800"))
+    f = compute_figures(catalog("m01-f"), m, t, None, full_catalog=catalog("m02-f"))
+    assert f.get("10") == D(750)       # 1000 - 250
+    assert f.get("10/11") == D(790)    # 750 + 40 share premiums
+    assert f.get("13") == D(10)        # legal reserve
+    assert f.get("10/15") == D(800) == f.get("20/58")
+
+
+def test_association_gifts_in_gross_margin(catalog):
+    from nbb_filing.mapping import load_mapping
+
+    m = load_mapping("association")
+    t = tb(("730000", "-500"), ("700000", "-100"), ("610000", "120"), ("693000", "480"), ("140000", "-480"),
+           ("550000", "480"))
+    f = compute_figures(catalog("m04-f"), m, t, None, full_catalog=catalog("m05-f"))
+    assert f.get("73") == D(500)
+    assert f.get("9900") == D(480)   # 100 + 500 - 120
+    assert f.get("9905") == D(480)

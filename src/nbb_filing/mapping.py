@@ -860,55 +860,58 @@ def _total_structure_findings(mapping: Mapping, full: Catalog, target: Catalog, 
         return out
 
     # contradictions: expand each identity into leaves of the full model with the full model's
-    # package totals (the reference), and compare both sides
+    # package totals (the reference) and the mapping's totals, and compare both sides.  Only
+    # identities that involve a total of the mapping are judged: the package is the authority on
+    # its own totals (disagreements inside a package surface as numeric findings with a trial balance).
     ref: dict[str, TotalDef] = {}
     for t in package_totals(full):
         ref.setdefault(t.rubric, t)
     for t in mapping.totals:
         ref.setdefault(t.rubric, t)
+    own = {id(t) for t in mapping.totals}
 
-    def expand(code: str, depth: int = 0) -> dict[str, int] | None:
+    def expand(code: str, used: set, depth: int = 0) -> dict[str, int] | None:
         if depth > 50:
             return None
         t = ref.get(code)
         if t is None:
             return {code: 1}
+        if id(t) in own:
+            used.add(code)
         acc: dict[str, int] = defaultdict(int)
         for sg, c in t.terms:
-            e = expand(c, depth + 1)
+            e = expand(c, used, depth + 1)
             if e is None:
                 return None
             for k, v in e.items():
                 acc[k] += sg * v
         return {k: v for k, v in acc.items() if v}
 
-    full_leaves = set()
     for t in totals:
-        for code in [t.rubric, *(c for _, c in t.terms)]:
-            if code not in ref and full.has_rubric(code):
-                full_leaves.add(code)
-    for t in totals:
-        lhs = expand(t.rubric)
+        used: set = set()
+        lhs = expand(t.rubric, used)
         rhs: dict[str, int] = defaultdict(int)
         ok = lhs is not None
         for sg, c in t.terms:
-            e = expand(c)
+            e = expand(c, used)
             if e is None:
                 ok = False
                 break
             for k, v in e.items():
                 rhs[k] += sg * v
-        if not ok or lhs is None:
+        if not ok or lhs is None or not (used or id(t) in own):
             continue
         rhs_clean = {k: v for k, v in rhs.items() if v}
         # only comparable when both sides are expressed in the full model's rubrics
-        if not all(k in full_leaves or full.has_rubric(k) for k in [*lhs, *rhs_clean]):
+        if not all(full.has_rubric(k) for k in [*lhs, *rhs_clean]):
             continue
-        if lhs != rhs_clean and t.rubric in ref and ref[t.rubric] is not t:
+        if lhs != rhs_clean and ref.get(t.rubric) is not t:
             diff = sorted(set(lhs.items()) ^ set(rhs_clean.items()))
+            other = ref[t.rubric]
             out.append(
-                Finding("total-contradiction", f"{t.formula()} ({t.origin}) contradicts {ref[t.rubric].formula()} "
-                        f"({ref[t.rubric].origin}): they differ on {', '.join(k for k, _ in diff)}", rubric=t.rubric)
+                Finding("total-contradiction", f"{t.formula()} ({t.origin}) contradicts {other.formula()} "
+                        f"({other.origin}): they differ on {', '.join(dict.fromkeys(k for k, _ in diff))}",
+                        rubric=t.rubric)
             )
     return out
 
