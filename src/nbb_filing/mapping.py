@@ -533,9 +533,15 @@ def _violations(values: dict[str, Decimal], totals: Sequence[TotalDef]) -> list[
 
 
 def _find_full_catalog(catalog: Catalog, model: str) -> Catalog:
-    from .catalog import load_catalog
+    from . import catalog as catalog_mod
     from .packages import installed_packages, resolve_package
 
+    # already compiled in this process (the usual case: the caller loaded the family's catalogs)
+    memory = getattr(catalog_mod, "_memory", {})
+    hit = memory.get((catalog.package_sha256, catalog.framework, model))
+    if hit is not None:
+        return hit
+    load_catalog = catalog_mod.load_catalog
     candidates = []
     try:
         candidates.append(resolve_package(None))
@@ -549,8 +555,8 @@ def _find_full_catalog(catalog: Catalog, model: str) -> Catalog:
         if info.sha256 == catalog.package_sha256:
             return load_catalog(info, model, catalog.framework)
     raise InputError(
-        f"cannot find the package of catalog {catalog.model} to load the family's full model {model}; "
-        "pass full_catalog"
+        f"cannot find the taxonomy package of catalog {catalog.model} (sha256 {catalog.package_sha256[:12]}) "
+        f"to load the family's full model {model}: install it, or pass full_catalog"
     )
 
 
