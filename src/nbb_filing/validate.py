@@ -209,6 +209,17 @@ class ValidationReport:
     def exit_code(self) -> int:
         return max((f.exit_code for f in self.files), default=0)
 
+    @property
+    def ok(self) -> bool:
+        """True when every file can be filed (warnings allowed): what ``generate --validate`` asks."""
+        return self.exit_code == 0
+
+    def summary(self) -> str:
+        """The text report (see :mod:`nbb_filing.report_formats`)."""
+        from .report_formats import render_text
+
+        return render_text(self)
+
 
 def family_of(assertion_id: str) -> str:
     """``va_calc_14`` -> ``va``; ``oa_03_0012`` -> ``oa``; an id without ``_`` is its own family."""
