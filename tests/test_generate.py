@@ -207,3 +207,27 @@ def test_cli_summary_and_exit_codes(mini_text, write_dossier, tmp_path):
     r = CliRunner().invoke(main, ["generate", str(tie), "-o", str(tmp_path / "tie.xbrl")])
     assert r.exit_code == 1 and "does not tie out" in r.output
     assert not (tmp_path / "tie.xbrl").exists()
+
+
+def test_validate_flag_calls_the_validation_engine_on_the_written_file(mini_text, write_dossier, tmp_path, monkeypatch):
+    import nbb_filing.validate as validate_mod
+
+    calls = []
+
+    class FakeReport:
+        exit_code = 1
+        ok = False
+
+        def summary(self):
+            return "FAKE REPORT: 1 blocking finding"
+
+    def fake_validate_files(paths, package=None, lang="fr", workers=None):
+        calls.append(([Path(p) for p in paths], lang, Path(paths[0]).is_file()))
+        return FakeReport()
+
+    monkeypatch.setattr(validate_mod, "validate_files", fake_validate_files)
+    out = tmp_path / "v.xbrl"
+    r = CliRunner().invoke(main, ["generate", str(write_dossier(mini_text)), "-o", str(out), "--validate"])
+    assert calls == [([out], "fr", True)]  # called once, after the file was written
+    assert "FAKE REPORT: 1 blocking finding" in r.output
+    assert r.exit_code == 1

@@ -58,7 +58,7 @@ def generate(dossier: str, output: str | None, validate: bool, model: str | None
         if text:
             click.echo(text)
         if result.validation_failed:
-            click.get_current_context().exit(1)
+            click.get_current_context().exit(result.validation_exit_code)
 
 
 def _report_text(report: object) -> str:

@@ -65,17 +65,21 @@ class GenerateResult:
         return None
 
     @property
-    def validation_failed(self) -> bool:
+    def validation_exit_code(self) -> int:
+        """0 when not validated or valid; the validation report's exit code otherwise (1 or 2)."""
         v = self.validation
         if v is None:
-            return False
-        for attr in ("ok", "valid", "passed"):
-            if hasattr(v, attr):
-                return not bool(getattr(v, attr))
-        errors = getattr(v, "errors", None)
-        if errors is not None:
-            return bool(errors() if callable(errors) else errors)
-        return False
+            return 0
+        code = getattr(v, "exit_code", None)
+        if isinstance(code, int):
+            return code
+        ok = getattr(v, "ok", None)
+        ok = ok() if callable(ok) else ok
+        return 0 if ok or ok is None else 1
+
+    @property
+    def validation_failed(self) -> bool:
+        return self.validation_exit_code != 0
 
 
 def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures | None:
@@ -150,6 +154,7 @@ def generate(
     out = Path(output) if output is not None else default_output(dpath)
     write_instance(out, data)
     totals = _key_totals(catalog, factset, lang or dossier.language)
+    seconds = time.perf_counter() - t0  # generation alone; validation reports its own time
     report = None
     if validate:
         report = _validate(out, info, lang or dossier.language)
@@ -163,7 +168,7 @@ def generate(
         contexts=stats.contexts,
         totals=totals,
         left_out=factset.left_out,
-        seconds=time.perf_counter() - t0,
+        seconds=seconds,
         validation=report,
     )
 
@@ -189,7 +194,4 @@ def _validate(path: Path, info: PackageInfo, lang: str) -> Any:
         raise NbbFilingError(
             f"wrote {path}, but this installation has no validation engine (nbb_filing.validate)"
         ) from None
-    reports = validate_files([path], package=info, lang=lang)
-    if isinstance(reports, (list, tuple)) and len(reports) == 1:
-        return reports[0]
-    return reports
+    return validate_files([path], package=info, lang=lang)
