@@ -231,3 +231,30 @@ def test_validate_flag_calls_the_validation_engine_on_the_written_file(mini_text
     assert calls == [([out], "fr", True)]  # called once, after the file was written
     assert "FAKE REPORT: 1 blocking finding" in r.output
     assert r.exit_code == 1
+
+
+def test_previous_filing_gives_the_previous_column(mini_text, write_dossier, package, tmp_path):
+    # Last year: exercise 2023 with total assets 900 and equity 300 in its current-year column.
+    last = (mini_text.replace("exercise: {start: 2024-01-01, end: 2024-12-31}", "exercise: {start: 2023-01-01, end: 2023-12-31}")
+            .replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "")
+            .replace("general_meeting: 2025-06-17", "general_meeting: 2024-06-18")
+            .replace("20/58: {current: 1000.5, previous: 900}", "20/58: 900")
+            .replace("10/15: {current: 400, previous: 300}", "10/15: 300")
+            .replace("9904: {current: 100, previous: -50}", "9904: -50")
+            .replace("9905: {current: 100, previous: -50}", "9905: -50"))
+    last_path = write_dossier(last, "last.yaml")
+    generate(last_path, tmp_path / "last.xbrl", package=package)
+    # This year: no previous_exercise, no previous amounts; the previous filing supplies both.
+    this = (mini_text.replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "previous_filing: last.xbrl\n")
+            .replace("20/58: {current: 1000.5, previous: 900}", "20/58: 1000.5")
+            .replace("10/15: {current: 400, previous: 300}", "10/15: 400")
+            .replace("9904: {current: 100, previous: -50}", "9904: 100")
+            .replace("9905: {current: 100, previous: -50}", "9905: 100"))
+    res = generate(write_dossier(this, "this.yaml"), tmp_path / "this.xbrl", package=package)
+    assert res.total("total_assets", "previous") == Decimal("900")
+    assert res.total("equity", "previous") == Decimal("300")
+    assert res.total("result_of_period", "previous") == Decimal("-50")
+    root = etree.parse(str(tmp_path / "this.xbrl")).getroot()
+    dates = sorted(el.text for el in root if etree.QName(el).localname == "dte1")
+    assert "2023-01-01" in dates and "2023-12-31" in dates  # previous exercise taken from the filing
+    assert any("last.xbrl" in line for line in res.notes)

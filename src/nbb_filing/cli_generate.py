@@ -48,6 +48,8 @@ def generate(dossier: str, output: str | None, validate: bool, model: str | None
         for t in result.totals:
             name = f"{t.rubric} {ROLE_NAMES.get(t.role, t.role)}"
             click.echo(f"{name:{width}}  {_money(t.current):>16}  {_money(t.previous):>16}")
+    for line in result.notes:
+        click.echo(line)
     if result.left_out:
         click.echo("left out:")
         for item in result.left_out:

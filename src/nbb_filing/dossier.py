@@ -337,6 +337,10 @@ class Dossier(_Model):
     entity: Entity
     exercise: Exercise
     previous_exercise: Optional[Exercise] = None
+    previous_filing: Optional[str] = Field(
+        None, description="last year's accepted filing (.xbrl); its current-year column becomes this year's "
+        "previous-year column (see docs/import.md)",
+    )
     general_meeting: date
     previous_amounts_identical: bool = Field(True, description="previous-year amounts identical to those published")
     previous_filing: Optional[str] = Field(

@@ -56,6 +56,7 @@ class GenerateResult:
     totals: tuple[KeyTotal, ...]
     left_out: tuple[str, ...]
     seconds: float
+    notes: tuple[str, ...] = ()  # e.g. what the previous filing gave, and disagreements
     validation: Any = None  # the report of nbb_filing.validate when --validate was asked
 
     def total(self, role: str, period: str = "current") -> Decimal | None:
@@ -89,7 +90,7 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         return None
     if not (inp.trial_balance and inp.mapping):
         raise InputError(f"{dossier.where('inputs')}: give both trial_balance and mapping (or neither)")
-    if dossier.previous_exercise is not None and not inp.previous_trial_balance:
+    if dossier.previous_exercise is not None and not inp.previous_trial_balance and not dossier.previous_filing:
         raise InputError(f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too")
     try:
         from . import mapping as mapping_mod
@@ -143,6 +144,12 @@ def generate(
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     mapped = compute_mapped_figures(dossier, catalog)
+    notes: tuple[str, ...] = ()
+    if dossier.previous_filing:
+        from .previous import apply_previous_filing
+
+        dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
+        notes = tuple(outcome.report_lines())
     factset: FactSet = build_facts(catalog, dossier, mapped)
     data, stats = build_instance(
         catalog,
@@ -169,6 +176,7 @@ def generate(
         totals=totals,
         left_out=factset.left_out,
         seconds=seconds,
+        notes=notes,
         validation=report,
     )
 
