@@ -343,11 +343,6 @@ class Dossier(_Model):
     )
     general_meeting: date
     previous_amounts_identical: bool = Field(True, description="previous-year amounts identical to those published")
-    previous_filing: Optional[str] = Field(
-        None,
-        description="last year's NBB filing (.xbrl, path relative to the dossier): its current-year column becomes "
-        "this filing's previous-year column (see docs/import.md)",
-    )
     in_liquidation: bool = False
     directors: tuple[Person, ...] = ()
     auditors: tuple[Person, ...] = ()
