@@ -258,3 +258,49 @@ def test_previous_filing_gives_the_previous_column(mini_text, write_dossier, pac
     dates = sorted(el.text for el in root if etree.QName(el).localname == "dte1")
     assert "2023-01-01" in dates and "2023-12-31" in dates  # previous exercise taken from the filing
     assert any("last.xbrl" in line for line in res.notes)
+
+
+ACCOUNTANTS = """\
+accountant_declaration:
+  declared: true
+  accountants:
+    - kind: legal
+      name: Boekhouding NV
+      enterprise_number: 0999.000.624
+      membership_number: "12345678"
+      representative: {first_name: Els, last_name: Claes, membership_number: "87654321"}
+      missions: [A, B]
+    - first_name: Piet
+      last_name: Janssens
+      missions: [Vérification des comptes annuels]
+"""
+
+
+def test_accountants_missions_and_foreign_address(mini_text, write_dossier, m82):
+    text = mini_text.replace("auditors:", ACCOUNTANTS + "auditors:").replace(
+        "address: {street: Rue Basse, number: 3, box: B, postal_code: 1050, city: Ixelles}",
+        "address: {street: Rue de Rivoli, number: 10, postal_code: '75001', city: Paris, country: FR}",
+    )
+    fs = facts_of(write_dossier, text, m82)
+    by_metric = {}
+    for f in fs.facts:
+        by_metric.setdefault(f.datapoint.metric, []).append(f)
+    missions = sorted((dict(f.typed).get("dim:sanl") or dict(f.typed)["dim:sann"], dict(f.typed)["dim:open"], f.value)
+                      for f in by_metric["nmc-enum:list1"])
+    # missions numbered per accountant; a label is accepted for the code C
+    assert missions == [("Boekhouding NV", "1", "nmc:mA"), ("Boekhouding NV", "2", "nmc:mB"), ("Janssens", "1", "nmc:mC")]
+    declared = [f for f in by_metric["met:bln1"] if dict(f.datapoint.members).get("dim:dcl") == "dcl:m28"]
+    assert [f.value for f in declared] == [True]
+    # a French address: the postal code and city go to the "other" text cells, the country to the list
+    anne = [f for f in fs.facts if dict(f.typed).get("dim:afnp") == "Anne"]
+    ctc = {dict(f.datapoint.members).get("dim:ctc"): (f.datapoint.metric, f.value) for f in anne if dict(f.datapoint.members).get("dim:ctc")}
+    assert ctc["ctc:m4"] == ("met:str2", "75001")
+    assert ctc["ctc:m5"] == ("met:str2", "Paris")
+    assert ctc["ctc:m6"] == ("cty-enum:list1", "cty:mFR")
+    assert not [f for f in anne if f.datapoint.metric == "pcd-enum:list1"]
+
+
+def test_unknown_mission_code(mini_text, write_dossier, m82):
+    text = mini_text.replace("auditors:", ACCOUNTANTS.replace("[A, B]", "[A, Z]") + "auditors:")
+    with pytest.raises(InputError, match=r"\(accountant_declaration.accountants\[0\].missions\[1\]\): 'Z' is not a value of the package list nmc-enum:list1"):
+        facts_of(write_dossier, text, m82)
