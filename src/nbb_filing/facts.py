@@ -23,13 +23,11 @@ reported in :attr:`FactSet.left_out`.
 
 from __future__ import annotations
 
-import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import yaml
@@ -37,7 +35,7 @@ import yaml
 from .catalog import Catalog, Datapoint, MetricType
 from .dossier import Address, Dossier, Person
 from .errors import FindingsError, InputError, NbbFilingError, RubricNotFound
-from .figures import Figure, RubricFigures
+from .figures import RubricFigures
 
 TABLE_FILE = "dossier-datapoints.yaml"
 
