@@ -122,7 +122,8 @@ def arelle_check(package, path: Path) -> list:
     saved = (mm.validateDuplicateFacts, getattr(mm, "baseTaxonomyValidationMode", None))
     mm.baseTaxonomyValidationMode = ValidateBaseTaxonomiesMode.NONE
     mm.validateDuplicateFacts = DuplicateTypeArg.ALL.duplicateType()
-    if getattr(mm, "formulaOptions", None) is None:
+    created_options = getattr(mm, "formulaOptions", None) is None
+    if created_options:
         from arelle.ModelFormulaObject import FormulaOptions
 
         mm.formulaOptions = FormulaOptions()
@@ -142,6 +143,8 @@ def arelle_check(package, path: Path) -> list:
         mm.validateDuplicateFacts, base = saved
         if base is not None:
             mm.baseTaxonomyValidationMode = base
+        if created_options:
+            mm.formulaOptions = None
 
 
 @pytest.fixture(scope="session")

@@ -170,3 +170,21 @@ def test_two_facts_for_one_datapoint_are_refused_by_the_writer(mini_xml, m82):
     _, _, fs = mini_xml
     with pytest.raises(InputError, match="two facts for datapoint"):
         build_instance(m82, list(fs.facts) + [fs.facts[0]], enterprise_number="0999999922", closing=date(2024, 12, 31), lang="fr")
+
+
+def test_same_bytes_across_processes(mini_text, write_dossier, tmp_path):
+    """Byte stability must not depend on hash randomisation (set/dict order) of one process."""
+    import os
+    import subprocess
+    import sys
+
+    p = write_dossier(mini_text)
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.xbrl"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        code = "import sys; from nbb_filing.generate import generate; generate(sys.argv[1], sys.argv[2])"
+        r = subprocess.run([sys.executable, "-c", code, str(p), str(out)], env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
