@@ -7,8 +7,8 @@ dossier field is written to, so the importer simply runs that table backwards.  
 * a dossier field, when the table names its datapoint (identification, addresses, people and their
   mandates or missions, participations, documents).  People are told apart by the typed-dimension
   values of their facts (their names), exactly as the generator writes them;
-* ``figures:``, when it is an amount of a rubric whose datapoint is the one
-  :meth:`Catalog.lookup` gives for that rubric and year (the generator's way in);
+* ``figures:``, for every other amount: by rubric code when that leads the generator back to the
+  very cell (:func:`nbb_filing.previous.figure_code`), else by datapoint key;
 * the list of facts not imported otherwise, with the reason.  Nothing is dropped silently.
 
 Then the importer checks its own work: it loads the written dossier, binds it to facts with the
@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from .catalog import Catalog, Datapoint, MetricType
 from .dossier import LANGUAGES, Dossier, dossier_to_yaml, load_dossier
-from .errors import InputError, NbbFilingError, RubricNotFound
+from .errors import InputError, NbbFilingError
 from .packages import PackageInfo
 from .reader import FilingFacts, ReadFact, normalise_value, read_facts
 
@@ -130,6 +130,7 @@ class _Collector:
         # (role, identity) -> person parts; identity = typed values of the role's name dimensions
         self.people: dict[tuple[str, tuple], dict[str, Any]] = {}
         self.figures: dict[str, dict[str, Decimal]] = {}
+        self.numeric: dict[tuple[str, str], list[ReadFact]] = {}  # (rubric code or key, period) -> facts
         self.documents: dict[str, dict[str, str]] = {}
         self.imported = 0
 
@@ -160,22 +161,12 @@ class _Collector:
         if slot is not None:
             self.slot(slot, f, mt)
             return
-        if dp.rubric and mt.numeric and not f.typed_values:
-            try:
-                primary = self.catalog.lookup(dp.rubric, dp.period)
-            except RubricNotFound:
-                primary = None
-            if primary is not None and primary.key == dp.key and dp.period in ("current", "previous"):
-                amount = Decimal(f.value)
-                if amount == 0:
-                    self.remarks.append(
-                        f"line {f.source_line}: rubric {dp.rubric} ({dp.period} year) is reported as 0; "
-                        "generate leaves zero figures out (an absent rubric reads as zero)"
-                    )
-                self.figures.setdefault(dp.rubric, {})[dp.period] = amount
-                self.imported += 1
-                return
-            self.skip(f, f"rubric {dp.rubric} has several {dp.period}-year cells; the dossier's figures: reach only the main one")
+        if mt.numeric and not f.typed_values:
+            from .previous import figure_code
+
+            period = dp.period if dp.period in ("current", "previous") else "current"
+            self.numeric.setdefault((figure_code(self.catalog, dp), period), []).append(f)
+            self.imported += 1
             return
         self.skip(f, "the dossier has no field for this datapoint")
 
@@ -341,11 +332,31 @@ class _Collector:
         parts = [p for (r, _), p in self.people.items() if r == "participation"]
         if parts:
             data["participations"] = [self.participation(p) for p in parts]
+        self.place_figures()
         if self.figures:
             data["figures"] = {code: dict(periods) for code, periods in self.figures.items()}
         for name, doc in self.documents.items():
             data[name] = doc
         return data
+
+    def place_figures(self) -> None:
+        """Amounts to ``figures:``: by rubric code where the generator gets back to the very cells, else by key."""
+        from .previous import same_column_cells
+
+        for (code, period), facts in self.numeric.items():
+            by_key = "[" in code
+            if not by_key:
+                cells = same_column_cells(self.catalog, code, period) or [self.catalog.lookup(code, period)]
+                # one code fills every same-column cell: only right when the filing has them all, equal
+                by_key = len(facts) != len(cells) or len({f.value for f in facts}) != 1
+            for f in facts[:1] if not by_key else facts:
+                amount = Decimal(f.value or "0")
+                if amount == 0:
+                    self.remarks.append(
+                        f"line {f.source_line}: {f.datapoint.rubric or f.key} ({period} year) is reported as 0; "
+                        "generate leaves zero figures out (an absent rubric reads as zero)"
+                    )
+                self.figures.setdefault(f.key if by_key else code, {})[period] = amount
 
     def participation(self, p: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"name": p["names"].get("name")}

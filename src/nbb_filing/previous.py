@@ -117,6 +117,51 @@ def place_on_previous(fact: ReadFact, catalog: Catalog) -> Datapoint | None:
     return None
 
 
+def figure_code(catalog: Catalog, dp: Datapoint) -> str:
+    """How a rubric figure reaches ``dp`` through the generator: its rubric code, or its datapoint key.
+
+    The generator places ``figures:`` by rubric code with :meth:`Catalog.lookup`; where a rubric has
+    several cells for one year under the same column heading (the replica's m82-f shows some rubrics
+    in two tables) it writes the figure in each; any other cell is reached by its datapoint key
+    (``figures: {"met:am1[...]": {current: 5}}``).  Cells without a year (``dim:prd`` absent) always
+    go by key.
+    """
+    if not dp.rubric or dp.period not in ("current", "previous"):
+        return dp.key
+    try:
+        return dp.rubric if catalog.lookup(dp.rubric, dp.period).key == dp.key else dp.key
+    except RubricNotFound:
+        cells = same_column_cells(catalog, dp.rubric, dp.period)
+        return dp.rubric if any(c.key == dp.key for c in cells) else dp.key
+
+
+def same_column_cells(catalog: Catalog, rubric: str, period: str) -> list[Datapoint]:
+    """The cells the generator fills for ``rubric`` when :meth:`Catalog.lookup` finds several."""
+    if not catalog.has_rubric(rubric):
+        return []
+    cands = [dp for dp in catalog.by_rubric(rubric) if dp.period == period and dp.rubric == rubric]
+    if len(cands) > 1 and len({dp.column_label("en") for dp in cands}) == 1:
+        return cands
+    return []
+
+
+def _as_figures(catalog: Catalog, items: list[tuple[Datapoint, Decimal, str]]) -> list[Figure]:
+    """Figures of previous-year amounts: by rubric code where that reaches the cell, else by key.
+
+    A rubric whose several same-column cells carry different amounts is given cell by cell.
+    """
+    groups: dict[str, list[tuple[Datapoint, Decimal, str]]] = {}
+    for item in items:
+        groups.setdefault(figure_code(catalog, item[0]), []).append(item)
+    out: list[Figure] = []
+    for code, group in groups.items():
+        if len({a for _, a, _ in group}) == 1:
+            out.append(Figure(code, "previous", group[0][1], group[0][2]))
+        else:
+            out.extend(Figure(dp.key, "previous", a, src) for dp, a, src in group)
+    return out
+
+
 def previous_column(
     filing_path: str | os.PathLike,
     catalog: Catalog,
@@ -140,7 +185,7 @@ def previous_column(
         raise InputError(f"previous_filing {path}: this filing is of model {filing.model}, not {catalog.model} as expected")
     placed: list[PlacedFact] = []
     not_placed: list[str] = [f"{path.name} {u.describe()}" for u in filing.unresolved]
-    figures: dict[str, Figure] = {}
+    numeric: list[tuple[Datapoint, Decimal, str]] = []
     for f in filing.facts:
         if f.datapoint.period != "current":
             continue
@@ -152,17 +197,13 @@ def previous_column(
             continue
         src = f"{where} ({what}, current year of the filing)"
         placed.append(PlacedFact(target, f.typed_values, f.value, src))
-        if target.rubric and catalog.metric_type(target).numeric and not f.typed_values and f.value is not None:
-            try:
-                primary = catalog.lookup(target.rubric, "previous")
-            except RubricNotFound:
-                primary = None
-            if primary is not None and primary.key == target.key:
-                figures[target.rubric] = Figure(target.rubric, "previous", Decimal(f.value), src)
+        if catalog.metric_type(target).numeric and not f.typed_values and f.value is not None:
+            numeric.append((target, Decimal(f.value), src))
+    figures = _as_figures(catalog, numeric)
     return PreviousColumn(
         filing=filing,
         placed=tuple(placed),
-        figures=RubricFigures(catalog.model, tuple(figures.values())),
+        figures=RubricFigures(catalog.model, tuple(figures)),
         not_placed=tuple(not_placed),
     )
 
@@ -177,10 +218,16 @@ def compare(published: RubricFigures, computed: RubricFigures) -> list[Disagreem
 
     An absent figure reads as zero on both sides (the NBB omits zero rubrics), so a rubric that
     one side reports as 0 and the other omits is not a disagreement.  Ordered as the published
-    figures, then the rubrics only the trial balance has.
+    figures, then the rubrics only the trial balance has.  Published cells given by datapoint key
+    (see :func:`figure_code`) are compared only when the trial balance gives the same key: a
+    mapping produces rubric codes, and such cells are not its business.
     """
     out: list[Disagreement] = []
-    codes = list(published.rubrics("previous")) + [c for c in computed.rubrics("previous") if published.get(c, "previous") is None]
+    codes = [
+        c for c in published.rubrics("previous")
+        if "[" not in c or computed.get(c, "previous") is not None  # cells by key: only where both give one
+    ]
+    codes += [c for c in computed.rubrics("previous") if published.get(c, "previous") is None]
     for code in codes:
         a = published.figure(code, "previous")
         b = computed.figure(code, "previous")
@@ -295,7 +342,11 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
     if mapped_previous:
         used = "trial balance"
         disagreements = compare(published, RubricFigures(catalog.model, tuple(computed_figs)))
-        previous = mapped_previous
+        # cells a mapping cannot reach (by datapoint key) still come from the publication
+        given = {f.rubric for f in computed_figs}
+        previous = mapped_previous + tuple(
+            f for f in published.figures if "[" in f.rubric and f.rubric not in given and f.rubric not in own_previous
+        )
     else:
         used = "filing"
         # the dossier's own previous amounts stay (generate writes them); they are compared too
