@@ -328,6 +328,41 @@ class Inputs(_Model):
     mapping: Optional[str] = None
 
 
+class DatapointFact(_Model):
+    """One fact given by datapoint key, for what no dossier field says (``nbb-filing import`` writes these).
+
+    The key is the one ``nbb-filing taxonomy show`` prints (``met:str2[dim:bas=...|dim:anlp]``);
+    ``typed`` gives the value of each typed dimension of the key.  ``value`` is read per the
+    datapoint's type: number, date, true/false, text, or a list value (code, QName or label); a
+    document (base64 datapoint) is given as ``file:`` instead, relative to the dossier.
+    """
+
+    datapoint: str = Field(description="datapoint key, as `nbb-filing taxonomy show` prints it")
+    typed: dict[str, str] = Field(default_factory=dict, description="typed dimension -> its value")
+    value: Any = Field(None, description="the value (number, date, true/false, text, list code)")
+    file: Optional[str] = Field(None, description="for a document datapoint: the file (PDF), relative to the dossier")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _no_float(cls, v: Any) -> Any:
+        if isinstance(v, float):
+            raise ValueError("amounts must be exact decimals")
+        return v
+
+    @field_validator("typed", mode="before")
+    @classmethod
+    def _typed_text(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): str(x) if isinstance(x, (int, Decimal)) and not isinstance(x, bool) else x for k, x in v.items()}
+        return v
+
+    @model_validator(mode="after")
+    def _one(self) -> "DatapointFact":
+        if (self.value is None) == (self.file is None):
+            raise ValueError("give exactly one of 'value' or 'file'")
+        return self
+
+
 class Dossier(_Model):
     """One annual-accounts filing: identification, people, appropriation, notes and inputs."""
 
@@ -357,6 +392,9 @@ class Dossier(_Model):
     participations: tuple[Participation, ...] = ()
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None
+    datapoint_facts: tuple[DatapointFact, ...] = Field(
+        (), description="facts by datapoint key, for what no other field says (written by nbb-filing import)"
+    )
 
     _path: Optional[Path] = PrivateAttr(default=None)
     _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)
