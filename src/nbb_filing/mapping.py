@@ -38,6 +38,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional, Sequence
@@ -302,6 +303,18 @@ class Mapping:
     def rubric_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "rubric")
 
+    @cached_property
+    def rules_by_digit(self) -> dict[str, tuple[Rule, ...]]:
+        """Rules that can match an account starting with each digit (routing a big ledger fast)."""
+        out: dict[str, list[Rule]] = {d: [] for d in "0123456789"}
+        for r in self.rules:
+            digits = set()
+            for sel in r.selectors:
+                digits.update(str(d) for d in range(int(sel.lo[0]), int(sel.hi[0]) + 1))
+            for d in sorted(digits):
+                out[d].append(r)
+        return {d: tuple(rs) for d, rs in out.items()}
+
 
 # ====================================================================== loading
 
@@ -444,7 +457,7 @@ def resolve_account(mapping: Mapping, account: AccountLine) -> tuple[Rule, ...]:
     """The rules that catch ``account``: one, none, or several (a conflict)."""
     best: float | None = None
     winners: list[Rule] = []
-    for r in mapping.rules:
+    for r in mapping.rules_by_digit.get(account.account[:1], ()):
         if not r.admits(account):
             continue
         spec = r.specificity_for(account.account)
@@ -581,6 +594,12 @@ def _type_problem(catalog: Catalog, code: str, period: str, amount: Decimal) -> 
     return reasons[0] if reasons else None
 
 
+def _first(items: list[str], limit: int = 10) -> str:
+    """``a, b, c`` or ``a, b, ... and 12 more``: provenance stays readable for big ledgers."""
+    head = ", ".join(items[:limit])
+    return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def _summarise(items: list[str], limit: int = 8) -> str:
     head = "; ".join(items[:limit])
     return head + (f"; and {len(items) - limit} more" if len(items) > limit else "")
@@ -632,7 +651,7 @@ def compute_period(
     for p in alloc.postings:
         by_rule[p.rule.target][p.rule.id].append(p.account.account)  # type: ignore[index]
     for rubric in values:
-        parts = [f"accounts {', '.join(accs)} via rule '{rid}'" for rid, accs in by_rule.get(rubric, {}).items()]
+        parts = [f"accounts {_first(accs)} via rule '{rid}'" for rid, accs in by_rule.get(rubric, {}).items()]
         sources[rubric] = f"{tb.source}: {'; '.join(parts) if parts else 'no account'} of {mapping.source}"
     totals = _dedupe([*package_totals(full_catalog), *mapping.totals, *package_totals(catalog)])
     solve_totals(values, sources, totals)
