@@ -254,3 +254,19 @@ def test_workers_keep_file_order(validate_run, package):
     assert [f.path for f in rep.files] == [str(p) for p in files]
     assert [f.exit_code for f in rep.files] == [2, 2]
     assert "m99-f" in rep.files[0].error and "not an XBRL instance" in rep.files[1].error
+
+
+def _signature(f):
+    return (
+        f.exit_code, f.error,
+        sorted((x.rule, x.effect, x.message, tuple(fr.describe() for fr in x.facts)) for x in f.findings),
+        [(a.id, a.satisfied, a.not_satisfied, a.declared_severity, a.effect) for a in f.assertions],
+    )
+
+
+def test_reusing_the_loaded_taxonomy_gives_the_same_result_as_a_fresh_load(validate_run, package):
+    """The shared run reuses one loaded DTS (forked children); a from-scratch load must agree."""
+    from nbb_filing.validate import validate_files
+
+    fresh = validate_files([validate_run.files["xbrl"]], package, reuse=False)
+    assert _signature(fresh.files[0]) == _signature(validate_run.file("xbrl"))

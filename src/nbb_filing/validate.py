@@ -28,11 +28,12 @@ same as satisfied and is said so in the summary.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -248,6 +249,8 @@ def validate_files(
     package: PackageInfo | str | os.PathLike | None = None,
     lang: str = "fr",
     workers: int | None = None,
+    *,
+    reuse: bool | None = None,
 ) -> ValidationReport:
     """Validate each filing in ``paths`` with ``package``; never raises for a bad file.
 
@@ -255,9 +258,13 @@ def validate_files(
     gets a :class:`FileReport` with ``error`` set (exit code 2); only a missing or broken package
     raises (:class:`~nbb_filing.errors.PackageError`), since then nothing can be validated.
 
-    ``workers`` > 1 validates files in that many worker processes (each loads the taxonomy once
-    per file it validates); the default validates in this process, one after another, reusing
-    the Arelle controller, the package mapping and the compiled catalogs.
+    Reuse (``reuse=True``, the default where ``os.fork`` exists, i.e. Linux): the model's
+    taxonomy (DTS) is loaded and its formulas compiled ONCE in this process; each file is then
+    validated in a forked child that adds the instance to that loaded taxonomy, so a file costs
+    its own load and the formula run only, and no state leaks from one file to the next (the
+    child is thrown away).  ``workers`` children run at the same time.  Without fork
+    (``reuse=False``, other systems, ``NBB_FILING_VALIDATE_REUSE=0``) each file is loaded from
+    scratch, in this process or in ``workers`` spawned processes.
     """
     from .packages import inspect_package, resolve_package
 
@@ -269,12 +276,16 @@ def validate_files(
     else:
         info = resolve_package(None)
     files = [str(p) for p in paths]
-    n = max(1, min(int(workers or 1), len(files)))
+    n = max(1, min(int(workers or 1), len(files) or 1))
+    if reuse is None:
+        reuse = _fork_available()
     reports: list[FileReport]
-    if n > 1:
+    if reuse:
+        reports = _validate_reusing_dts(files, info, lang, n)
+    elif n > 1:
         import multiprocessing
 
-        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: Arelle's globals are not fork-safe
+        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
             reports = list(pool.map(_worker_validate, [(f, str(info.path), lang) for f in files]))
     else:
@@ -285,6 +296,12 @@ def validate_files(
     )
 
 
+def _fork_available() -> bool:
+    if os.environ.get("NBB_FILING_VALIDATE_REUSE", "").strip() in ("0", "no", "false"):
+        return False
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
 def _worker_validate(args: tuple[str, str, str]) -> FileReport:
     from .packages import inspect_package
 
@@ -293,11 +310,13 @@ def _worker_validate(args: tuple[str, str, str]) -> FileReport:
 
 
 def validate_file(path: str | os.PathLike, info: PackageInfo, lang: str = "fr") -> FileReport:
-    """Validate one filing (see :func:`validate_files`)."""
+    """Validate one filing from scratch in this process (see :func:`validate_files`)."""
     started = time.perf_counter()
     report = FileReport(path=str(path))
     try:
-        _validate_into(report, Path(path), info, lang)
+        with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
+            job = _prepare(report, Path(path), info, lang, Path(tmp))
+            _run_arelle(report, job, info, lang)
     except NbbFilingError as e:
         report.error = str(e)
     report.seconds = time.perf_counter() - started
@@ -307,7 +326,18 @@ def validate_file(path: str | os.PathLike, info: PackageInfo, lang: str = "fr") 
 # ====================================================================== one file
 
 
-def _validate_into(report: FileReport, path: Path, info: PackageInfo, lang: str) -> None:
+@dataclass
+class _Job:
+    """What the Arelle part needs for one file once the XML part is done."""
+
+    target: Path  # what Arelle loads: the file itself, or its copy moved to the package's framework
+    model: str
+    catalog: Any
+    line_by_id: dict[str, int]
+
+
+def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: Path) -> _Job:
+    """Everything but Arelle: read, identify the model, move the framework, run the protocol rules."""
     from . import protocol
     from .catalog import load_catalog
     from .filing_xml import parse_filing, schema_ref
@@ -343,22 +373,149 @@ def _validate_into(report: FileReport, path: Path, info: PackageInfo, lang: str)
             ),
         ))
 
-    # ------------------------------------------------------------ protocol rules (no Arelle needed)
     pin = protocol.ProtocolInput(path=path, size=size, root=tree.getroot(), facts=facts, catalog=catalog, lang=lang)
     for rule in protocol.RULES:
         found = list(rule(pin))
         report.protocol_rules.append(ProtocolRuleResult(rule.__name__, protocol.title(rule), len(found)))
         report.findings.extend(found)
 
-    # ------------------------------------------------------------ Arelle
     line_by_id = {el.get("id"): el.sourceline for el in tree.getroot() if isinstance(el.tag, str) and el.get("id")}
     if facts.retargeted:
-        with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
-            target = Path(tmp) / path.name
-            target.write_bytes(_serialise_retargeted(tree.getroot(), catalog.framework))
-            _run_arelle(report, target, info, catalog, lang, line_by_id)
+        tmp.mkdir(parents=True, exist_ok=True)
+        target = tmp / path.name
+        target.write_bytes(_serialise_retargeted(tree.getroot(), catalog.framework))
     else:
-        _run_arelle(report, path.resolve(), info, catalog, lang, line_by_id)
+        target = path.resolve()
+    return _Job(target=target, model=ref.model, catalog=catalog, line_by_id=line_by_id)
+
+
+# ====================================================================== reuse: one DTS, forked children
+
+_dts: dict[tuple[str, str], Any] = {}
+
+
+def clear_dts_cache() -> None:
+    """Close the taxonomies kept loaded for reuse (they stay for the life of the process otherwise)."""
+    for model in _dts.values():
+        try:
+            model.close()
+        except Exception:  # pragma: no cover
+            pass
+    _dts.clear()
+
+
+def _dts_for(info: PackageInfo, model: str) -> Any:
+    """The model's taxonomy loaded from its entry point, formulas compiled (once per process)."""
+    from . import arelle_env
+
+    key = (info.sha256, model)
+    if key in _dts:
+        return _dts[key]
+    _configure(info)
+    with arelle_env._lock, arelle_env.capture() as log:
+        dts = arelle_env.load(info, info.entry_point(model).url, log)
+        from arelle import ValidateXbrl, ValidateXbrlDimensions
+        from arelle.formula import ValidateFormula
+
+        val = ValidateXbrl.ValidateXbrl(dts)
+        val.modelXbrl = dts  # set by ValidateXbrl.validate() normally
+        ValidateXbrlDimensions.loadDimensionDefaults(val)
+        # compile every assertion's XPath now: each child inherits the compiled programs
+        ValidateFormula.validate(val, compileOnly=True)
+    _dts[key] = dts
+    return dts
+
+
+def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, workers: int) -> list[FileReport]:
+    reports: list[FileReport] = []
+    with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
+        jobs: list[_Job | None] = []
+        for i, f in enumerate(files):
+            started = time.perf_counter()
+            report = FileReport(path=f)
+            job = None
+            try:
+                job = _prepare(report, Path(f), info, lang, Path(tmp) / f"{i:04d}")
+            except NbbFilingError as e:
+                report.error = str(e)
+            report.seconds = time.perf_counter() - started
+            reports.append(report)
+            jobs.append(job)
+        running: list[tuple[int, int, int, float]] = []
+        for i, job in enumerate(jobs):
+            if job is None:
+                continue
+            try:
+                dts = _dts_for(info, job.model)
+            except NbbFilingError as e:
+                reports[i].error = str(e)
+                continue
+            if len(running) >= workers:
+                _reap(running.pop(0), reports)
+            running.append(_fork_child(i, reports[i], dts, job, info, lang))
+        for r in running:
+            _reap(r, reports)
+    return reports
+
+
+def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str) -> tuple[int, int, int, float]:
+    import pickle
+
+    rfd, wfd = os.pipe()
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # the child: validate, send the report back, leave without cleanup handlers
+        try:
+            os.close(rfd)
+            try:
+                _validate_on_dts(report, dts, job, lang)
+                payload = pickle.dumps(report)
+            except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
+                payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
+            with os.fdopen(wfd, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    return (index, pid, rfd, started)
+
+
+def _reap(child: tuple[int, int, int, float], reports: list[FileReport]) -> None:
+    import pickle
+
+    index, pid, rfd, started = child
+    with os.fdopen(rfd, "rb") as inp:
+        data = inp.read()
+    os.waitpid(pid, 0)
+    elapsed = time.perf_counter() - started
+    before = reports[index]
+    try:
+        result = pickle.loads(data) if data else "the validation process ended without a result"
+    except Exception as e:  # pragma: no cover - a truncated pipe
+        result = f"unreadable result from the validation process ({e})"
+    if isinstance(result, FileReport):
+        result.seconds = before.seconds + elapsed
+        reports[index] = result
+    else:
+        before.error = f"{before.path}: Arelle failed while validating ({result})"
+        before.seconds += elapsed
+
+
+def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str) -> None:
+    """In a forked child: add the instance to the loaded taxonomy and validate it."""
+    from arelle import ModelDocument, Validate
+
+    from . import arelle_env
+
+    with arelle_env.capture() as log:
+        doc = ModelDocument.load(dts, str(job.target), isEntry=True)
+        if doc is None:
+            detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
+            report.error = f"{report.path}: Arelle could not load the instance{detail}"
+            return
+        dts.modelDocument = doc
+        Validate.validate(dts)
+        _collect(report, dts, log.records, _FactMapper(dts, job.catalog, lang, job.line_by_id))
 
 
 def _serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
@@ -449,27 +606,25 @@ def _configure(info: PackageInfo) -> Any:
     return c
 
 
-def _run_arelle(report: FileReport, target: Path, info: PackageInfo, catalog: Any, lang: str,
-                line_by_id: dict[str, int]) -> None:
+def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> None:
+    """Load the instance with its whole taxonomy from scratch, validate, collect (no reuse)."""
     from . import arelle_env
 
-    c = _configure(info)
+    _configure(info)
     with arelle_env._lock, arelle_env.capture() as log:
         model = None
         try:
-            model = arelle_env.load(info, str(target), log)
+            model = arelle_env.load(info, str(job.target), log)
             from arelle import Validate
 
             Validate.validate(model)
-            mapper = _FactMapper(model, catalog, lang, line_by_id)
-            _collect(report, model, log.records, mapper)
+            _collect(report, model, log.records, _FactMapper(model, job.catalog, lang, job.line_by_id))
         finally:
             if model is not None:
                 try:
                     model.close()
                 except Exception:  # pragma: no cover - closing never decides anything
                     pass
-    del c
 
 
 def _declared_severity(var_set: Any) -> str:
