@@ -56,3 +56,31 @@ def test_schema_command(tmp_path):
     r = run("schema", "-o", str(out))
     assert r.exit_code == 0
     assert json.loads(out.read_text())["title"] == "nbb-filing mapping file"
+
+
+def test_explain_routes_on_the_side():
+    r = run("explain", "without-capital", "550100:-120.50", "550100:10", "440000")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("550100 (credit): rubric 430/8 (sign credit) by rule 'bank-overdrafts'")
+    assert lines[1].startswith("550100 (debit): rubric 54/58 (sign debit) by rule 'cash'")
+    assert lines[2].startswith("440000 (debit): rubric 40") and lines[3].startswith("440000 (credit): rubric 440/4")
+    r = run("explain", "without-capital", "662:5")
+    assert r.exit_code == 1 and "662 (debit): reaches no rubric" in r.output
+
+
+def test_check_xlsx_sheet(tmp_path, m82):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "notes"
+    ws = wb.create_sheet("balance")
+    ws.append(["compte", "solde"])
+    ws.append(["550000", 10.5])
+    ws.append(["110000", -10.5])
+    p = tmp_path / "tb.xlsx"
+    wb.save(p)
+    r = run("check", "without-capital", "--trial-balance", str(p), "--sheet", "balance", "--format", "json")
+    assert r.exit_code == 0, r.output
+    figs = {f["rubric"]: f["current"] for f in json.loads(r.output)["figures"]}
+    assert figs["54/58"] == "10.50" and figs["10/15"] == "10.50"

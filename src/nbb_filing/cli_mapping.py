@@ -21,6 +21,7 @@ def _money(d: Decimal | None) -> str:
 
 
 def _tb_options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--sheet", default=None, metavar="NAME", help="Worksheet of XLSX trial balances (default: the first).")(f)
     f = click.option("--encoding", default=None, help="Encoding of CSV trial balances (default: UTF-8, then Windows-1252).")(f)
     f = click.option("--decimal", type=click.Choice([",", "."]), default=None, help="Decimal separator of CSV amounts (default: detected).")(f)
     f = click.option("--delimiter", default=None, metavar="CHAR", help="CSV delimiter (default: detected).")(f)
@@ -54,7 +55,8 @@ def mapping() -> None:
 @_tb_options
 @taxonomy_option
 def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None, fmt: str,
-          delimiter: str | None, decimal: str | None, encoding: str | None, taxonomy: str | None) -> None:
+          delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
+          taxonomy: str | None) -> None:
     """Check MAPPING (a YAML file, or the name of a default mapping such as without-capital).
 
     Refuses unknown rubric codes, two rules catching the same account on the same side, cycles and
@@ -67,7 +69,7 @@ def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None
     if prev and not tb:
         raise NbbFilingError("--previous needs --trial-balance")
     m, catalog, full = _load(mapping_file, model, taxonomy)
-    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding)
+    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
     current = read_trial_balance(tb, **opts) if tb else None
     previous = read_trial_balance(prev, **opts) if prev else None
     report = check_mapping(m, catalog, full_catalog=full, current=current, previous=previous)
@@ -108,13 +110,14 @@ def _print_text(report) -> None:  # type: ignore[no-untyped-def]
 @_tb_options
 @taxonomy_option
 def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str | None, fmt: str,
-            delimiter: str | None, decimal: str | None, encoding: str | None, taxonomy: str | None) -> None:
+            delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
+            taxonomy: str | None) -> None:
     """Compute the rubric figures of a model from trial balances (what the generator uses)."""
     from .ledger import read_trial_balance
     from .mapping import compute_figures
 
     m, catalog, full = _load(mapping_file, model, taxonomy)
-    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding)
+    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
     current = read_trial_balance(trial_balance, **opts)
     previous = read_trial_balance(prev, **opts) if prev else None
     rf = compute_figures(catalog, m, current, previous, full_catalog=full)
@@ -128,6 +131,49 @@ def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str 
     click.echo(f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}")
     for r in rubrics:
         click.echo(f"{r:<{width}}  {_money(rf.get(r, 'current')):>18}  {_money(rf.get(r, 'previous')):>18}")
+
+
+@mapping.command("explain")
+@click.argument("mapping_file", metavar="MAPPING", type=str)
+@click.argument("accounts", metavar="ACCOUNT[:BALANCE]...", nargs=-1, required=True)
+def explain(mapping_file: str, accounts: tuple[str, ...]) -> None:
+    """Show which rule catches each account, e.g. ``550000:-120.50`` (a credit balance).
+
+    Without a balance the account is shown for both sides.  Exit code 1 when some account reaches
+    no rubric or is caught by two rules.
+    """
+    from decimal import InvalidOperation
+
+    from .ledger import AccountLine
+    from .mapping import load_mapping, resolve_account
+
+    m = load_mapping(mapping_file)
+    bad = False
+    for item in accounts:
+        number, _, bal = item.partition(":")
+        if not number.isdigit():
+            raise NbbFilingError(f"{item}: an account number is digits only (e.g. 550000 or 550000:-10)")
+        try:
+            balances = [Decimal(bal)] if bal else [Decimal(1), Decimal(-1)]
+        except InvalidOperation:
+            raise NbbFilingError(f"{item}: {bal!r} is not an amount") from None
+        for b in balances:
+            line = AccountLine(number, "", max(b, Decimal(0)), max(-b, Decimal(0)), 0)
+            rules = resolve_account(m, line)
+            side = "debit" if b > 0 else "credit" if b < 0 else "zero"
+            if not rules:
+                bad = True
+                click.echo(f"{number} ({side}): reaches no rubric")
+            elif len(rules) > 1:
+                bad = True
+                click.echo(f"{number} ({side}): CONFLICT between {', '.join(r.where for r in rules)}")
+            else:
+                r = rules[0]
+                what = {"rubric": f"rubric {r.target} (sign {r.sign})", "control": f"control of rubric {r.target}",
+                        "refuse": f"refused unless zero: {r.reason}", "ignore": f"ignored: {r.reason}"}[r.kind]
+                click.echo(f"{number} ({side}): {what} by {r.where}")
+    if bad:
+        click.get_current_context().exit(1)
 
 
 @mapping.command("schema")
