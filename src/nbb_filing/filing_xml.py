@@ -112,8 +112,9 @@ def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree.
         if isinstance(el.tag, str):
             el.tag = _retag(el.tag, ns_map)
     # Prefixes used only inside QName *content* (dimension="dim:bas", member and enumeration values,
-    # unit measures) look unused to lxml: keep every declaration of the original root.
-    etree.cleanup_namespaces(new_root, top_nsmap=new_nsmap, keep_ns_prefixes=[p for p in new_nsmap if p])
+    # unit measures) look unused to lxml: keep every declaration, on the root or on any element.
+    keep = sorted({p for el in new_root.iter() if isinstance(el.tag, str) for p in el.nsmap if p})
+    etree.cleanup_namespaces(new_root, top_nsmap=new_nsmap, keep_ns_prefixes=keep)
     for old, new in sorted(ns_map.items()):
         changes.append(f"namespace {old} -> {new}")
     ref = new_root.find(f"{{{LINK}}}schemaRef")
