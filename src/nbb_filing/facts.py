@@ -435,6 +435,43 @@ class _Builder:
                     raise InputError(f"{where}: {doc.file} is neither a PDF nor UTF-8 text") from None
                 self.put(role, spec[f"{name}_text"], {}, text.strip(), where)
 
+    def datapoint_facts(self) -> None:
+        """Facts the dossier gives by datapoint key (``datapoint_facts:``, written by ``import``)."""
+        d = self.dossier
+        for i, x in enumerate(d.datapoint_facts):
+            where = d.where("datapoint_facts", i)
+            dp = self.catalog.by_key(x.datapoint)
+            if dp is None:
+                raise InputError(f"{where}: {x.datapoint} is not a datapoint of model {self.catalog.model}")
+            if set(x.typed) != set(dp.typed):
+                need = ", ".join(dp.typed) or "none"
+                raise InputError(f"{where}: datapoint {x.datapoint} needs typed dimension values for: {need}")
+            mt = self.catalog.metric_type(dp)
+            value: Any = x.value
+            if x.file is not None:
+                if mt.kind != "base64":
+                    raise InputError(f"{where}: 'file' is for document datapoints; {dp.metric} takes a value")
+                try:
+                    value = d.resolve_path(x.file).read_bytes()
+                except OSError as e:
+                    raise InputError(f"{where}: cannot read {x.file} ({e.strerror or e})") from None
+            elif mt.kind == "enum":
+                value = self.enum_value(mt, str(value), where)
+            elif mt.kind == "date" and isinstance(value, str):
+                try:
+                    value = date.fromisoformat(value)
+                except ValueError:
+                    raise InputError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+            elif mt.numeric and isinstance(value, (int, str)) and not isinstance(value, bool):
+                try:
+                    value = Decimal(str(value))
+                except ArithmeticError:
+                    raise InputError(f"{where}: {value!r} is not a number") from None
+            elif mt.kind in ("string",) and not isinstance(value, str):
+                value = value.isoformat() if isinstance(value, date) else str(value)
+            self.check_value(dp, value, where, f"value {_show(value)}")
+            self.add(dp, value, where, x.typed.items())
+
     # ---------------------------------------------------------------- rubric figures
     def figure(self, rubric: str, period: str, amount: Decimal, source: str) -> None:
         if period == "previous" and self.dossier.previous_exercise is None:
@@ -638,6 +675,7 @@ def build_facts(
     b.people()
     b.participations()
     b.documents()
+    b.datapoint_facts()
     b.rubric_figures(mapped)
     b.appropriation()
     b.tie_out()
