@@ -129,3 +129,63 @@ def test_refuses_to_overwrite_and_writes_nothing_on_bad_input(imported_m87, tmp_
     assert res.exit_code == 2
     assert res.output.count("\n") == 1 and "refused" in res.output and "Traceback" not in res.output
     assert not out.exists()
+
+
+def _context(cid: str, catalog, members, typed=()) -> str:
+    """An NBB context for a datapoint's members (namespaces declared on the element itself)."""
+    prefixes = {"dim"} | {m.split(":")[0] for _, m in members} | {catalog.typed_dimensions[d].split(":")[0] for d, _ in typed}
+    ns = " ".join(f'xmlns:{p}="{catalog.namespaces[p]}"' for p in sorted(prefixes))
+    explicit = "".join(f'<xbrldi:explicitMember dimension="{d}">{m}</xbrldi:explicitMember>' for d, m in members)
+    typed_xml = "".join(
+        f'<xbrldi:typedMember dimension="{d}"><{catalog.typed_dimensions[d]}>{v}</{catalog.typed_dimensions[d]}></xbrldi:typedMember>'
+        for d, v in typed
+    )
+    return (
+        f'<context id="{cid}" {ns}><entity><identifier scheme="http://www.fgov.be">0925590628</identifier></entity>'
+        f"<period><instant>2022-12-31</instant></period><scenario>{explicit}{typed_xml}</scenario></context>\n"
+    )
+
+
+def test_facts_without_a_dossier_field_go_by_datapoint_key(filing_variant, tmp_path, package, m87_catalog, accepted_text):
+    """Notes per typed row, the auditor's report, an extra PDF, an explicit zero: all come back."""
+    cat = m87_catalog
+    litigation_text = cat.resolve("met:str1", [("dim:bas", "bas:m91"), ("dim:dcl", "dcl:m16"), ("dim:part", "part:m6"), ("dim:sts", "sts:m20")], ["dim:open"])
+    litigation_amount = cat.resolve("met:am1", [("dim:bas", "bas:m91"), ("dim:part", "part:m6"), ("dim:prd", "prd:m1"), ("dim:sts", "sts:m20")], ["dim:open"])
+    opinion = cat.resolve("opn-enum:list1", [("dim:bas", "bas:m109"), ("dim:bkd", "bkd:m10"), ("dim:part", "part:m7"), ("dim:psn", "psn:m8")])
+    report_date = cat.resolve("met:dte1", [("dim:bas", "bas:m109"), ("dim:bkd", "bkd:m14"), ("dim:part", "part:m7"), ("dim:psn", "psn:m8")])
+    remuneration_pdf = cat.resolve("met:bsb1", [("dim:bas", "bas:m109"), ("dim:part", "part:m7"), ("dim:typ", "typ:m32")])
+    intangible_prev = cat.lookup("21", "previous")
+    assert None not in (litigation_text, litigation_amount, opinion, report_date, remuneration_pdf)
+    opinion_value = cat.metric_type(opinion).enum_values[0].qname  # first value of the package list
+    pdf = b"%PDF-1.4\n% remuneration report\n%%EOF\n"
+    ns_opn = cat.namespaces[opinion.metric.split(":")[0]]
+    ns_val = cat.namespaces[opinion_value.split(":")[0]]
+    extra = (
+        _context("x1", cat, litigation_text.members, [("dim:open", "1")])
+        + _context("x2", cat, litigation_amount.members, [("dim:open", "1")])
+        + _context("x3", cat, opinion.members)
+        + _context("x4", cat, report_date.members)
+        + _context("x5", cat, remuneration_pdf.members)
+        + _context("x6", cat, intangible_prev.members)
+        + '<met:str1 contextRef="x1">Litige avec un fournisseur</met:str1>\n'
+        + '<met:am1 contextRef="x2" unitRef="EUR" decimals="INF">12500.00</met:am1>\n'
+        + f'<o:list1 xmlns:o="{ns_opn}" xmlns:v="{ns_val}" contextRef="x3">v:{opinion_value.split(":")[1]}</o:list1>\n'
+        + '<met:dte1 contextRef="x4">2023-05-10</met:dte1>\n'
+        + f'<met:bsb1 contextRef="x5">{base64.b64encode(pdf).decode()}</met:bsb1>\n'
+        + '<met:am1 contextRef="x6" unitRef="EUR" decimals="INF">0.00</met:am1>\n'
+    )
+    at = accepted_text.rindex("</xbrl>")
+    pdf_line = accepted_text.count("\n", 0, at) + 1 + 10  # 6 context lines, then the 5th fact line
+    path = filing_variant(lambda t: t[:at] + extra + t[at:])
+    res = import_filing(path, tmp_path / "extra", package)
+    assert res.not_imported == () and res.round_trip == (), (res.not_imported, res.round_trip)
+    assert res.imported == N_FACTS + 6
+    d = load_dossier(res.dossier_path)
+    by_key = {x.datapoint: x for x in d.datapoint_facts}
+    assert set(by_key) == {dp.key for dp in (litigation_text, litigation_amount, opinion, report_date, remuneration_pdf, intangible_prev)}
+    assert by_key[litigation_amount.key].value == Decimal("12500.00") and by_key[litigation_amount.key].typed == {"dim:open": "1"}
+    assert by_key[report_date.key].value == date(2023, 5, 10)
+    assert by_key[intangible_prev.key].value == 0  # an explicit zero: figures: would drop it
+    assert "21" in d.figures and d.figures["21"].previous is None
+    assert by_key[remuneration_pdf.key].file == f"document-line{pdf_line}.pdf"
+    assert (res.dossier_path.parent / by_key[remuneration_pdf.key].file).read_bytes() == pdf

@@ -131,6 +131,7 @@ class _Collector:
         self.people: dict[tuple[str, tuple], dict[str, Any]] = {}
         self.figures: dict[str, dict[str, Decimal]] = {}
         self.numeric: dict[tuple[str, str], list[ReadFact]] = {}  # (rubric code or key, period) -> facts
+        self.extras: list[dict[str, Any]] = []  # datapoint_facts entries
         self.documents: dict[str, dict[str, str]] = {}
         self.imported = 0
 
@@ -168,7 +169,27 @@ class _Collector:
             self.numeric.setdefault((figure_code(self.catalog, dp), period), []).append(f)
             self.imported += 1
             return
-        self.skip(f, "the dossier has no field for this datapoint")
+        self.extra(f, mt)
+
+    def extra(self, f: ReadFact, mt: MetricType) -> None:
+        """A fact no dossier field holds: to ``datapoint_facts:`` by key (documents as files)."""
+        entry: dict[str, Any] = {"datapoint": f.key}
+        if f.typed_values:
+            entry["typed"] = dict(f.typed_values)
+        value = f.value or ""
+        if mt.kind == "base64":
+            try:
+                data = base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                self.skip(f, "the document is not valid base64")
+                return
+            fname = f"document-line{f.source_line}" + (".pdf" if data.startswith(b"%PDF") else ".bin")
+            self.files[fname] = data
+            entry["file"] = fname
+        else:
+            entry["value"] = _py(mt, value)
+        self.extras.append(entry)
+        self.imported += 1
 
     def slot(self, slot: _Slot, f: ReadFact, mt: MetricType) -> None:
         value = f.value or ""
@@ -337,6 +358,8 @@ class _Collector:
             data["figures"] = {code: dict(periods) for code, periods in self.figures.items()}
         for name, doc in self.documents.items():
             data[name] = doc
+        if self.extras:
+            data["datapoint_facts"] = self.extras
         return data
 
     def place_figures(self) -> None:
@@ -349,13 +372,15 @@ class _Collector:
                 cells = same_column_cells(self.catalog, code, period) or [self.catalog.lookup(code, period)]
                 # one code fills every same-column cell: only right when the filing has them all, equal
                 by_key = len(facts) != len(cells) or len({f.value for f in facts}) != 1
+            if Decimal(facts[0].value or "0") == 0 and not by_key:
+                by_key = True  # generate leaves zero figures out; explicit zeros go by key below
             for f in facts[:1] if not by_key else facts:
                 amount = Decimal(f.value or "0")
                 if amount == 0:
-                    self.remarks.append(
-                        f"line {f.source_line}: {f.datapoint.rubric or f.key} ({period} year) is reported as 0; "
-                        "generate leaves zero figures out (an absent rubric reads as zero)"
-                    )
+                    # figures: equal to zero are not written (an absent rubric reads as zero), so
+                    # a zero the filing states explicitly is kept as a datapoint fact
+                    self.extras.append({"datapoint": f.key, "value": amount})
+                    continue
                 self.figures.setdefault(f.key if by_key else code, {})[period] = amount
 
     def participation(self, p: dict[str, Any]) -> dict[str, Any]:
