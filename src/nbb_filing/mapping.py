@@ -37,7 +37,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .catalog import Catalog
 from .errors import FindingsError, InputError, NbbFilingError
-from .figures import PERIODS, Figure, RubricFigures
+from .figures import Figure, RubricFigures
 from .ledger import AccountLine, TrialBalance, read_trial_balance
 
 ZERO = Decimal(0)
@@ -373,10 +373,10 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
         err = e.errors()[0]
         loc = err.get("loc", ())
         line = _line_of(lines, loc)
-        field = ".".join(str(x) for x in loc) or "top level"
+        where = ".".join(str(x) for x in loc) or "top level"
         more = f" (and {len(e.errors()) - 1} more)" if len(e.errors()) > 1 else ""
         msg = err.get("msg", "invalid").removeprefix("Value error, ")
-        raise InputError(f"{source}{f' line {line}' if line else ''} ({field}): {msg}{more}") from None
+        raise InputError(f"{source}{f' line {line}' if line else ''} ({where}): {msg}{more}") from None
     rules = []
     for i, r in enumerate(mf.rules):
         kind = next(k for k in ("rubric", "control", "refuse", "ignore") if getattr(r, k) is not None)
@@ -501,10 +501,6 @@ def _dedupe(totals: Iterable[TotalDef]) -> list[TotalDef]:
         key = (t.rubric, tuple(sorted(t.terms)))
         seen.setdefault(key, t)
     return list(seen.values())
-
-
-def _fmt_terms(terms: Iterable[tuple[int, str]], values: dict[str, Decimal] | None = None) -> str:
-    return " ".join(("+ " if sg > 0 else "- ") + c for sg, c in terms).removeprefix("+ ")
 
 
 def solve_totals(
