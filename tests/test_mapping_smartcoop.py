@@ -112,3 +112,21 @@ def test_sample_checks_clean_for_every_model(model, catalog, m82, wc_mapping, sm
     assert all(c.mapped == c.accounts for c in r.coverage)
     f = compute_figures(catalog(model), wc_mapping, cur, prev, full_catalog=m82)
     assert f.get("20/58") == D("10018553.00") and f.get("9904") == D("456498.00")
+
+
+def test_figures_md_table(fig):
+    """Every amount of the table in samples/smartcoop-2024/FIGURES.md, both years, to the cent."""
+    expected = {
+        "10/11": ("5924887.67", "5378075.67"),
+        "110": ("5906287.67", "5359475.67"),
+        "111": ("18600.00", "18600.00"),
+        "13": ("38500.00", "38500.00"),
+        "14": ("-1146247.12", "-1602745.12"),
+        "14P": ("-1602745.12", "-685408.12"),
+        "9901": ("658153.56", "581380.31"),
+        "9904": ("456498.00", "-917337.00"),
+        "9905": ("456498.00", "-917337.00"),
+        "9906": ("-1146247.12", "-1602745.12"),
+    }
+    for rubric, (cur, prev) in expected.items():
+        assert (fig.get(rubric), fig.get(rubric, "previous")) == (D(cur), D(prev)), rubric
