@@ -95,14 +95,25 @@ def sample_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_outputs(sample_dir: Path, package, catalog, tmp_path_factory):
-    """The SmartCoop sample generated for m82-f (its own model), m81-f and m87-f: {model: result}."""
+    """The SmartCoop sample generated for m82-f (its own model), m81-f and m87-f: {model: result}.
+
+    For the coarser models the sample is copied (with the mappings folder, keeping the relative
+    paths) and only the ``model:`` line of the dossier is changed, as a user would do.
+    """
     from nbb_filing.generate import generate
 
     out_dir = tmp_path_factory.mktemp("smartcoop")
-    results = {}
-    for model in ("m82-f", "m81-f", "m87-f"):
+    results = {"m82-f": generate(sample_dir / "dossier.yaml", out_dir / "smartcoop-m82-f.xbrl", package=package)}
+    for model in ("m81-f", "m87-f"):
         catalog(model)  # compile (or load) once
-        results[model] = generate(sample_dir / "dossier.yaml", out_dir / f"smartcoop-{model}.xbrl", package=package, model=model)
+        root = tmp_path_factory.mktemp(f"sample-{model}")
+        copy = root / "samples" / "smartcoop-2024"
+        shutil.copytree(sample_dir, copy)
+        shutil.copytree(ROOT / "mappings", root / "mappings")
+        text = (copy / "dossier.yaml").read_text(encoding="utf-8")
+        assert text.count("\nmodel: m82-f\n") == 1
+        (copy / "dossier.yaml").write_text(text.replace("\nmodel: m82-f\n", f"\nmodel: {model}\n"), encoding="utf-8")
+        results[model] = generate(copy / "dossier.yaml", out_dir / f"smartcoop-{model}.xbrl", package=package)
     return results
 
 
