@@ -89,6 +89,8 @@ def test_xlsx_floats_become_cents(tmp_path):
         ("account;debit;credit\n550000;1;0\n550000;0;1\n", "tb.csv line 3: account 550000 appears twice (also line 2)"),
         ("account;debit;credit\n55.00;1;0\n100000;0;1\n", "tb.csv line 2: account number '55.00' is not numeric"),
         ("account;debit;credit\n550000;100,00;0\n100000;0;90,50\n", "differ by 9.50"),
+        ("account;label;debit;credit\n550000;Bank;10;0\n100000;Equity;0;10\n;Total;10;10\n",
+         "tb.csv line 4: no account number (a total or title line? remove it)"),
     ],
 )
 def test_refusals_name_file_and_line(tmp_path, content, expected):
@@ -128,3 +130,9 @@ def test_missing_file(tmp_path):
 def test_duplicate_accounts_refused_in_code_too():
     with pytest.raises(InputError, match="account 550000 appears twice"):
         TrialBalance.from_balances("x", [("550000", D(1)), ("550000", D(-1))])
+
+
+def test_parentheses_mean_negative(tmp_path):
+    p = write(tmp_path, "tb.csv", "compte;solde\n550000;1.000,00\n440000;(1.000,00)\n")
+    tb = read_trial_balance(p)
+    assert tb.account("440000").credit == D("1000.00") and tb.imbalance == 0

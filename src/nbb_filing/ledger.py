@@ -302,6 +302,8 @@ def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> De
     if isinstance(cell, Decimal):
         return cell
     text = str(cell).strip()
+    if text.startswith("(") and text.endswith(")"):  # accounting notation for a negative amount
+        text = "-" + text[1:-1].strip()
     if not _AMOUNT_CHARS.match(text):
         raise InputError(f"{name} line {line}: {column} {text!r} is not a number")
     negative = text.startswith("-") or text.endswith("-")
@@ -345,6 +347,8 @@ def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) ->
         acc = str(int(raw_acc)) if isinstance(raw_acc, int) and not isinstance(raw_acc, bool) else str(raw_acc).strip()
         if isinstance(raw_acc, float):
             acc = str(int(raw_acc)) if raw_acc.is_integer() else str(raw_acc)
+        if not acc:
+            raise InputError(f"{name} line {n}: no account number (a total or title line? remove it)")
         if not acc.isdigit() or not acc.isascii():
             raise InputError(f"{name} line {n}: account number {acc!r} is not numeric (digits only, e.g. 550000)")
         if acc in seen:
