@@ -57,7 +57,8 @@ def find_sample(explicit: str | None, tmp: Path, info) -> tuple[Path, str]:
     from nbb_filing.validate import _serialise_retargeted
 
     if explicit:
-        return Path(explicit), f"{explicit} (given)"
+        ref = schema_ref(parse_filing(explicit).getroot())
+        return Path(explicit), f"{explicit} (given; model {ref.model}, framework {ref.framework})"
     for base in (ROOT / "out", ROOT / "samples"):
         for p in sorted(base.glob("**/*.xbrl")) if base.is_dir() else ():
             try:
