@@ -304,3 +304,21 @@ def test_unknown_mission_code(mini_text, write_dossier, m82):
     text = mini_text.replace("auditors:", ACCOUNTANTS.replace("[A, B]", "[A, Z]") + "auditors:")
     with pytest.raises(InputError, match=r"\(accountant_declaration.accountants\[0\].missions\[1\]\): 'Z' is not a value of the package list nmc-enum:list1"):
         facts_of(write_dossier, text, m82)
+
+
+def test_sample_average_fte_by_column_in_every_model(sample_outputs):
+    for model, res in sample_outputs.items():
+        root = etree.parse(str(res.output)).getroot()
+        fte = [el.text for el in root if etree.QName(el).localname == "dec1"]
+        assert fte == ["133"], model  # 133.0 FTE, written without the trailing zero
+
+
+def test_column_of_a_rubric(mini_text, write_dossier, m82):
+    text = mini_text.replace("  9904: {current: 100, previous: -50}\n", "  9904: {current: 100, previous: -50}\n  1003@Women: 12.5\n")
+    fs = facts_of(write_dossier, text, m82)
+    cell = [f for f in fs.facts if f.datapoint.metric == "met:dec1"]
+    assert len(cell) == 1 and cell[0].value == Decimal("12.5")
+    assert cell[0].datapoint.column_label("en") == "2. Women"
+    bad = text.replace("1003@Women", "1003@Children")
+    with pytest.raises(InputError, match=r"'Children' matches no column of rubric 1003 \(current year\) in model m82-f \(columns: Total; 1. Hommes; 2. Femmes\)"):
+        facts_of(write_dossier, bad, m82)

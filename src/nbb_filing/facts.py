@@ -483,6 +483,8 @@ class _Builder:
             if dp.period not in (period, "none"):
                 raise InputError(f"{source}: datapoint {rubric} is a {dp.period}-year cell, not {period}-year")
             cells = [dp]
+        elif "@" in rubric:  # rubric@column, e.g. 1003@Total (social balance sheet)
+            cells = [self._column_cell(rubric, period, source)]
         else:
             try:
                 cells = [self.catalog.lookup(rubric, period)]
@@ -505,6 +507,29 @@ class _Builder:
             self.left_out.append(
                 f"rubric {rubric} ({period} year): {len(cells) - written} of its {len(cells)} cells refuse {amount} ({first_why})"
             )
+
+    def _column_cell(self, spec: str, period: str, source: str) -> Datapoint:
+        """The cell of ``rubric@column``: the rubric's cell for ``period`` whose column heading is
+        ``column`` (any language, case-insensitive) or, failing that, the only one containing it."""
+        code, column = (x.strip() for x in spec.split("@", 1))
+        try:
+            cands = [dp for dp in self.catalog.by_rubric(code) if dp.period == period]
+        except RubricNotFound as e:
+            raise InputError(f"{source}: {e}") from None
+        want = column.casefold()
+
+        def heads(dp: Datapoint) -> list[str]:
+            return [t.casefold() for _, t in dp.column_labels]
+
+        exact = [dp for dp in cands if want in heads(dp)]
+        found = exact or [dp for dp in cands if any(want in h for h in heads(dp))]
+        if len(found) != 1:
+            cols = "; ".join(dp.column_label(self.dossier.language) for dp in cands) or "none"
+            how = "matches several columns" if found else "matches no column"
+            raise InputError(
+                f"{source}: {column!r} {how} of rubric {code} ({period} year) in model {self.catalog.model} (columns: {cols})"
+            )
+        return found[0]
 
     def _same_column_cells(self, rubric: str, period: str) -> list[Datapoint]:
         """The cells of a rubric the package shows in several tables under the same column.
