@@ -26,7 +26,7 @@ from lxml import etree
 
 from .catalog import Catalog, Datapoint
 from .reader import FilingFacts, ReadFact
-from .validate import BLOCKING, INFO, WARNING, FactRef, Finding
+from .validate import BLOCKING, WARNING, FactRef, Finding
 
 try:  # the dossier module owns the enterprise-number check (modulo 97)
     from .dossier import check_enterprise_number
@@ -303,4 +303,4 @@ RULES: tuple[Rule, ...] = (
     file_size_under_50mb,
 )
 
-__all__ = ["ProtocolInput", "RULES", "title", "INFO"] + [r.__name__ for r in RULES]
+__all__ = ["ProtocolInput", "RULES", "title"] + [r.__name__ for r in RULES]

@@ -235,10 +235,11 @@ def assertion_effect(assertion_id: str, declared_severity: str | None) -> str:
     return _SEVERITY_EFFECT.get((declared_severity or "ERROR").upper(), BLOCKING)
 
 
-def family_title(family: str, declared: str | None = None) -> str:
+def family_title(family: str) -> str:
+    """``statutory assertion (va_)``; families the NBB does not fix follow the package's severity."""
     if family in FAMILY_NAME:
         return f"{FAMILY_NAME[family]} ({family}_)"
-    return f"NBB assertion ({family}_, declared {declared or 'ERROR'})"
+    return f"assertion ({family}_, severity declared by the package)"
 
 
 # ====================================================================== public API
