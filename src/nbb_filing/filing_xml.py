@@ -106,15 +106,13 @@ def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree.
     new_nsmap = {p: ns_map.get(u, u) for p, u in root.nsmap.items()}
     new_root = etree.Element(_retag(root.tag, ns_map), attrib=dict(root.attrib), nsmap=new_nsmap)
     new_root.text = root.text
-    for child in root:
-        new_root.append(_copy(child))
-    for el in new_root.iter():
-        if isinstance(el.tag, str):
-            el.tag = _retag(el.tag, ns_map)
-    # Prefixes used only inside QName *content* (dimension="dim:bas", member and enumeration values,
-    # unit measures) look unused to lxml: keep every declaration, on the root or on any element.
-    keep = sorted({p for el in new_root.iter() if isinstance(el.tag, str) for p in el.nsmap if p})
-    etree.cleanup_namespaces(new_root, top_nsmap=new_nsmap, keep_ns_prefixes=keep)
+    if root.sourceline:
+        new_root.sourceline = root.sourceline
+    # Rebuilt element by element (a deep copy would carry every inherited declaration, among them
+    # the old enumeration namespaces, onto each fact).  Declarations an element makes itself are
+    # kept (moved if versioned): prefixes used only inside QName values (dimension="dim:bas",
+    # member and enumeration values, unit measures) must stay declared.  Source lines are kept.
+    _rebuild(root, new_root, ns_map)
     for old, new in sorted(ns_map.items()):
         changes.append(f"namespace {old} -> {new}")
     ref = new_root.find(f"{{{LINK}}}schemaRef")
@@ -127,10 +125,21 @@ def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree.
     return etree.ElementTree(new_root), changes
 
 
-def _copy(el: etree._Element) -> etree._Element:
-    from copy import deepcopy
+def _rebuild(src: etree._Element, dst: etree._Element, ns_map: dict[str, str]) -> None:
+    from copy import copy
 
-    return deepcopy(el)
+    for ch in src:
+        if isinstance(ch.tag, str):
+            local = {p: ns_map.get(u, u) for p, u in ch.nsmap.items() if src.nsmap.get(p) != u}
+            n = etree.SubElement(dst, _retag(ch.tag, ns_map), attrib=dict(ch.attrib), nsmap=local or None)
+            n.text = ch.text
+            if ch.sourceline:
+                n.sourceline = ch.sourceline
+            _rebuild(ch, n, ns_map)
+        else:
+            n = copy(ch)
+            dst.append(n)
+        n.tail = ch.tail
 
 
 def _retag(tag: str, ns_map: dict[str, str]) -> str:
