@@ -161,3 +161,23 @@ def test_not_an_nbb_filing(tmp_path, package):
 )
 def test_canonical_decimal(text, expected):
     assert canonical_decimal(Decimal(text)) == expected
+
+
+def test_retargeted_tree_has_no_old_framework_left(accepted_m87):
+    """The tree the reader resolves: every namespace moved, every declaration kept, lines kept."""
+    from lxml import etree
+
+    from nbb_filing.filing_xml import parse_filing, retarget_framework
+
+    before = parse_filing(accepted_m87)
+    after, changes = retarget_framework(before, "22.19")
+    text = etree.tostring(after)
+    # 9 enumeration namespaces of 23.0 in the file (atc, cct, cty, fct, lgf, nmc, nmt, pcd ... -enum)
+    assert len([c for c in changes if c.startswith("namespace ")]) == len(
+        [u for u in before.getroot().nsmap.values() if "/cbso/23.0/enum/" in u]
+    )
+    assert b"/23.0/" not in text
+    assert after.getroot().nsmap.keys() == before.getroot().nsmap.keys()  # dim:, bas: ... all still declared
+    assert text.count(b"xmlns") == len(before.getroot().nsmap)  # no stale local redeclarations
+    lines = lambda t: [e.sourceline for e in t.getroot().iter() if isinstance(e.tag, str)]  # noqa: E731
+    assert lines(after) == lines(before)
