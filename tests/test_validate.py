@@ -82,6 +82,9 @@ def test_broken_total_fires_its_assertion_with_rubric_codes(validate_run):
     assert values["20/58"] == "554000.00" and values["10/49"] == "554894.28"
     total = next(f for f in eq[0].facts if f.rubric == "20/58")
     assert total.period == "current" and total.label == "TOTAL DE L'ACTIF"
+    # the message is the package's French one (--lang fr), not the English first message
+    calc = _by_rule(r, "va_calc_14")
+    assert len(calc) == 1 and "20/58" in calc[0].message and "must equal" not in calc[0].message
     # the assertion counts agree with the messages
     for x in fired:
         assert next(a for a in r.assertions if a.id == x.rule).not_satisfied >= 1

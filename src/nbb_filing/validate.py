@@ -33,9 +33,10 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from lxml import etree
 
@@ -515,7 +516,8 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str) -> None
             report.error = f"{report.path}: Arelle could not load the instance{detail}"
             return
         dts.modelDocument = doc
-        Validate.validate(dts)
+        with _messages_in(lang):
+            Validate.validate(dts)
         _collect(report, dts, log.records, _FactMapper(dts, job.catalog, lang, job.line_by_id))
 
 
@@ -618,7 +620,8 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
             model = arelle_env.load(info, str(job.target), log)
             from arelle import Validate
 
-            Validate.validate(model)
+            with _messages_in(lang):
+                Validate.validate(model)
             _collect(report, model, log.records, _FactMapper(model, job.catalog, lang, job.line_by_id))
         finally:
             if model is not None:
@@ -626,6 +629,32 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
                     model.close()
                 except Exception:  # pragma: no cover - closing never decides anything
                     pass
+
+
+@contextmanager
+def _messages_in(lang: str) -> Iterator[None]:
+    """Make Arelle pick assertion messages in ``lang`` (falling back to its default choice).
+
+    Arelle's formula evaluator asks for an assertion's message without a language and so gets
+    the first one of the package (English in the replica); the NBB's messages exist in fr, nl,
+    de and en.  The message method is wrapped for the duration of one validation.
+    """
+    from arelle.ModelFormulaObject import ModelVariableSetAssertion
+
+    original = ModelVariableSetAssertion.message
+
+    def message(self: Any, satisfied: bool, preferredMessage: str = "*", lang_: str | None = None) -> Any:
+        if lang_ is None:
+            found = original(self, satisfied, preferredMessage, lang)
+            if found is not None:
+                return found
+        return original(self, satisfied, preferredMessage, lang_)
+
+    ModelVariableSetAssertion.message = message  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ModelVariableSetAssertion.message = original  # type: ignore[method-assign]
 
 
 def _declared_severity(var_set: Any) -> str:
