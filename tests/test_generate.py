@@ -306,13 +306,6 @@ def test_unknown_mission_code(mini_text, write_dossier, m82):
         facts_of(write_dossier, text, m82)
 
 
-def test_sample_average_fte_by_column_in_every_model(sample_outputs):
-    for model, res in sample_outputs.items():
-        root = etree.parse(str(res.output)).getroot()
-        fte = [el.text for el in root if etree.QName(el).localname == "dec1"]
-        assert fte == ["133"], model  # 133.0 FTE, written without the trailing zero
-
-
 def test_column_of_a_rubric(mini_text, write_dossier, m82):
     text = mini_text.replace("  9904: {current: 100, previous: -50}\n", "  9904: {current: 100, previous: -50}\n  1003@Women: 12.5\n")
     fs = facts_of(write_dossier, text, m82)
