@@ -193,7 +193,7 @@ def write_instance(path: str | os.PathLike, data: bytes) -> Path:
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.stem}-", suffix=f"{p.suffix}.tmp")
     except OSError as e:
         raise InputError(f"{p}: cannot write the filing ({e.strerror or e})") from None
     try:
