@@ -315,3 +315,17 @@ def test_column_of_a_rubric(mini_text, write_dossier, m82):
     bad = text.replace("1003@Women", "1003@Children")
     with pytest.raises(InputError, match=r"'Children' matches no column of rubric 1003 \(current year\) in model m82-f \(columns: Total; 1. Hommes; 2. Femmes\)"):
         facts_of(write_dossier, bad, m82)
+
+
+def test_rubric_in_two_tables_under_the_same_column_fills_both(mini_text, write_dossier, m82):
+    # The replica's m82-f shows rubric 70 (turnover) in two tables (am2 and am1 cells, both under
+    # "Exercice"); the figure belongs in each.
+    mapped = RubricFigures("m82-f", (Figure("70", "current", Decimal("1234.56"), "tb"),))
+    fs = facts_of(write_dossier, mini_text, m82, mapped)
+    cells = sorted(f.datapoint.metric for f in fs.facts if f.datapoint.rubric == "70")
+    assert cells == ["met:am1", "met:am2"]
+    # a negative amount fits only the signed cell: written there, the other refusal reported
+    mapped = RubricFigures("m82-f", (Figure("70", "current", Decimal("-1"), "tb"),))
+    fs = facts_of(write_dossier, mini_text, m82, mapped)
+    assert [f.datapoint.metric for f in fs.facts if f.datapoint.rubric == "70"] == ["met:am2"]
+    assert any(x.startswith("rubric 70 (current year): 1 of its 2 cells refuse -1") for x in fs.left_out)
