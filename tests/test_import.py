@@ -189,3 +189,19 @@ def test_facts_without_a_dossier_field_go_by_datapoint_key(filing_variant, tmp_p
     assert "21" in d.figures and d.figures["21"].previous is None
     assert by_key[remuneration_pdf.key].file == f"document-line{pdf_line}.pdf"
     assert (res.dossier_path.parent / by_key[remuneration_pdf.key].file).read_bytes() == pdf
+
+
+def test_a_filing_without_what_every_dossier_needs(filing_variant, tmp_path, package, monkeypatch):
+    # f2 is the date of the general meeting, which every dossier must give
+    path = filing_variant(lambda t: t.replace('<met:dte1 contextRef="c2" id="f2">2023-06-02</met:dte1>', ""))
+    out = tmp_path / "nothing"
+    res = CliRunner().invoke(cli_main, ["import", str(path), "-o", str(out)])
+    assert res.exit_code == 2
+    assert "cannot make a dossier from this filing: general_meeting: Field required" in res.output
+    assert not out.exists()
+    # default output directory: the file name without extension, in the current directory
+    monkeypatch.chdir(tmp_path)
+    ok = filing_variant(name="calyx-2022.xbrl")
+    res = CliRunner().invoke(cli_main, ["import", str(ok)])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "calyx-2022" / "dossier.yaml").is_file()
