@@ -6,7 +6,6 @@ import base64
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from click.testing import CliRunner
 
 from nbb_filing.cli import main as cli_main

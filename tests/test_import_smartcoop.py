@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -95,12 +96,25 @@ def test_a_published_figure_that_differs_is_reported(smartcoop, package, tmp_pat
     assert [f.value for f in flag] == ["false"]
 
 
-@pytest.mark.parametrize("name", ["smartcoop-2023.xbrl", "plain.xbrl"])
-def test_import_round_trip_of_the_generated_smartcoop_filings(smartcoop, package, name, tmp_path):
-    if not (smartcoop / name).exists():  # plain.xbrl is written by the first test of this module
-        generate(smartcoop / "dossier-2024-plain.yaml", smartcoop / name, package=package)
+@pytest.mark.parametrize("name, model", [("smartcoop-2023.xbrl", None), ("plain.xbrl", None), ("sc-m87.xbrl", "m87-f")])
+def test_import_round_trip_of_the_generated_smartcoop_filings(smartcoop, package, name, model, tmp_path):
+    if not (smartcoop / name).exists():  # the 2024 sample as m82-f, or as m87-f (with participations)
+        generate(smartcoop / "dossier-2024-plain.yaml", smartcoop / name, package=package, model=model)
     res = import_filing(smartcoop / name, tmp_path / "imported", package)
     assert res.not_imported == () and res.round_trip == (), (res.not_imported, res.round_trip)
     again = tmp_path / "again.xbrl"
     generate(res.dossier_path, again, package=package)
     assert diff_sets(read_facts(smartcoop / name, package).as_set(), read_facts(again, package).as_set()) == []
+    if model == "m87-f":
+        from nbb_filing.dossier import load_dossier
+
+        d = load_dossier(res.dossier_path)
+        # the sample's four participations (samples/smartcoop-2024/dossier.yaml), percents as written there
+        assert {p.name: p.held_directly_pct for p in d.participations} == {
+            "Ubik": Decimal(100), "SmartImmo": Decimal(5), "Palais de l'intérim": Decimal("0.16"), "Matlease": Decimal("0.14")
+        }
+        (auditor,) = d.auditors
+        assert (auditor.name, auditor.representative.first_name, auditor.representative.last_name) == (
+            "Révisions Solidaires SRL", "Claire", "Fontaine"
+        )
+        assert [(m.start, m.end) for m in auditor.mandates] == [(date(2022, 6, 21), date(2025, 6, 17))]

@@ -9,7 +9,10 @@ dossier field is written to, so the importer simply runs that table backwards.  
   values of their facts (their names), exactly as the generator writes them;
 * ``figures:``, for every other amount: by rubric code when that leads the generator back to the
   very cell (:func:`nbb_filing.previous.figure_code`), else by datapoint key;
-* the list of facts not imported otherwise, with the reason.  Nothing is dropped silently.
+* ``datapoint_facts:``, by datapoint key with its typed-dimension values, for the rest (notes per
+  typed row, texts and dates of notes, extra documents as files, amounts stated as an explicit 0);
+* the list of facts not imported, with the reason, for what no dossier can carry (nil facts,
+  facts the installed package has no datapoint for ...).  Nothing is dropped silently.
 
 Then the importer checks its own work: it loads the written dossier, binds it to facts with the
 generator's :func:`nbb_filing.facts.build_facts` (no file written) and compares that set of facts
@@ -31,11 +34,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .catalog import Catalog, Datapoint, MetricType
+from .catalog import Catalog, MetricType
 from .dossier import LANGUAGES, Dossier, dossier_to_yaml, load_dossier
 from .errors import InputError, NbbFilingError
 from .packages import PackageInfo
-from .reader import FilingFacts, ReadFact, normalise_value, read_facts
+from .reader import FilingFacts, ReadFact, canonical_decimal, normalise_value, read_facts
 
 DOSSIER_NAME = "dossier.yaml"
 
@@ -103,9 +106,17 @@ def _enum_text(mt: MetricType, qname: str) -> str:
     return code if code and match_enum(mt, code) == qname else qname
 
 
+def _percent(fraction: Decimal) -> Decimal:
+    """0.0014 (the NBB's fraction) -> 0.14 (the dossier's percent), without trailing zeros."""
+    return Decimal(canonical_decimal(fraction * 100))
+
+
 def _py(mt: MetricType, value: str) -> Any:
     if mt.kind == "date":
-        return date.fromisoformat(value)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # e.g. a time-zoned xs:date: left as text, the dossier check names it
+            return value
     if mt.kind == "boolean":
         return value == "true"
     if mt.numeric:
@@ -317,9 +328,9 @@ class _Collector:
         legal_by_name: dict[tuple[str, str], dict] = {}
         reps = []
         for (role_name, _), p in self.people.items():
-            prefix, kind = role_name.rsplit("_", 1)
-            if role_name == "participation":
+            if "_" not in role_name:  # participations, assembled below
                 continue
+            prefix, kind = role_name.rsplit("_", 1)
             if kind == "representative":
                 reps.append((prefix, p))
                 continue
@@ -403,9 +414,9 @@ class _Collector:
             if "shares_held" in h:
                 out["shares_held"] = int(h["shares_held"])
             # the NBB metric is a fraction 0..1; the dossier states percentages
-            out["held_directly_pct"] = h.get("held_directly_pct", Decimal(0)) * 100
+            out["held_directly_pct"] = _percent(h.get("held_directly_pct", Decimal(0)))
             if "held_by_subsidiaries_pct" in h:
-                out["held_by_subsidiaries_pct"] = h["held_by_subsidiaries_pct"] * 100
+                out["held_by_subsidiaries_pct"] = _percent(h["held_by_subsidiaries_pct"])
         return out
 
 

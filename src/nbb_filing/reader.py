@@ -41,8 +41,6 @@ from .packages import PackageInfo
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _ENUM_NS_RE = re.compile(r"^(?P<base>.*/cbso/)(?P<fw>[0-9][^/]*)(?P<rest>/enum/[^/]+)$")
 
-#: A value as compared: a canonical string, or ``None`` for a nil fact.
-NormalisedValue = "str | None"
 TypedValues = tuple[tuple[str, str], ...]
 
 
