@@ -204,3 +204,19 @@ def test_a_filing_without_what_every_dossier_needs(filing_variant, tmp_path, pac
     res = CliRunner().invoke(cli_main, ["import", str(ok)])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "calyx-2022" / "dossier.yaml").is_file()
+
+
+def test_repeated_facts_are_kept_once(filing_variant, tmp_path, package, accepted_text):
+    # f60 (context c60) is 20/58 current = 554894.28; repeat it as such, then with another value
+    at = accepted_text.rindex("</xbrl>")
+    line = accepted_text.count("\n", 0, at) + 1
+    extra = (
+        '<met:am1 contextRef="c60" unitRef="EUR" decimals="INF">554894.280</met:am1>\n'
+        '<met:am1 contextRef="c60" unitRef="EUR" decimals="INF">1.00</met:am1>\n'
+    )
+    res = import_filing(filing_variant(lambda t: t[:at] + extra + t[at:]), tmp_path / "dup", package)
+    assert res.imported == N_FACTS + 1
+    assert any(r.startswith(f"line {line}: repeats the fact of line ") for r in res.remarks)
+    assert len(res.not_imported) == 1 and res.not_imported[0].startswith(f"line {line + 1}: rubric 20/58 (current year)")
+    # the filing's set holds the 1.00 fact too; generate writes the first value only
+    assert res.round_trip == ("- met:am1[dim:bas=bas:m25,dim:part=part:m1,dim:prd=prd:m1] = '1'",)

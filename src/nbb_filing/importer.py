@@ -145,6 +145,7 @@ class _Collector:
         self.extras: list[dict[str, Any]] = []  # datapoint_facts entries
         self.documents: dict[str, dict[str, str]] = {}
         self.imported = 0
+        self.seen: dict[tuple, ReadFact] = {}
 
     # ------------------------------------------------------------------ helpers
     def skip(self, f: ReadFact, reason: str) -> None:
@@ -165,6 +166,14 @@ class _Collector:
     # ------------------------------------------------------------------ one fact
     def take(self, f: ReadFact) -> None:
         dp = f.datapoint
+        first = self.seen.setdefault(f.identity(), f)
+        if first is not f:
+            if first.value == f.value:
+                self.remarks.append(f"line {f.source_line}: repeats the fact of line {first.source_line} (kept once)")
+                self.imported += 1
+            else:
+                self.skip(f, f"a second, different value for the fact of line {first.source_line} (the first is kept)")
+            return
         if f.value is None:
             self.skip(f, "nil fact (the dossier has no way to write an explicit nil)")
             return

@@ -450,9 +450,10 @@ def diff_sets(
     expected: set[tuple[str, TypedValues, str | None]], actual: set[tuple[str, TypedValues, str | None]]
 ) -> list[str]:
     """Readable differences between two :meth:`FilingFacts.as_set` results (for tests and reports)."""
-    lines = []
-    for k, t, v in sorted(expected - actual, key=str):
-        lines.append(f"- {k} {dict(t) if t else ''} = {v!r}")
-    for k, t, v in sorted(actual - expected, key=str):
-        lines.append(f"+ {k} {dict(t) if t else ''} = {v!r}")
+    def show(sign: str, k: str, t: TypedValues, v: str | None) -> str:
+        typ = " " + ", ".join(f"{d}={x!r}" for d, x in t) if t else ""
+        return f"{sign} {k}{typ} = {v!r}"
+
+    lines = [show("-", *x) for x in sorted(expected - actual, key=str)]
+    lines += [show("+", *x) for x in sorted(actual - expected, key=str)]
     return lines
