@@ -181,3 +181,25 @@ def test_retargeted_tree_has_no_old_framework_left(accepted_m87):
     assert text.count(b"xmlns") == len(before.getroot().nsmap)  # no stale local redeclarations
     lines = lambda t: [e.sourceline for e in t.getroot().iter() if isinstance(e.tag, str)]  # noqa: E731
     assert lines(after) == lines(before)
+
+
+def test_writer_and_reader_agree_on_amounts(m87_catalog):
+    """Whatever amount the instance writer formats, the reader gives back the same number."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nbb_filing.instance import format_value
+    from nbb_filing.reader import normalise_value
+
+    mt = m87_catalog.metric_type("met:am2")
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.decimals(min_value=Decimal("-1e14"), max_value=Decimal("1e14"), places=2, allow_nan=False, allow_infinity=False))
+    def check(d: Decimal) -> None:
+        text = format_value(mt, d)
+        got = normalise_value(m87_catalog, "met:am2", text)
+        assert Decimal(got) == d
+        assert got == canonical_decimal(d)
+        assert normalise_value(m87_catalog, "met:am2", f"  {got}\n") == got  # idempotent, layout ignored
+
+    check()
