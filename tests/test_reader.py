@@ -203,3 +203,16 @@ def test_writer_and_reader_agree_on_amounts(m87_catalog):
         assert normalise_value(m87_catalog, "met:am2", f"  {got}\n") == got  # idempotent, layout ignored
 
     check()
+
+
+def test_a_default_member_written_explicitly_is_a_problem(filing_variant, package, accepted_facts):
+    # context c40 is 21/28 current; add dim:spec = spec:m0, the default of dim:spec (forbidden by XDT)
+    def edit(t: str) -> str:
+        i = t.index('<context id="c40">')
+        j = t.index("</scenario>", i)
+        return t[:j] + '<xbrldi:explicitMember dimension="dim:spec">spec:m0</xbrldi:explicitMember>' + t[j:]
+
+    facts = read_facts(filing_variant(edit), package)
+    assert facts.as_set() == accepted_facts.as_set()  # still the same cell, as XBRL Dimensions reads it
+    (problem,) = facts.problems
+    assert problem.endswith("context c40 writes the default member dim:spec=spec:m0")

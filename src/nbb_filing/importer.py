@@ -441,7 +441,7 @@ def dossier_from_filing(filing: FilingFacts) -> tuple[dict[str, Any], dict[str, 
         c.take(f)
     data = c.dossier_data()
     not_imported = [f"line {u.source_line}: {u.describe().split(': ', 1)[1]}" for u in filing.unresolved] + c.not_imported
-    remarks = list(c.remarks)
+    remarks = list(filing.problems) + list(c.remarks)
     if filing.retargeted:
         remarks.insert(0, f"filing made with framework {filing.framework}, read with the installed {filing.catalog.framework}")
     return data, c.files, not_imported, remarks, c.imported

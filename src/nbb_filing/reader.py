@@ -384,6 +384,10 @@ def read_tree(
             unresolved_fact(why, ctx.members, ctx.typed_values)
             continue
         typed_dims = tuple(d for d, _ in ctx.typed_values)
+        defaults = [f"{d}={m}" for d, m in ctx.members if catalog.defaults.get(d) == m]
+        if defaults:
+            # XBRL Dimensions forbids writing a default member; the NBB rejects such a filing
+            problems.append(f"line {line}: context {ctx.id} writes the default member {', '.join(defaults)}")
         dp = catalog.resolve(element, ctx.members, typed_dims)
         if dp is None:
             unresolved_fact(
