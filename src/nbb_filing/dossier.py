@@ -293,6 +293,10 @@ class Participation(_Model):
     enterprise_number: Optional[str] = None
     legal_form: Optional[str] = None
     address: Optional[Address] = None
+    country: Optional[str] = Field(
+        None, description="country of the investee's registered office (ISO code or name), when no full address "
+        "is given; the NBB requires the country of every participation (address.country otherwise)",
+    )
     nature: str = Field("Parts", description="nature of the rights held (e.g. 'Parts', 'Actions')")
     shares_held: Optional[int] = Field(None, ge=0, description="number of shares held directly")
     held_directly_pct: Decimal = Field(ge=0, le=100, description="percent held directly (0.16 means 0.16 %)")
@@ -318,6 +322,19 @@ class Participation(_Model):
     @classmethod
     def _code_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="after")
+    def _one_country(self) -> "Participation":
+        if self.country and self.address is not None and self.country.strip().casefold() != self.address.country.strip().casefold():
+            raise ValueError(
+                f"country {self.country!r} differs from address.country {self.address.country!r}; give the country once"
+            )
+        return self
+
+    @property
+    def country_of_office(self) -> Optional[str]:
+        """The country the NBB list of participations needs: the address's, else ``country``."""
+        return self.address.country if self.address is not None else self.country
 
 
 class Inputs(_Model):

@@ -393,7 +393,17 @@ class _Builder:
             }
             for f in role.fields:
                 self.put(role, f, typed, vals[f.name], d.where(*loc, f.name))
-            self.address(role, typed, p.address, loc + ("address",))
+            if p.address is not None:
+                self.address(role, typed, p.address, loc + ("address",))
+            elif p.country:
+                # no full address: only the country cell of the address (the NBB requires it)
+                spec = next(f for f in role.address if f.name == "address.country")
+                self.put(role, spec, typed, p.country, d.where(*loc, "country"))
+            else:
+                raise InputError(
+                    f"{d.where(*loc)}: participation {p.name!r} has no country; the NBB list of participations "
+                    f"of model {self.catalog.model} requires it (give address: or country:)"
+                )
             if role.holding is not None:
                 t = dict(typed)
                 t[role.holding.index] = "1"
