@@ -337,6 +337,56 @@ class Participation(_Model):
         return self.address.country if self.address is not None else self.country
 
 
+class FixedAssetMovements(_Model):
+    """Movements of the exercise of one class of fixed assets (the "état des immobilisations").
+
+    Closing values (acquisition value, revaluation surpluses, depreciation or write-downs, uncalled
+    amounts, at the end of both years) come from the trial balances through the mapping; the
+    movements between them are stated here, positive amounts (``transfers`` and the ``*_transferred``,
+    ``other_movements`` and ``uncalled_movements`` lines are signed: + increases the line).
+    generate checks opening + movements = closing for each line.  For financial assets,
+    ``depreciation_*`` are the write-downs (réductions de valeur).
+    """
+
+    acquisitions: Optional[Decimal] = Field(None, description="acquisitions, including own production capitalised")
+    disposals: Optional[Decimal] = Field(None, description="sales, disposals and retirements (acquisition value)")
+    transfers: Optional[Decimal] = Field(None, description="transfers from (-) or to (+) another rubric")
+    other_movements: Optional[Decimal] = Field(None, description="financial assets: other movements (+/-)")
+    revaluation_recorded: Optional[Decimal] = None
+    revaluation_acquired: Optional[Decimal] = Field(None, description="revaluation surpluses acquired from third parties")
+    revaluation_cancelled: Optional[Decimal] = None
+    revaluation_transferred: Optional[Decimal] = None
+    depreciation_recorded: Optional[Decimal] = Field(None, description="depreciation / write-downs charged in the year")
+    depreciation_written_back: Optional[Decimal] = None
+    depreciation_acquired: Optional[Decimal] = Field(None, description="acquired from third parties")
+    depreciation_cancelled: Optional[Decimal] = Field(None, description="cancelled on disposals and retirements")
+    depreciation_transferred: Optional[Decimal] = None
+    uncalled_movements: Optional[Decimal] = Field(None, description="financial assets: movements of uncalled amounts (+/-)")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_float(cls, v: Any) -> Any:
+        if isinstance(v, float):
+            raise ValueError("amounts must be exact decimals")
+        if isinstance(v, bool):
+            raise ValueError("an amount cannot be true/false")
+        return v
+
+    def items(self) -> list[tuple[str, Decimal]]:
+        return [(k, v) for k, v in self.__dict__.items() if v is not None]
+
+
+class FixedAssets(_Model):
+    """Movements of the fixed-asset notes, by class (see :class:`FixedAssetMovements`)."""
+
+    intangible: Optional[FixedAssetMovements] = Field(None, description="intangible fixed assets (21)")
+    tangible: Optional[FixedAssetMovements] = Field(None, description="tangible fixed assets (22/27)")
+    financial: Optional[FixedAssetMovements] = Field(None, description="financial fixed assets (28)")
+
+    def classes(self) -> list[tuple[str, FixedAssetMovements]]:
+        return [(k, v) for k, v in self.__dict__.items() if v is not None]
+
+
 class Inputs(_Model):
     """Trial balances and mapping (paths relative to the dossier file)."""
 
@@ -407,6 +457,10 @@ class Dossier(_Model):
         default_factory=dict, description="rubric figures given directly (notes, social balance sheet ...), by rubric code"
     )
     participations: tuple[Participation, ...] = ()
+    fixed_assets: Optional[FixedAssets] = Field(
+        None, description="movements of the exercise in the fixed-asset notes, by class (closing values come "
+        "from the trial balances through the mapping)",
+    )
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None
     datapoint_facts: tuple[DatapointFact, ...] = Field(

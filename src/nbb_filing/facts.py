@@ -696,8 +696,14 @@ def build_facts(
     dossier: Dossier,
     mapped: RubricFigures | None = None,
     table: DatapointTable | None = None,
+    closings: Any = None,
 ) -> FactSet:
-    """All facts of the filing, in catalog order; raises on the first error (one line)."""
+    """All facts of the filing, in catalog order; raises on the first error (one line).
+
+    ``closings`` (:class:`nbb_filing.fixed_assets.Closings`) are the closing values of the
+    fixed-asset notes from the trial balances; with the dossier's ``fixed_assets:`` movements they
+    give the notes (see :mod:`nbb_filing.fixed_assets`).
+    """
     table = table or load_table()
     problems = [p for p in table.problems(catalog) if p.startswith(("role filing", "role entity"))]
     if problems:
@@ -713,6 +719,10 @@ def build_facts(
     b.datapoint_facts()
     b.rubric_figures(mapped)
     b.appropriation()
+    if closings is not None or dossier.fixed_assets is not None:
+        from .fixed_assets import add_notes
+
+        add_notes(b, closings)
     b.tie_out()
     facts = sorted(b.facts.values(), key=lambda f: (f.datapoint.order, f.typed))
     return FactSet(tuple(facts), tuple(b.left_out))

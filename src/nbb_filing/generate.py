@@ -150,7 +150,10 @@ def generate(
 
         dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
         notes = tuple(outcome.report_lines())
-    factset: FactSet = build_facts(catalog, dossier, mapped)
+    from .fixed_assets import load_closings
+
+    closings = load_closings(dossier) if mapped is not None else None
+    factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
     data, stats = build_instance(
         catalog,
         factset.facts,

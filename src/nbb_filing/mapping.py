@@ -73,19 +73,22 @@ __all__ = [
 
 # ====================================================================== selectors
 
-_SELECTOR = re.compile(r"^(?:=(?P<exact>\d+)|(?P<lo>\d+)-(?P<hi>\d+)|(?P<prefix>\d+))$")
+_SELECTOR = re.compile(r"^(?:=(?P<exact>\d+)|(?P<lo>\d+)-(?P<hi>\d+)|(?P<prefix>\d+)|(?P<pattern>\d[\dx]*x[\dx]*\d))$")
 
 
 @dataclass(frozen=True)
 class Selector:
-    """``"61"`` (prefix), ``"=610000"`` (exact number) or ``"600-608"`` (range of prefixes).
+    """``"61"`` (prefix), ``"=610000"`` (exact number), ``"600-608"`` (range of prefixes) or
+    ``"2xx9"`` (prefix pattern, ``x`` = any digit).
 
     A range compares the account's first N digits, N being the length of the bounds, so
-    ``600-608`` catches 6000, 60411 and 608999 but not 609.
+    ``600-608`` catches 6000, 60411 and 608999 but not 609.  A pattern names the PCMN's
+    sub-accounts that recur under every asset account: ``22x9`` catches the depreciation accounts
+    2209, 2219 ... 2299 (and their sub-accounts); each ``x`` makes it half a digit less specific.
     """
 
     text: str
-    kind: str  # "exact" | "prefix" | "range"
+    kind: str  # "exact" | "prefix" | "range" | "pattern"
     lo: str
     hi: str
 
@@ -94,7 +97,7 @@ class Selector:
         m = _SELECTOR.match(text.strip())
         if not m:
             raise ValueError(
-                f"account selector {text!r} must be digits (prefix), '=digits' (exact account) or 'digits-digits' (range)"
+                f"account selector {text!r} must be digits (prefix), '=digits' (exact account), 'digits-digits' (range) or a pattern like '22x9' (x = any digit, ends with a digit)"
             )
         if m.group("exact"):
             v = m.group("exact")
@@ -102,6 +105,9 @@ class Selector:
         if m.group("prefix"):
             v = m.group("prefix")
             return cls(text, "prefix", v, v)
+        if m.group("pattern"):
+            v = m.group("pattern")
+            return cls(text, "pattern", v, v)
         lo, hi = m.group("lo"), m.group("hi")
         if len(lo) != len(hi) or lo > hi:
             raise ValueError(f"account range {text!r} needs two bounds of the same length, the first not above the second")
@@ -113,6 +119,8 @@ class Selector:
             return 1000.0
         if self.kind == "prefix":
             return float(len(self.lo))
+        if self.kind == "pattern":
+            return len(self.lo) - 0.5 * self.lo.count("x")
         return len(self.lo) - 0.5
 
     def matches(self, account: str) -> bool:
@@ -120,6 +128,8 @@ class Selector:
             return account == self.lo
         if self.kind == "prefix":
             return account.startswith(self.lo)
+        if self.kind == "pattern":
+            return len(account) >= len(self.lo) and all(p in ("x", a) for p, a in zip(self.lo, account))
         head = account[: len(self.lo)]
         return len(head) == len(self.lo) and self.lo <= head <= self.hi
 
@@ -127,6 +137,10 @@ class Selector:
         """Could one account match both selectors with the same specificity (an ambiguity)?"""
         if self.specificity != other.specificity:
             return False
+        if "pattern" in (self.kind, other.kind):
+            # conservative: the common positions are compatible (a digit range counts as its bounds)
+            a, b = self.lo, other.lo
+            return all(x == y or "x" in (x, y) for x, y in zip(a, b))
         if self.kind == "exact" or self.kind == "prefix":
             return self.lo == other.lo
         return not (self.hi < other.lo or other.hi < self.lo)
@@ -188,6 +202,48 @@ class RuleModel(_Strict):
         return self
 
 
+class NoteRuleModel(_Strict):
+    """A rule of the ``fixed_assets:`` section: accounts -> a closing value of the fixed-asset notes.
+
+    These rules run beside the balance-sheet rules (an account reaches its balance-sheet rubric
+    AND, through these, a line of the notes): the PCMN keeps gross values (e.g. 2100) apart from
+    revaluations (xxx8) and depreciation or write-downs (xxx9), which the balance sheet nets.
+    """
+
+    id: str = Field(description="unique name of the rule, used in messages and provenance")
+    accounts: list[str] = Field(min_length=1, description="selectors: '21' prefix, '=210900' exact, '600-608' range")
+    note: str = Field(
+        description="'class.line' of data/fixed-assets.yaml, e.g. 'intangible.acquisition_value', "
+        "'tangible.depreciation', 'financial.uncalled'"
+    )
+    sign: Literal["debit", "credit"] = Field(description="'debit': amount = debit - credit; 'credit': credit - debit")
+    comment: Optional[str] = Field(None, description="free comment (why this rule)")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", v):
+            raise ValueError("a rule id is letters, digits, '-', '_' or '.'")
+        return v
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, v: list[str]) -> list[str]:
+        out = []
+        for s in v:
+            s = str(s).strip()
+            Selector.parse(s)
+            out.append(s)
+        return out
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z_]+\.[a-z_]+", v.strip()):
+            raise ValueError("note is 'class.line', e.g. 'intangible.acquisition_value'")
+        return v.strip()
+
+
 class MappingFile(_Strict):
     """A mapping file: PCMN accounts of a trial balance -> rubrics of the family's full model."""
 
@@ -203,6 +259,11 @@ class MappingFile(_Strict):
         default_factory=dict,
         description="extra totals for rubrics the package does not compute from the full model: "
         "rubric -> terms, a term '-60' is subtracted",
+    )
+    fixed_assets: list[NoteRuleModel] = Field(
+        default_factory=list,
+        description="closing values of the fixed-asset notes (gross, revaluation, depreciation ...) by account; "
+        "checked against data/fixed-assets.yaml",
     )
 
     @field_validator("schema_version", mode="before")
@@ -287,6 +348,31 @@ class TotalDef:
 
 
 @dataclass(frozen=True)
+class NoteRule:
+    """``fixed_assets:`` rule: accounts -> closing value ``note`` ("class.line") of the fixed-asset notes."""
+
+    id: str
+    note: str
+    selectors: tuple[Selector, ...]
+    sign: str
+    line: int | None
+
+    def specificity_for(self, account: str) -> float | None:
+        best = None
+        for sel in self.selectors:
+            if sel.matches(account):
+                best = sel.specificity if best is None else max(best, sel.specificity)
+        return best
+
+    def amount(self, account: AccountLine) -> Decimal:
+        return account.balance if self.sign == "debit" else -account.balance
+
+    @property
+    def where(self) -> str:
+        return f"fixed_assets rule '{self.id}'" + (f" (line {self.line})" if self.line else "")
+
+
+@dataclass(frozen=True)
 class Mapping:
     source: str  # file name for messages
     path: Path | None
@@ -296,6 +382,7 @@ class Mapping:
     description: str
     rules: tuple[Rule, ...]
     totals: tuple[TotalDef, ...]
+    fixed_assets: tuple[NoteRule, ...] = ()
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -399,7 +486,17 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
         parsed = tuple((-1 if t.strip().startswith("-") else 1, t.strip().lstrip("+-").strip()) for t in terms)
         totals.append(TotalDef(f"{source}:{code}", code, parsed, source))
     models = tuple(dict.fromkeys([mf.model, *mf.models]))
-    return Mapping(source, path, mf.family, mf.model, models, mf.description, tuple(rules), tuple(totals))
+    ids = {r.id for r in mf.rules}
+    notes = []
+    for i, r in enumerate(mf.fixed_assets):
+        line = lines.get(("fixed_assets", i))
+        if r.id in ids:
+            raise InputError(f"{source}{f' line {line}' if line else ''} (fixed_assets): rule id {r.id!r} is used twice")
+        ids.add(r.id)
+        notes.append(NoteRule(r.id, r.note, tuple(Selector.parse(s) for s in r.accounts), r.sign, line))
+    return Mapping(
+        source, path, mf.family, mf.model, models, mf.description, tuple(rules), tuple(totals), tuple(notes)
+    )
 
 
 def load_mapping(path: str | os.PathLike) -> Mapping:
