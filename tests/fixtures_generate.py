@@ -1,14 +1,13 @@
 """Session fixtures of the generate area: a small synthetic dossier, the SmartCoop sample generated
-once per model, and one Arelle check of those instances (the only Arelle loads of this area).
+once per model, and one validation of those instances (the only Arelle work of this area).
 
 Arelle loads cost 5-40 s each, so the instances of m82-f, m81-f and m87-f are generated once and
-checked once, in-process, with XBRL 2.1 and XDT validation but without formulas (the NBB assertions
-belong to ``nbb-filing validate``).
+validated once, by ``nbb_filing.validate`` (XBRL 2.1, XDT, schema facets and the package's NBB
+assertions), in a single call.
 """
 
 from __future__ import annotations
 
-import logging
 import shutil
 from pathlib import Path
 
@@ -117,48 +116,20 @@ def sample_outputs(sample_dir: Path, package, catalog, tmp_path_factory):
     return results
 
 
-def arelle_check(package, path: Path) -> list:
-    """Load ``path`` with Arelle (offline, replica) and run XBRL 2.1 + XDT validation, no formulas.
+@pytest.fixture(scope="session")
+def sample_validation(sample_outputs, package):
+    """{model: FileReport}: the three sample instances validated by ``nbb_filing.validate`` in ONE
+    call (one Arelle validation per model: XBRL 2.1, XDT, schema facets and the package's
+    assertions, offline).  The only Arelle work of this area's sample tests."""
+    from nbb_filing.validate import validate_files
 
-    Returns the error-level log records.  Settings changed on the shared controller are restored.
-    """
-    from arelle import Validate
-    from arelle.ValidateDuplicateFactsConst import DuplicateTypeArg
-    from arelle.ValidateXbrlDTS import ValidateBaseTaxonomiesMode
-
-    from nbb_filing import arelle_env
-
-    c = arelle_env.controller()
-    mm = c.modelManager
-    saved = (mm.validateDuplicateFacts, getattr(mm, "baseTaxonomyValidationMode", None))
-    mm.baseTaxonomyValidationMode = ValidateBaseTaxonomiesMode.NONE
-    mm.validateDuplicateFacts = DuplicateTypeArg.ALL.duplicateType()
-    created_options = getattr(mm, "formulaOptions", None) is None
-    if created_options:
-        from arelle.ModelFormulaObject import FormulaOptions
-
-        mm.formulaOptions = FormulaOptions()
-        mm.formulaOptions.formulaAction = "none"
-    if getattr(mm, "customTransforms", None) is None:
-        mm.loadCustomTransforms()  # table-linkbase XPath compilation asserts they are loaded
-    try:
-        with arelle_env.capture() as log:
-            mx = arelle_env.load(package, str(path), log)
-            try:
-                mx.hasFormulae = False
-                Validate.validate(mx)
-            finally:
-                mx.close()
-        return [r for r in log.records if r.level in ("error", "critical", "fatal") or r.code == "arelle:duplicateFacts"]
-    finally:
-        mm.validateDuplicateFacts, base = saved
-        if base is not None:
-            mm.baseTaxonomyValidationMode = base
-        if created_options:
-            mm.formulaOptions = None
+    models = list(sample_outputs)
+    report = validate_files([sample_outputs[m].output for m in models], package=package)
+    by_path = {Path(f.path).resolve(): f for f in report.files}
+    return {m: by_path[Path(sample_outputs[m].output).resolve()] for m in models}
 
 
 @pytest.fixture(scope="session")
-def arelle_results(sample_outputs, package):
-    """{model: [error records]} for the three sample instances (three Arelle loads in all)."""
-    return {model: arelle_check(package, res.output) for model, res in sample_outputs.items()}
+def arelle_results(sample_validation):
+    """{model: [XBRL 2.1 / XDT / schema findings]} of the three sample instances (from ``sample_validation``)."""
+    return {m: [f for f in r.findings if f.source == "xbrl"] for m, r in sample_validation.items()}
