@@ -34,6 +34,7 @@ from .errors import FindingsError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .dossier import Dossier
+    from .figures import Figure, RubricFigures
     from .ledger import TrialBalance
     from .mapping import Mapping
 
@@ -274,6 +275,37 @@ def load_closings(dossier: "Dossier") -> Closings | None:
     return Closings(mapping.source, current, previous, classes)
 
 
+def closing_figures(catalog: Catalog, closings: Closings) -> list["Figure"]:
+    """The closing values as rubric figures of ``catalog`` (8059, 8059P ...), for the classes the
+    model has, so that they travel with the other trial-balance figures (the previous-filing
+    comparison included) and are written by the same code."""
+    from .figures import Figure
+
+    table = load_notes_table()
+    out = []
+    for cname, cls in table.classes.items():
+        if cname not in closings.classes or not table.has_class(catalog, cname):
+            continue
+        for ln in cls.closing_lines:
+            for period in PERIODS:
+                c = closings.get(f"{cname}.{ln.name}", period)
+                dp = table.cell(catalog, cname, ln.name, period)
+                if c is None or c.amount == 0 or dp is None or not dp.rubric:
+                    continue
+                out.append(Figure(dp.rubric, period, c.amount, c.source))
+    return out
+
+
+def with_closings(catalog: Catalog, mapped: "RubricFigures", closings: Closings | None) -> "RubricFigures":
+    """``mapped`` plus the closing values of the notes (see :func:`closing_figures`)."""
+    from .figures import RubricFigures
+
+    if closings is None:
+        return mapped
+    extra = closing_figures(catalog, closings)
+    return RubricFigures(mapped.model, mapped.figures + tuple(extra)) if extra else mapped
+
+
 # =========================================================================== facts and checks
 
 
@@ -282,9 +314,10 @@ def _fmt(x: Decimal) -> str:
 
 
 def add_notes(builder: Any, closings: Closings | None) -> None:
-    """Write the notes' facts through ``builder`` (a ``facts._Builder``) and check them.
+    """Write the movements through ``builder`` (a ``facts._Builder``) and check the notes.
 
-    Runs after the rubric figures, whose balance-sheet and 630 facts it compares with.
+    Runs after the rubric figures, whose balance-sheet and 630 facts it compares with.  The closing
+    values are rubric figures already (:func:`with_closings`); here they are only checked.
     """
     from .facts import _check
 
@@ -294,7 +327,7 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
     given = dict(d.fixed_assets.classes()) if d.fixed_assets is not None else {}
     fed = closings.classes if closings is not None else frozenset()
     previous_known = closings is not None and closings.previous is not None and d.previous_exercise is not None
-    done: set[str] = set()
+    done: set[str] = set()  # classes whose note is written and whose movements are checked
     for cname, cls in table.classes.items():
         mv = given.get(cname)
         if mv is None and cname not in fed:
@@ -308,7 +341,8 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
         if not table.has_class(catalog, cname):
             builder.left_out.append(f"{where}: model {catalog.model} has no fixed-asset note for {cname} assets")
             continue
-        done.add(cname)
+        if previous_known:
+            done.add(cname)
         moves = dict(mv.items()) if mv is not None else {}
         for name in moves:
             if cls.line(name) is None or cls.line(name).closing:  # type: ignore[union-attr]
@@ -329,12 +363,6 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
             return dp
 
         periods = ("current", "previous") if previous_known else ("current",)
-        if closings is not None:
-            for ln in cls.closing_lines:
-                for period in periods:
-                    c = closings.get(f"{cname}.{ln.name}", period)
-                    if c is not None:
-                        put(ln, period, c.amount, c.source)
         for name, amount in moves.items():
             put(cls.line(name), "current", amount, d.where("fixed_assets", cname, name))  # type: ignore[arg-type]
 
@@ -376,7 +404,8 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
                         f"fixed_assets rules must cover the accounts of {cls.balance_sheet}"
                     )
 
-    # the depreciation charge equals the depreciation recorded in the notes
+    # the depreciation charge equals the depreciation recorded in the notes (where the movements
+    # were checked against both trial balances: without the previous year nothing ties them down)
     for chk in table.charge_checks:
         code = str(chk["rubric"])
         terms = [str(t).split(".", 1) for t in chk.get("equals", ())]

@@ -144,15 +144,17 @@ def generate(
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     mapped = compute_mapped_figures(dossier, catalog)
+    from .fixed_assets import load_closings, with_closings
+
+    closings = load_closings(dossier) if mapped is not None else None
+    if mapped is not None:
+        mapped = with_closings(catalog, mapped, closings)  # the notes' closing values (8059, 8059P ...)
     notes: tuple[str, ...] = ()
     if dossier.previous_filing:
         from .previous import apply_previous_filing
 
         dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
         notes = tuple(outcome.report_lines())
-    from .fixed_assets import load_closings
-
-    closings = load_closings(dossier) if mapped is not None else None
     factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
     data, stats = build_instance(
         catalog,
