@@ -387,6 +387,67 @@ class FixedAssets(_Model):
         return [(k, v) for k, v in self.__dict__.items() if v is not None]
 
 
+class GenderSplit(_Model):
+    """One figure of the social balance sheet: a bare number is the total; ``{men:, women:}`` also
+    fills the gender columns of the models that have them (the total is then their sum)."""
+
+    total: Optional[Decimal] = None
+    men: Optional[Decimal] = None
+    women: Optional[Decimal] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, v: Any) -> Any:
+        if isinstance(v, float):
+            raise ValueError("amounts must be exact decimals")
+        if isinstance(v, (int, Decimal, str)) and not isinstance(v, bool):
+            return {"total": v}
+        return v
+
+    @field_validator("total", "men", "women", mode="before")
+    @classmethod
+    def _no_float(cls, v: Any) -> Any:
+        if isinstance(v, float):
+            raise ValueError("amounts must be exact decimals")
+        if isinstance(v, bool):
+            raise ValueError("a figure cannot be true/false")
+        return v
+
+    @model_validator(mode="after")
+    def _sum(self) -> "GenderSplit":
+        if (self.men is None) != (self.women is None):
+            raise ValueError("give both men and women, or only the total")
+        if self.total is not None and self.men is not None and self.total != self.men + self.women:  # type: ignore[operator]
+            raise ValueError(f"total {self.total} is not men + women ({self.men} + {self.women})")
+        return self
+
+    def values(self) -> dict[str, Decimal]:
+        """``{gender: figure}`` with the total computed from men + women when not given."""
+        out = {k: v for k, v in (("men", self.men), ("women", self.women)) if v is not None}
+        total = self.total if self.total is not None else (self.men + self.women if self.men is not None else None)  # type: ignore[operator]
+        if total is not None:
+            out["total"] = total
+        return out
+
+
+class SocialMeasure(_Model):
+    """One measure of the social balance sheet by regime; ``total`` is in full-time equivalents for
+    the average number of workers, and the sum of full and part time for hours and costs."""
+
+    full_time: Optional[GenderSplit] = None
+    part_time: Optional[GenderSplit] = None
+    total: Optional[GenderSplit] = None
+    previous_total: Optional[GenderSplit] = Field(None, description="the total of the previous exercise")
+
+
+class SocialBalance(_Model):
+    """The social balance sheet's first table: workers recorded in the personnel register."""
+
+    average_workers: Optional[SocialMeasure] = Field(None, description="average number of workers (total in FTE)")
+    hours_worked: Optional[SocialMeasure] = Field(None, description="number of hours actually worked")
+    personnel_costs: Optional[SocialMeasure] = Field(None, description="personnel costs (EUR)")
+
+
 class Inputs(_Model):
     """Trial balances and mapping (paths relative to the dossier file)."""
 
@@ -460,6 +521,10 @@ class Dossier(_Model):
     fixed_assets: Optional[FixedAssets] = Field(
         None, description="movements of the exercise in the fixed-asset notes, by class (closing values come "
         "from the trial balances through the mapping)",
+    )
+    social_balance: Optional[SocialBalance] = Field(
+        None, description="social balance sheet: average workers, hours worked, personnel costs, by regime "
+        "(and gender where the model shows it)",
     )
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None

@@ -717,6 +717,10 @@ def build_facts(
     b.participations()
     b.documents()
     b.datapoint_facts()
+    if dossier.social_balance is not None:
+        from .social_balance import add_social_balance
+
+        add_social_balance(b)
     b.rubric_figures(mapped)
     b.appropriation()
     if closings is not None or dossier.fixed_assets is not None:
