@@ -253,10 +253,11 @@ def test_workers_keep_file_order(validate_run, package):
     from nbb_filing.validate import validate_files
 
     files = [validate_run.files["wrong_model"], validate_run.files["not_instance"]]
-    rep = validate_files(files, package, workers=2)
-    assert [f.path for f in rep.files] == [str(p) for p in files]
-    assert [f.exit_code for f in rep.files] == [2, 2]
-    assert "m99-f" in rep.files[0].error and "not an XBRL instance" in rep.files[1].error
+    for reuse in (True, False):  # forked children on the loaded taxonomy / spawned worker processes
+        rep = validate_files(files, package, workers=2, reuse=reuse)
+        assert [f.path for f in rep.files] == [str(p) for p in files]
+        assert [f.exit_code for f in rep.files] == [2, 2]
+        assert "m99-f" in rep.files[0].error and "not an XBRL instance" in rep.files[1].error
 
 
 def _signature(f):

@@ -522,55 +522,16 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str) -> None
 
 
 def _serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
-    """The filing moved to ``framework``, as bytes Arelle can load.
+    """The filing moved to ``framework`` (schemaRef, enumeration namespaces), as bytes Arelle loads.
 
-    Rebuilt element by element under one root that declares every prefix of the original file
-    (enumeration namespaces moved to ``framework``): prefixes used only inside QName *values*
-    (``dimension="dim:bas"``, ``bas:m29``, ``iso4217:EUR``) must stay declared, and no element
-    may keep a stale local declaration of an old enumeration namespace.  Text, tails and so line
-    structure of the body are kept.
+    :func:`nbb_filing.filing_xml.retarget_framework` keeps every prefix declared (those used only
+    in QName values too) and the source lines, so line numbers in Arelle's messages still match
+    the user's file.
     """
     from .filing_xml import retarget_framework
 
     new_tree, _ = retarget_framework(etree.ElementTree(orig_root), framework)
-    root = new_tree.getroot()
-    moved = _enum_namespace_moves(orig_root, framework)
-    nsmap: dict[str | None, str] = {}
-    for el in orig_root.iter():
-        if isinstance(el.tag, str):
-            for p, u in el.nsmap.items():
-                nsmap.setdefault(p, moved.get(u, u))
-    out = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=nsmap)
-    out.text = root.text
-
-    def copy_children(src: etree._Element, dst: etree._Element) -> None:
-        for ch in src:
-            if isinstance(ch.tag, str):
-                n = etree.SubElement(dst, ch.tag, attrib=dict(ch.attrib))
-                n.text = ch.text
-                copy_children(ch, n)
-            else:
-                from copy import copy
-
-                n = copy(ch)
-                dst.append(n)
-            n.tail = ch.tail
-
-    copy_children(root, out)
-    return etree.tostring(out, xml_declaration=True, encoding="UTF-8")
-
-
-def _enum_namespace_moves(root: etree._Element, framework: str) -> dict[str, str]:
-    from .filing_xml import _ENUM_RE
-
-    moves: dict[str, str] = {}
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            for u in el.nsmap.values():
-                m = _ENUM_RE.match(u or "")
-                if m and m.group("fw") != framework:
-                    moves[u] = f"{m.group('base')}{framework}{m.group('rest')}"
-    return moves
+    return etree.tostring(new_tree, xml_declaration=True, encoding="UTF-8")
 
 
 # ====================================================================== Arelle
