@@ -249,3 +249,16 @@ def test_participation_needs_a_country_where_the_model_lists_them(mini_text, wri
     fs = build_facts(m87, load_dossier(write_dossier(base + ", country: FR}\n")))
     countries = [f.value for f in fs.facts if f.datapoint.metric == "cty-enum:list1" and ("dim:ptpn", "Filiale") in f.typed]
     assert countries == ["cty:mFR"]
+
+
+def test_mapping_check_reports_an_unknown_note_line(catalog):
+    from nbb_filing.mapping import check_mapping, load_mapping
+
+    text = (ROOT / "mappings" / "without-capital.yaml").read_text(encoding="utf-8")
+    text = text.replace("note: financial.uncalled,", "note: financial.uncalled_amounts,")
+    m = parse_mapping(text, "wc.yaml")
+    report = check_mapping(m, catalog("m82-f"))
+    codes = [(f.code, f.rule) for f in report.findings]
+    assert ("unknown-note", "notes-financial-uncalled") in codes
+    # the shipped file has none
+    assert not [f for f in check_mapping(load_mapping("without-capital"), catalog("m82-f")).findings if f.code == "unknown-note"]

@@ -202,11 +202,21 @@ class _Builder:
         self.facts: dict[tuple, Fact] = {}
         self.left_out: list[str] = []
         self.missing_roles: set[str] = set()
+        # facts the dossier states that a previous filing may state too (previous-year social
+        # balance sheet): the dossier's figure is kept, a different one is reported, not an error
+        self.stated: set[tuple] = set()
 
     # ---------------------------------------------------------------- low level
     def add(self, dp: Datapoint, value: Any, source: str, typed: Iterable[tuple[str, str]] = ()) -> None:
         fact = Fact(dp, tuple(sorted(typed)), value, source)
         prev = self.facts.get(fact.identity)
+        if prev is not None and fact.identity in self.stated:
+            if prev.value != value:
+                self.left_out.append(
+                    f"{source} gives {value} for {dp.rubric or dp.label('en')}, {prev.source} gives {prev.value}; "
+                    f"the dossier's figure is written"
+                )
+            return
         if prev is not None:
             raise InputError(
                 f"two values for datapoint {dp.rubric or dp.label('en')} ({dp.key}): "

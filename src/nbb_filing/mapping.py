@@ -881,6 +881,17 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
         out.append(
             Finding("unknown-model", f"{mapping.source} declares models {', '.join(mapping.models)}, not {target.model}")
         )
+    if mapping.fixed_assets:
+        from .fixed_assets import load_notes_table
+
+        table = load_notes_table()
+        closing = {f"{c.name}.{ln.name}" for c in table.classes.values() for ln in c.closing_lines}
+        for n in mapping.fixed_assets:
+            if n.note not in closing:
+                out.append(
+                    Finding("unknown-note", f"{n.where}: {n.note!r} is not a closing line of the fixed-asset notes "
+                            f"({', '.join(sorted(closing))})", rule=n.id)
+                )
     all_totals = _dedupe([*package_totals(full), *package_totals(target), *mapping.totals])
     total_rubrics = {t.rubric: t for t in all_totals}
 

@@ -115,8 +115,6 @@ def check_social_balance(dossier: Any) -> None:
         if m is None:
             continue
         where = dossier.where("social_balance", mname)
-        if m.previous_total is not None and dossier.previous_exercise is None:
-            raise InputError(f"{where}: previous_total is given but the dossier has no previous_exercise")
         ft = m.full_time.values() if m.full_time else {}
         pt = m.part_time.values() if m.part_time else {}
         tot = m.total.values() if m.total else {}
@@ -160,6 +158,10 @@ def add_social_balance(builder: Any) -> None:
                 continue
             regime, period = ("total", "previous") if key == "previous_total" else (key, "current")
             where = d.where("social_balance", mname, key)
+            if period == "previous" and d.previous_exercise is None:
+                # a first exercise (or a dossier reused for an earlier year) has no previous column
+                builder.left_out.append(f"{where}: no previous exercise in the dossier; not written")
+                continue
             for gender, value in split.values().items():
                 dp = table.cell(catalog, mname, regime, gender, period)
                 if dp is None:
@@ -174,6 +176,8 @@ def add_social_balance(builder: Any) -> None:
                 if why:
                     raise InputError(f"{where}{'' if gender == 'total' else f' ({gender})'}: {dp.rubric or mname} {why}")
                 builder.add(dp, value, where)
+                if period == "previous":
+                    builder.stated.add((dp.key, ()))
     if no_gender:
         builder.left_out.append(
             f"{d.where('social_balance')}: model {catalog.model} shows no men/women columns; their totals are written"
