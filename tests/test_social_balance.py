@@ -132,3 +132,31 @@ def test_block_errors(mini_text, write_dossier, catalog, old, new, error, text):
     assert text in str(e.value) and "\n" not in str(e.value)
     if error is FindingsError:
         assert "(social_balance." in str(e.value)
+
+
+def test_previous_year_from_a_previous_filing_does_not_override_the_dossier(mini_text, write_dossier, catalog):
+    from nbb_filing.figures import Figure, RubricFigures
+
+    m87 = catalog("m87-f")
+    d = load_dossier(write_dossier(mini_text.replace("model: m82-f", "model: m87-f") + BLOCK))
+    cell = load_social_table().cell(m87, "average_workers", "total", "total", "previous")
+    published = RubricFigures("m87-f", (Figure(cell.rubric, "previous", D("12.0"), "published.xbrl line 9"),))
+    fs = build_facts(m87, d, published)
+    assert [f.value for f in fs.facts if f.datapoint.key == cell.key] == [D("11.0")]
+    assert any(x.startswith("published.xbrl line 9 gives 12.0") and "11.0" in x for x in fs.left_out)
+    # the same figure on both sides is one fact, nothing reported
+    same = RubricFigures("m87-f", (Figure(cell.rubric, "previous", D("11.0"), "published.xbrl line 9"),))
+    fs = build_facts(m87, d, same)
+    assert not any("published.xbrl" in x for x in fs.left_out)
+
+
+def test_previous_total_without_previous_exercise_is_left_out(mini_text, write_dossier, catalog):
+    m87 = catalog("m87-f")
+    text = mini_text.replace("model: m82-f", "model: m87-f").replace(
+        "previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", ""
+    )
+    text = text.replace("{current: 1000.5, previous: 900}", "1000.5").replace("{current: 400, previous: 300}", "400")
+    text = text.replace("{current: 100, previous: -50}", "100")
+    fs = build_facts(m87, load_dossier(write_dossier(text + BLOCK)))
+    assert any("previous_total" in x and "not written" in x for x in fs.left_out)
+    assert not [f for f in fs.facts if f.datapoint.metric == "met:dec1" and f.datapoint.period == "previous"]
