@@ -92,9 +92,11 @@ def render_text(report: ValidationReport) -> str:
             out.extend(_finding_lines(x))
         out.append("")
     codes = Counter(f.exit_code for f in report.files)
+    shared = (f", of which {report.taxonomy_seconds:.1f} s loading the taxonomy once for all files"
+              if report.taxonomy_seconds >= 0.05 else "")
     out.append(
         f"{len(report.files)} file(s): {codes.get(0, 0)} can be filed, {codes.get(1, 0)} blocked, "
-        f"{codes.get(2, 0)} not validated ({report.seconds:.1f} s); exit code {report.exit_code}"
+        f"{codes.get(2, 0)} not validated ({report.seconds:.1f} s{shared}); exit code {report.exit_code}"
     )
     return "\n".join(out) + "\n"
 
@@ -129,6 +131,7 @@ def report_dict(report: ValidationReport) -> dict:
         "lang": report.lang,
         "exit_code": report.exit_code,
         "seconds": round(report.seconds, 3),
+        "taxonomy_seconds": round(report.taxonomy_seconds, 3),
         "files": files,
     }
 

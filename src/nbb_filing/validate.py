@@ -206,6 +206,7 @@ class ValidationReport:
     package_version: str = ""
     lang: str = "fr"
     seconds: float = 0.0
+    taxonomy_seconds: float = 0.0  # loading + compiling each model's taxonomy once (reuse mode)
 
     @property
     def exit_code(self) -> int:
@@ -282,8 +283,9 @@ def validate_files(
     if reuse is None:
         reuse = _fork_available()
     reports: list[FileReport]
+    taxonomy_seconds = 0.0
     if reuse:
-        reports = _validate_reusing_dts(files, info, lang, n)
+        reports, taxonomy_seconds = _validate_reusing_dts(files, info, lang, n)
     elif n > 1:
         import multiprocessing
 
@@ -294,7 +296,7 @@ def validate_files(
         reports = [validate_file(f, info, lang) for f in files]
     return ValidationReport(
         files=reports, package=info.path.name, package_version=info.version, lang=lang,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - started, taxonomy_seconds=taxonomy_seconds,
     )
 
 
@@ -428,8 +430,10 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
     return dts
 
 
-def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, workers: int) -> list[FileReport]:
+def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, workers: int) -> tuple[list[FileReport], float]:
+    """Reports of ``files`` and the seconds spent loading taxonomies in this call."""
     reports: list[FileReport] = []
+    taxonomy_seconds = 0.0
     with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
         jobs: list[_Job | None] = []
         for i, f in enumerate(files):
@@ -447,17 +451,20 @@ def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, worker
         for i, job in enumerate(jobs):
             if job is None:
                 continue
+            loading = time.perf_counter()
             try:
                 dts = _dts_for(info, job.model)
             except NbbFilingError as e:
+                taxonomy_seconds += time.perf_counter() - loading
                 reports[i].error = str(e)
                 continue
+            taxonomy_seconds += time.perf_counter() - loading
             if len(running) >= workers:
                 _reap(running.pop(0), reports)
             running.append(_fork_child(i, reports[i], dts, job, info, lang))
         for r in running:
             _reap(r, reports)
-    return reports
+    return reports, taxonomy_seconds
 
 
 def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str) -> tuple[int, int, int, float]:
