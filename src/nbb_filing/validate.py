@@ -415,6 +415,12 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
     key = (info.sha256, model)
     if key in _dts:
         return _dts[key]
+    # one loaded taxonomy at a time (a model's DTS weighs 150-400 MB); files are grouped by model
+    for other in list(_dts):
+        try:
+            _dts.pop(other).close()
+        except Exception:  # pragma: no cover - closing never decides anything
+            pass
     _configure(info)
     with arelle_env._lock, arelle_env.capture() as log:
         dts = arelle_env.load(info, info.entry_point(model).url, log)
@@ -448,9 +454,16 @@ def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, worker
             reports.append(report)
             jobs.append(job)
         running: list[tuple[int, int, int, float]] = []
-        for i, job in enumerate(jobs):
-            if job is None:
-                continue
+        # grouped by model, so that each model's taxonomy is loaded once; reports keep file order
+        order = sorted((i for i, j in enumerate(jobs) if j is not None), key=lambda i: (jobs[i].model, i))  # type: ignore[union-attr]
+        for i in order:
+            job = jobs[i]
+            assert job is not None
+            if (info.sha256, job.model) not in _dts:
+                # Children share the parent's open file descriptors (the package ZIP): the parent
+                # reads no taxonomy file while a child runs.
+                while running:
+                    _reap(running.pop(0), reports)
             loading = time.perf_counter()
             try:
                 dts = _dts_for(info, job.model)
