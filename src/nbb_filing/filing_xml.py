@@ -57,9 +57,14 @@ def parse_filing(path: str | os.PathLike, *, max_bytes: int = MAX_FILING_BYTES) 
         raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
     if size > max_bytes:
         raise InputError(f"{p}: {size} bytes, larger than the {max_bytes} bytes accepted")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a filing")
     if size == 0:
         raise InputError(f"{p}: empty file")
-    data = p.read_bytes()
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
     return parse_filing_bytes(data, name=str(p))
 
 
