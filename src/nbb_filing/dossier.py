@@ -36,6 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import InputError
+from .yaml_lines import line_of, load_with_lines
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -622,22 +623,6 @@ def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
 
 
-def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    """Map every path (keys and list indexes) of a composed YAML document to its 1-based line."""
-    if out is None:
-        out = {}
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value
-            out[path + (key,)] = k.start_mark.line + 1
-            _line_map(v, path + (key,), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _line_map(v, path + (i,), out)
-    return out
-
-
 def _dotted(loc: tuple) -> str:
     parts: list[str] = []
     for p in loc:
@@ -665,27 +650,16 @@ def _str_loc(loc: tuple, lines: dict) -> tuple:
 def parse_dossier(text: str, path: Path | None = None) -> Dossier:
     """Validate the YAML ``text`` of a dossier; errors name ``path``'s line and field."""
     name = path.name if path else "dossier"
-    try:
-        node = yaml.compose(text, Loader=_DecimalLoader)
-        data = yaml.load(text, Loader=_DecimalLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e)
-        raise InputError(f"{name}{at}: not valid YAML ({problem})") from None
-    if not isinstance(data, dict) or node is None:
+    data, lines = load_with_lines(text, _DecimalLoader, name)
+    if not isinstance(data, dict) or lines is None:
         raise InputError(f"{name}: a dossier is a YAML mapping (entity:, exercise:, ...)")
-    lines = _line_map(node)
     try:
         dossier = Dossier.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         loc = _str_loc(tuple(x for x in err["loc"] if not (isinstance(x, str) and x in _UNION_TAGS)), lines)
         msg = _pydantic_message(err)
-        probe = loc
-        while probe and probe not in lines:
-            probe = probe[:-1]
-        line = lines.get(probe)
+        line = line_of(lines, loc)
         at = f" line {line}" if line else ""
         field = f" ({_dotted(loc)})" if loc else ""
         more = f" (and {len(e.errors()) - 1} more error(s))" if len(e.errors()) > 1 else ""

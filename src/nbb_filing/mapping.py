@@ -50,6 +50,7 @@ from .catalog import Catalog
 from .errors import FindingsError, InputError, NbbFilingError
 from .figures import Figure, RubricFigures
 from .ledger import AccountLine, TrialBalance, read_trial_balance
+from .yaml_lines import line_of, load_with_lines
 
 ZERO = Decimal(0)
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
@@ -418,48 +419,17 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _as_text)
 _Loader.add_constructor("tag:yaml.org,2002:float", _as_text)
 
 
-def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    out = {} if out is None else out
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value
-            out[path + (key,)] = k.start_mark.line + 1
-            _lines(v, path + (key,), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _lines(v, path + (i,), out)
-    return out
-
-
-def _line_of(lines: dict[tuple, int], loc: Sequence) -> int | None:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return lines.get(())
-
-
 def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None) -> Mapping:
     """Validate the YAML ``text`` of a mapping file; errors are one line naming ``source`` and line."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e)
-        raise InputError(f"{source}{at}: not valid YAML ({problem})") from None
-    if node is None or data is None:
+    data, lines = load_with_lines(text, _Loader, source)
+    if lines is None or data is None:
         raise InputError(f"{source}: the mapping file is empty")
-    lines = _lines(node)
     try:
         mf = MappingFile.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         loc = err.get("loc", ())
-        line = _line_of(lines, loc)
+        line = line_of(lines, loc)
         where = ".".join(str(x) for x in loc) or "top level"
         more = f" (and {len(e.errors()) - 1} more)" if len(e.errors()) > 1 else ""
         msg = err.get("msg", "invalid").removeprefix("Value error, ")
