@@ -91,6 +91,44 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# "before" validators shared by several models.  YAML reads ``1000`` as a number where a model wants
+# text (house numbers, list codes like legal form 706) and ``12.5`` as a number where a model wants an
+# exact amount: these put the text back, or refuse what cannot be exact.
+
+
+def _number_as_text(v: Any) -> Any:
+    return str(v) if isinstance(v, (int, Decimal)) else v
+
+
+def _code_as_text(v: Any) -> Any:
+    return str(v) if isinstance(v, int) else v
+
+
+def _enterprise_number(v: Any) -> Any:
+    """An optional enterprise number, checked (modulo 97) and normalised; a YAML int gets its leading 0."""
+    if v is None:
+        return v
+    if isinstance(v, int):
+        v = f"{v:010d}"
+    why = check_enterprise_number(str(v))
+    if why:
+        raise ValueError(why)
+    return normalize_enterprise_number(str(v))
+
+
+def _exact(what: str):
+    """Validator refusing binary floats and booleans for a Decimal field (``what``: "an amount" ...)."""
+
+    def check(v: Any) -> Any:
+        if isinstance(v, float):
+            raise ValueError("amounts must be exact decimals")
+        if isinstance(v, bool):
+            raise ValueError(f"{what} cannot be true/false")
+        return v
+
+    return check
+
+
 class Address(_Model):
     """A postal address.  ``postal_code``/``country`` are matched against the package code lists."""
 
@@ -101,10 +139,7 @@ class Address(_Model):
     city: str
     country: str = Field("BE", description="ISO 3166 code (BE) or the country's name in the package list")
 
-    @field_validator("number", "box", "postal_code", mode="before")
-    @classmethod
-    def _as_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, (int, Decimal)) else v
+    _as_text = field_validator("number", "box", "postal_code", mode="before")(_number_as_text)
 
 
 class Entity(_Model):
@@ -125,19 +160,10 @@ class Entity(_Model):
     @field_validator("enterprise_number", mode="before")
     @classmethod
     def _check_en(cls, v: Any) -> Any:
-        if isinstance(v, int):
-            v = f"{v:010d}"
-        if isinstance(v, str):
-            why = check_enterprise_number(v)
-            if why:
-                raise ValueError(why)
-            return normalize_enterprise_number(v)
-        return v
+        # required here: anything but text or a number is left to pydantic's type error
+        return _enterprise_number(v) if isinstance(v, (int, str)) else v
 
-    @field_validator("legal_form", "court", mode="before")
-    @classmethod
-    def _code_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _code_text = field_validator("legal_form", "court", mode="before")(_code_as_text)
 
 
 class Exercise(_Model):
@@ -158,10 +184,7 @@ class Mandate(_Model):
     start: Optional[date] = None
     end: Optional[date] = None
 
-    @field_validator("function", mode="before")
-    @classmethod
-    def _code_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _code_text = field_validator("function", mode="before")(_code_as_text)
 
     @model_validator(mode="after")
     def _order(self) -> "Mandate":
@@ -199,22 +222,9 @@ class Person(_Model):
     mandates: tuple[Mandate, ...] = ()
     missions: tuple[str, ...] = Field((), description="external accountant's missions (package list nmc: A, B, C, D)")
 
-    @field_validator("enterprise_number", mode="before")
-    @classmethod
-    def _check_en(cls, v: Any) -> Any:
-        if v is None:
-            return v
-        if isinstance(v, int):
-            v = f"{v:010d}"
-        why = check_enterprise_number(str(v))
-        if why:
-            raise ValueError(why)
-        return normalize_enterprise_number(str(v))
+    _check_en = field_validator("enterprise_number", mode="before")(_enterprise_number)
 
-    @field_validator("membership_number", mode="before")
-    @classmethod
-    def _text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, (int, Decimal)) else v
+    _text = field_validator("membership_number", mode="before")(_number_as_text)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> "Person":
@@ -274,14 +284,7 @@ class PeriodAmounts(_Model):
             raise ValueError("amounts must be exact decimals")
         return v
 
-    @field_validator("current", "previous", mode="before")
-    @classmethod
-    def _no_float(cls, v: Any) -> Any:
-        if isinstance(v, float):
-            raise ValueError("amounts must be exact decimals")
-        if isinstance(v, bool):
-            raise ValueError("an amount cannot be true/false")
-        return v
+    _no_float = field_validator("current", "previous", mode="before")(_exact("an amount"))
 
     def items(self) -> list[tuple[str, Decimal]]:
         return [(p, a) for p, a in (("current", self.current), ("previous", self.previous)) if a is not None]
@@ -307,22 +310,9 @@ class Participation(_Model):
     equity: Optional[Decimal] = None
     result: Optional[Decimal] = None
 
-    @field_validator("enterprise_number", mode="before")
-    @classmethod
-    def _check_en(cls, v: Any) -> Any:
-        if v is None:
-            return v
-        if isinstance(v, int):
-            v = f"{v:010d}"
-        why = check_enterprise_number(str(v))
-        if why:
-            raise ValueError(why)
-        return normalize_enterprise_number(str(v))
+    _check_en = field_validator("enterprise_number", mode="before")(_enterprise_number)
 
-    @field_validator("legal_form", mode="before")
-    @classmethod
-    def _code_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _code_text = field_validator("legal_form", mode="before")(_code_as_text)
 
     @model_validator(mode="after")
     def _one_country(self) -> "Participation":
@@ -364,14 +354,7 @@ class FixedAssetMovements(_Model):
     depreciation_transferred: Optional[Decimal] = None
     uncalled_movements: Optional[Decimal] = Field(None, description="financial assets: movements of uncalled amounts (+/-)")
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_float(cls, v: Any) -> Any:
-        if isinstance(v, float):
-            raise ValueError("amounts must be exact decimals")
-        if isinstance(v, bool):
-            raise ValueError("an amount cannot be true/false")
-        return v
+    _no_float = field_validator("*", mode="before")(_exact("an amount"))
 
     def items(self) -> list[tuple[str, Decimal]]:
         return [(k, v) for k, v in self.__dict__.items() if v is not None]
@@ -405,14 +388,7 @@ class GenderSplit(_Model):
             return {"total": v}
         return v
 
-    @field_validator("total", "men", "women", mode="before")
-    @classmethod
-    def _no_float(cls, v: Any) -> Any:
-        if isinstance(v, float):
-            raise ValueError("amounts must be exact decimals")
-        if isinstance(v, bool):
-            raise ValueError("a figure cannot be true/false")
-        return v
+    _no_float = field_validator("total", "men", "women", mode="before")(_exact("a figure"))
 
     @model_validator(mode="after")
     def _sum(self) -> "GenderSplit":
