@@ -154,6 +154,24 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# validators of the fields both kinds of rule have (``id``, ``accounts``)
+
+
+def _rule_id(v: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", v):
+        raise ValueError("a rule id is letters, digits, '-', '_' or '.'")
+    return v
+
+
+def _selectors(v: list[str]) -> list[str]:
+    out = []
+    for s in v:
+        s = str(s).strip()
+        Selector.parse(s)
+        out.append(s)
+    return out
+
+
 class RuleModel(_Strict):
     """One rule of a mapping file: accounts -> rubric (or control / refuse / ignore)."""
 
@@ -171,22 +189,8 @@ class RuleModel(_Strict):
     ignore: Optional[str] = Field(None, description="reason why these accounts reach no rubric")
     note: Optional[str] = Field(None, description="free comment (why this rule)")
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", v):
-            raise ValueError("a rule id is letters, digits, '-', '_' or '.'")
-        return v
-
-    @field_validator("accounts")
-    @classmethod
-    def _accounts(cls, v: list[str]) -> list[str]:
-        out = []
-        for s in v:
-            s = str(s).strip()
-            Selector.parse(s)
-            out.append(s)
-        return out
+    _id = field_validator("id")(_rule_id)
+    _accounts = field_validator("accounts")(_selectors)
 
     @field_validator("rubric", "control", mode="before")
     @classmethod
@@ -220,22 +224,8 @@ class NoteRuleModel(_Strict):
     sign: Literal["debit", "credit"] = Field(description="'debit': amount = debit - credit; 'credit': credit - debit")
     comment: Optional[str] = Field(None, description="free comment (why this rule)")
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", v):
-            raise ValueError("a rule id is letters, digits, '-', '_' or '.'")
-        return v
-
-    @field_validator("accounts")
-    @classmethod
-    def _accounts(cls, v: list[str]) -> list[str]:
-        out = []
-        for s in v:
-            s = str(s).strip()
-            Selector.parse(s)
-            out.append(s)
-        return out
+    _id = field_validator("id")(_rule_id)
+    _accounts = field_validator("accounts")(_selectors)
 
     @field_validator("note")
     @classmethod
@@ -302,8 +292,25 @@ def mapping_json_schema() -> dict:
 # ====================================================================== internal, frozen model
 
 
+class _Selecting:
+    """What both kinds of rule do with an account: match it by selector, orient its balance by ``sign``."""
+
+    selectors: tuple[Selector, ...]
+    sign: str | None
+
+    def specificity_for(self, account: str) -> float | None:
+        best = None
+        for sel in self.selectors:
+            if sel.matches(account):
+                best = sel.specificity if best is None else max(best, sel.specificity)
+        return best
+
+    def amount(self, account: AccountLine) -> Decimal:
+        return account.balance if self.sign == "debit" else -account.balance
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(_Selecting):
     id: str
     kind: str  # "rubric" | "control" | "refuse" | "ignore"
     target: str | None  # rubric code for rubric/control
@@ -316,16 +323,6 @@ class Rule:
     def admits(self, account: AccountLine) -> bool:
         s = account.side
         return self.side == "either" or s == "zero" or s == self.side
-
-    def specificity_for(self, account: str) -> float | None:
-        best = None
-        for sel in self.selectors:
-            if sel.matches(account):
-                best = sel.specificity if best is None else max(best, sel.specificity)
-        return best
-
-    def amount(self, account: AccountLine) -> Decimal:
-        return account.balance if self.sign == "debit" else -account.balance
 
     @property
     def where(self) -> str:
@@ -349,7 +346,7 @@ class TotalDef:
 
 
 @dataclass(frozen=True)
-class NoteRule:
+class NoteRule(_Selecting):
     """``fixed_assets:`` rule: accounts -> closing value ``note`` ("class.line") of the fixed-asset notes."""
 
     id: str
@@ -357,16 +354,6 @@ class NoteRule:
     selectors: tuple[Selector, ...]
     sign: str
     line: int | None
-
-    def specificity_for(self, account: str) -> float | None:
-        best = None
-        for sel in self.selectors:
-            if sel.matches(account):
-                best = sel.specificity if best is None else max(best, sel.specificity)
-        return best
-
-    def amount(self, account: AccountLine) -> Decimal:
-        return account.balance if self.sign == "debit" else -account.balance
 
     @property
     def where(self) -> str:
