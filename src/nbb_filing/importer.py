@@ -191,6 +191,14 @@ class _Collector:
             return
         self.extra(f, mt)
 
+    def document(self, f: ReadFact, value: str) -> bytes | None:
+        """The bytes of an embedded document, or None (the fact skipped) when it is not base64."""
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            self.skip(f, "the document is not valid base64")
+            return None
+
     def extra(self, f: ReadFact, mt: MetricType) -> None:
         """A fact no dossier field holds: to ``datapoint_facts:`` by key (documents as files)."""
         entry: dict[str, Any] = {"datapoint": f.key}
@@ -198,10 +206,8 @@ class _Collector:
             entry["typed"] = dict(f.typed_values)
         value = f.value or ""
         if mt.kind == "base64":
-            try:
-                data = base64.b64decode(value, validate=True)
-            except (binascii.Error, ValueError):
-                self.skip(f, "the document is not valid base64")
+            data = self.document(f, value)
+            if data is None:
                 return
             fname = f"document-line{f.source_line}" + (".pdf" if data.startswith(b"%PDF") else ".bin")
             self.files[fname] = data
@@ -231,10 +237,8 @@ class _Collector:
                 self.entity[slot.name] = _py(mt, value)
         elif slot.role == "documents":
             if mt.kind == "base64":
-                try:
-                    data = base64.b64decode(value, validate=True)
-                except (binascii.Error, ValueError):
-                    self.skip(f, "the document is not valid base64")
+                data = self.document(f, value)
+                if data is None:
                     return
                 if not data.startswith(b"%PDF"):
                     self.skip(f, "the embedded document is not a PDF (the dossier takes PDF or text files)")
