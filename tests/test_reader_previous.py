@@ -40,12 +40,31 @@ def test_closing_values_of_notes_move_to_their_P_rubric(accepted_as_previous):
     assert figs.get("14P", "previous") == Decimal("229756.41")
 
 
-def test_movements_of_the_year_are_listed_not_placed(accepted_as_previous):
-    # 8029 acquisitions, 8169 acquisitions, 8279 depreciation recorded: movements, no previous cell
-    listed = " ".join(accepted_as_previous.not_placed)
-    for code in ("8029", "8169", "8279"):
-        assert f"rubric {code} (current year) has no previous-year datapoint" in listed
-    assert len(accepted_as_previous.not_placed) == 3
+def test_movements_of_the_year_are_listed_apart_not_as_lost(accepted_as_previous):
+    # 8029 acquisitions, 8169 acquisitions, 8279 depreciation recorded (filing lines 1422, 1425,
+    # 1428): movements, which no model shows for the previous year, so nothing is lost
+    assert accepted_as_previous.movements == (
+        "m87-f-accepted-2022-anonymised.xbrl line 1422: rubric 8029 (movement of the year)",
+        "m87-f-accepted-2022-anonymised.xbrl line 1425: rubric 8169 (movement of the year)",
+        "m87-f-accepted-2022-anonymised.xbrl line 1428: rubric 8279 (movement of the year)",
+    )
+    # every other current-year fact of the filing found its previous-year cell
+    assert accepted_as_previous.not_placed == ()
+
+
+def test_a_fact_without_previous_cell_that_is_not_a_movement_is_still_reported(accepted_m87, accepted_facts, m87_catalog):
+    from dataclasses import replace
+
+    # the accepted filing, plus one current-year fact of a table no model has a previous column
+    # for (rubric 9150, bills of exchange endorsed, in the commitments note)
+    facts = accepted_facts
+    bills = next(dp for dp in m87_catalog.by_rubric("9150") if dp.period == "current")
+    extra = replace(facts.facts[0], datapoint=bills, value="100", typed_values=(), source_line=9999)
+    column = previous_column(accepted_m87, m87_catalog, filing=replace(facts, facts=facts.facts + (extra,)))
+    assert column.not_placed == (
+        "m87-f-accepted-2022-anonymised.xbrl line 9999: rubric 9150 (current year) has no previous-year datapoint in m87-f",
+    )
+    assert len(column.movements) == 3
 
 
 def test_exercise_dates_move_too(accepted_as_previous, m87_catalog):

@@ -100,6 +100,15 @@ class NotesTable:
         members.update(extra)
         return catalog.resolve(ln.metric, members.items())
 
+    def movement_keys(self, catalog: Catalog) -> frozenset[str]:
+        """Datapoint keys of the movement lines of ``catalog``'s notes (cells of the year only)."""
+        return frozenset(
+            dp.key
+            for c in self.classes.values()
+            for ln in c.lines
+            if not ln.closing and (dp := self.cell(catalog, c.name, ln.name)) is not None
+        )
+
     def has_class(self, catalog: Catalog, cls: str) -> bool:
         """A model has the note of a class when it has the class's closing acquisition value
         and does not detail the note further (see ``detailed_by``)."""

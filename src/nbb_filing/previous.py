@@ -14,7 +14,10 @@ How a fact of last year moves to this year's previous column:
    this year, in the previous-year column), with extra members (``dim:aln``, ``dim:rut``).  The
    catalog is asked for that rubric's previous-year datapoint;
 3. movements of the year (acquisitions ``8029``, depreciation recorded ``8279`` ...) have no
-   previous-year cell: they are listed in :attr:`PreviousColumn.not_placed`, never silently lost.
+   previous-year cell in any model: this year's filing never shows last year's movements.  They
+   are listed apart in :attr:`PreviousColumn.movements`, not among the facts that could not be
+   placed (:attr:`PreviousColumn.not_placed`, which the generate report prints: a note per
+   movement there would be noise, since nothing is lost).
 
 :func:`compare` then sets those figures against the ones computed from a previous-year trial
 balance; every rubric where the two disagree is one :class:`Disagreement`, and "previous-year
@@ -32,6 +35,7 @@ from typing import Iterable
 from .catalog import Catalog, Datapoint
 from .errors import InputError, RubricNotFound
 from .figures import Figure, RubricFigures
+from .fixed_assets import load_notes_table
 from .packages import PackageInfo
 from .reader import FilingFacts, ReadFact, TypedValues, read_facts
 
@@ -54,6 +58,7 @@ class PreviousColumn:
     placed: tuple[PlacedFact, ...]
     figures: RubricFigures  # the numeric placed facts with a rubric, period "previous"
     not_placed: tuple[str, ...]  # current-year facts of last year with no previous-year cell here
+    movements: tuple[str, ...] = ()  # fixed-asset movements of last year (never in a previous column)
 
     def value(self, key: str, typed_values: TypedValues = ()) -> str | None:
         for p in self.placed:
@@ -185,6 +190,8 @@ def previous_column(
         raise InputError(f"previous_filing {path}: this filing is of model {filing.model}, not {catalog.model} as expected")
     placed: list[PlacedFact] = []
     not_placed: list[str] = [f"{path.name} {u.describe()}" for u in filing.unresolved]
+    movement_keys = load_notes_table().movement_keys(catalog)
+    movements: list[str] = []
     numeric: list[tuple[Datapoint, Decimal, str]] = []
     for f in filing.facts:
         if f.datapoint.period != "current":
@@ -193,7 +200,10 @@ def previous_column(
         what = f"rubric {f.datapoint.rubric}" if f.datapoint.rubric else f.datapoint.path_label("en")
         target = place_on_previous(f, catalog)
         if target is None:
-            not_placed.append(f"{where}: {what} (current year) has no previous-year datapoint in {catalog.model}")
+            if f.datapoint.key in movement_keys:
+                movements.append(f"{where}: {what} (movement of the year)")
+            else:
+                not_placed.append(f"{where}: {what} (current year) has no previous-year datapoint in {catalog.model}")
             continue
         src = f"{where} ({what}, current year of the filing)"
         placed.append(PlacedFact(target, f.typed_values, f.value, src))
@@ -205,6 +215,7 @@ def previous_column(
         placed=tuple(placed),
         figures=RubricFigures(catalog.model, tuple(figures)),
         not_placed=tuple(not_placed),
+        movements=tuple(movements),
     )
 
 
