@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _timing import arelle_load, timed_runs
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,27 +44,18 @@ def main(argv: list[str] | None = None) -> int:
     first = generate(args.dossier, out, package=info, model=args.model)
     cold = time.perf_counter() - t
     load_catalog(info, first.model)  # warm: catalog in the process cache from here on
-    warm = []
-    for _ in range(args.runs):
-        t = time.perf_counter()
-        generate(args.dossier, out, package=info, model=args.model)
-        warm.append(time.perf_counter() - t)
+    warm = timed_runs(lambda: generate(args.dossier, out, package=info, model=args.model), args.runs)
 
     arelle_env.use_package(info)  # package activation is not part of a load
-    t = time.perf_counter()
-    with arelle_env.capture() as log:
-        mx = arelle_env.load(info, str(out), log)
-    arelle_load = time.perf_counter() - t
-    n_facts = len(mx.facts)
-    mx.close()
+    arelle_seconds, n_facts = arelle_load(info, out)
 
     med = statistics.median(warm)
     print(f"instance: {first.model}, {first.facts} facts ({n_facts} loaded by Arelle), {out.stat().st_size} bytes")
     print(f"generate, first call in process: {cold:.3f} s")
     print(f"generate, warm (median of {args.runs}): {med:.3f} s  (min {min(warm):.3f}, max {max(warm):.3f})")
-    print(f"one Arelle load of the same instance: {arelle_load:.3f} s")
-    print(f"ratio generate(warm) / Arelle load: {med / arelle_load:.3f}")
-    print(f"ratio generate(first call) / Arelle load: {cold / arelle_load:.3f}")
+    print(f"one Arelle load of the same instance: {arelle_seconds:.3f} s")
+    print(f"ratio generate(warm) / Arelle load: {med / arelle_seconds:.3f}")
+    print(f"ratio generate(first call) / Arelle load: {cold / arelle_seconds:.3f}")
     return 0
 
 

@@ -19,20 +19,16 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import arelle_load, timed_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "filings" / "m87-f-accepted-2022-anonymised.xbrl"
 
 
 def median_time(fn, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
+    return statistics.median(timed_runs(fn, repeat))
 
 
 def main() -> int:
@@ -42,7 +38,6 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
-    from nbb_filing import arelle_env
     from nbb_filing.catalog import load_catalog
     from nbb_filing.filing_xml import parse_filing, schema_ref
     from nbb_filing.importer import import_filing
@@ -69,12 +64,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nbb-bench-arelle-") as tmp:
         target = Path(tmp) / "instance.xbrl"
         tree.write(str(target), xml_declaration=True, encoding="utf-8")
-        t = time.perf_counter()
-        with arelle_env.capture() as log:
-            mx = arelle_env.load(info, str(target), log)
-        t_arelle = time.perf_counter() - t
-        n_arelle = len(mx.factsInInstance)
-        mx.close()
+        t_arelle, n_arelle = arelle_load(info, target)
 
     print(f"filing {path.name}: {len(facts)} facts resolved ({len(facts.unresolved)} unresolved); Arelle saw {n_arelle}")
     print(f"{'step':8} {'seconds':>9} {'x faster than one Arelle load':>31}")

@@ -1,0 +1,41 @@
+"""Timing pieces shared by the benchmark scripts (imported as ``_timing``: each script's folder is on
+``sys.path`` when it runs as ``python benchmarks/bench_x.py``).
+
+The reference of the generate and import benchmarks is one Arelle load of an instance: what any
+validation has to do at the least, and a figure that scales with the machine, so that the ratios
+printed mean the same on a laptop and on a loaded build server.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+
+def timed_runs(fn: Callable[[], Any], repeat: int) -> list[float]:
+    """Seconds of each of ``repeat`` calls of ``fn``."""
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return runs
+
+
+def arelle_load(info: Any, instance: Path) -> tuple[float, int]:
+    """Seconds of one in-process Arelle load of ``instance`` (offline, no validation), and how many
+    facts Arelle found in it.
+
+    When the package ``info`` is not active yet, activating it is part of the time: a caller that
+    wants the load alone calls ``arelle_env.use_package(info)`` first.
+    """
+    from nbb_filing import arelle_env
+
+    t = time.perf_counter()
+    with arelle_env.capture() as log:
+        mx = arelle_env.load(info, str(instance), log)
+    seconds = time.perf_counter() - t
+    n_facts = len(mx.factsInInstance)
+    mx.close()
+    return seconds, n_facts
