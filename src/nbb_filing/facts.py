@@ -27,12 +27,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterable, Mapping
 
-import yaml
-
 from .catalog import Catalog, Datapoint, MetricType
+from .data_files import load_data_yaml
 from .dossier import Address, Dossier, Person
 from .errors import FindingsError, InputError, NbbFilingError, RubricNotFound
 from .figures import RubricFigures
@@ -162,8 +160,7 @@ def parse_table(data: Mapping[str, Any]) -> DatapointTable:
 
 @lru_cache(maxsize=1)
 def load_table() -> DatapointTable:
-    text = resources.files("nbb_filing").joinpath("data", TABLE_FILE).read_text(encoding="utf-8")
-    return parse_table(yaml.safe_load(text))
+    return parse_table(load_data_yaml(TABLE_FILE))
 
 
 # =========================================================================== facts

@@ -24,12 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Mapping as TMapping
 
-import yaml
-
 from .catalog import Catalog, Datapoint
+from .data_files import load_data_yaml
 from .errors import FindingsError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -179,8 +177,7 @@ def parse_notes_table(data: TMapping[str, Any]) -> NotesTable:
 
 @lru_cache(maxsize=1)
 def load_notes_table() -> NotesTable:
-    text = resources.files("nbb_filing").joinpath("data", TABLE_FILE).read_text(encoding="utf-8")
-    return parse_notes_table(yaml.safe_load(text))
+    return parse_notes_table(load_data_yaml(TABLE_FILE))
 
 
 # =========================================================================== closing values

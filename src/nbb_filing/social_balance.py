@@ -19,12 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Mapping
 
-import yaml
-
 from .catalog import Catalog, Datapoint
+from .data_files import load_data_yaml
 from .errors import FindingsError, InputError
 
 TABLE_FILE = "social-balance.yaml"
@@ -96,8 +94,7 @@ def parse_social_table(data: Mapping[str, Any]) -> SocialTable:
 
 @lru_cache(maxsize=1)
 def load_social_table() -> SocialTable:
-    text = resources.files("nbb_filing").joinpath("data", TABLE_FILE).read_text(encoding="utf-8")
-    return parse_social_table(yaml.safe_load(text))
+    return parse_social_table(load_data_yaml(TABLE_FILE))
 
 
 def _fmt(x: Decimal) -> str:
