@@ -89,19 +89,35 @@ def test_exercise_in_wrong_order(mini_text, write_dossier):
     assert "ends (2024-01-01) before it starts (2024-12-31)" in msg
 
 
-def test_previous_exercise_must_end_before_the_exercise(mini_text, write_dossier):
-    text = mini_text.replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}",
-                             "previous_exercise: {start: 2024-01-01, end: 2024-12-31}")
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "previous_exercise: {start: 2023-01-01, end: 2023-12-31}",
+            "previous_exercise: {start: 2024-01-01, end: 2024-12-31}",
+            "must end before the exercise starts (2024-01-01)",
+            id="previous-exercise-must-end-before-the-exercise",
+        ),
+        pytest.param(
+            "general_meeting: 2025-06-17",
+            "general_meeting: 2024-06-17",
+            "general meeting (2024-06-17) must come after the closing date (2024-12-31)",
+            id="general-meeting-after-closing",
+        ),
+        pytest.param(
+            "  - first_name: Anne\n",
+            "  - kind: natural\n",
+            "(directors[0]): a natural person needs first_name and last_name",
+            id="natural-person-needs-names",
+        ),
+    ],
+)
+def test_a_broken_rule_is_named(mini_text, write_dossier, old, new, expected):
+    assert old in mini_text  # the edit must change the sample, or the test proves nothing
+    text = mini_text.replace(old, new)
     with pytest.raises(InputError) as e:
         load_dossier(write_dossier(text))
-    assert "must end before the exercise starts (2024-01-01)" in str(e.value)
-
-
-def test_general_meeting_after_closing(mini_text, write_dossier):
-    text = mini_text.replace("general_meeting: 2025-06-17", "general_meeting: 2024-06-17")
-    with pytest.raises(InputError) as e:
-        load_dossier(write_dossier(text))
-    assert "general meeting (2024-06-17) must come after the closing date (2024-12-31)" in str(e.value)
+    assert expected in str(e.value)
 
 
 def test_missing_court(mini_text, write_dossier):
@@ -117,13 +133,6 @@ def test_unknown_field_and_float_free_amounts(mini_text, write_dossier):
     with pytest.raises(InputError) as e:
         load_dossier(write_dossier(text))
     assert f"line {line_of(text, 'deed_filling_date')} (entity.deed_filling_date): unknown field" in str(e.value)
-
-
-def test_natural_person_needs_names(mini_text, write_dossier):
-    text = mini_text.replace("  - first_name: Anne\n", "  - kind: natural\n")
-    with pytest.raises(InputError) as e:
-        load_dossier(write_dossier(text))
-    assert "(directors[0]): a natural person needs first_name and last_name" in str(e.value)
 
 
 def test_not_yaml_and_missing_file(tmp_path, write_dossier):
