@@ -25,9 +25,7 @@ Compiling costs one Arelle load of the model (seconds); the result is cached as 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -35,7 +33,8 @@ from itertools import product
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .errors import ModelNotFound, PackageError, RubricNotFound
+from .atomic import write_atomic
+from .errors import PackageError, RubricNotFound
 from .packages import PackageInfo, cache_dir
 
 RUBRIC_ROLE = "http://www.nbb.be/fr/xbrl/rub"
@@ -371,11 +370,7 @@ def load_catalog(info: PackageInfo, model: str, framework: str | None = None, *,
     if cat is None:
         cat = compile_catalog(info, model, ep.framework)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(cat.to_json(), f, ensure_ascii=False)
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(cat.to_json(), ensure_ascii=False))
         except OSError:
             pass  # a read-only cache directory only costs time
     _memory[mkey] = cat

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .atomic import write_atomic
 from .cli_common import taxonomy_option
 from .errors import NbbFilingError
 
@@ -180,8 +181,6 @@ def explain(mapping_file: str, accounts: tuple[str, ...]) -> None:
 @click.option("-o", "--output", default=None, metavar="FILE.json", help="Write to FILE instead of standard output.")
 def schema(output: str | None) -> None:
     """Print (or write) the JSON Schema of mapping files, for editors."""
-    import os
-    import tempfile
 
     from .mapping import mapping_json_schema
 
@@ -190,8 +189,8 @@ def schema(output: str | None) -> None:
         click.echo(text, nl=False)
         return
     p = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, p)
+    try:
+        write_atomic(p, text)
+    except OSError as e:
+        raise NbbFilingError(f"{p}: cannot write the JSON Schema ({e.strerror or e})") from None
     click.echo(f"wrote {p}")

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -710,17 +709,9 @@ def dossier_to_yaml(dossier: Dossier) -> str:
 
 def dump_dossier(dossier: Dossier, path: str | os.PathLike) -> Path:
     """Write ``dossier`` as YAML to ``path`` atomically (temporary file, then rename)."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=p.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(dossier_to_yaml(dossier))
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+    from .atomic import write_atomic
+
+    return write_atomic(path, dossier_to_yaml(dossier))
 
 
 def json_schema() -> dict:

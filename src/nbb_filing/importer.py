@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -34,6 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .atomic import write_atomic
 from .catalog import Catalog, MetricType
 from .dossier import LANGUAGES, Dossier, dossier_to_yaml, load_dossier
 from .errors import InputError, NbbFilingError
@@ -451,15 +451,6 @@ def dossier_from_filing(filing: FilingFacts) -> tuple[dict[str, Any], dict[str, 
     return data, c.files, not_imported, remarks, c.imported
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _header(filing: FilingFacts, not_imported: list[str], remarks: list[str]) -> str:
@@ -509,9 +500,9 @@ def import_filing(
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, blob in files.items():
-            _write_atomic(out / name, blob)
+            write_atomic(out / name, blob)
             written.append(out / name)
-        _write_atomic(target, text.encode("utf-8"))
+        write_atomic(target, text.encode("utf-8"))
     except OSError as e:
         raise InputError(f"{out}: cannot write ({e.strerror or e})") from None
     diff: tuple[str, ...] | None = None

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -190,19 +189,10 @@ def build_instance(
 
 def write_instance(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same directory, then rename."""
+    from .atomic import write_atomic
+
     p = Path(path)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.stem}-", suffix=f"{p.suffix}.tmp")
+        return write_atomic(p, data)
     except OSError as e:
         raise InputError(f"{p}: cannot write the filing ({e.strerror or e})") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, p)
-    except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError):
-            raise InputError(f"{p}: cannot write the filing ({e.strerror or e})") from None
-        raise
-    return p

@@ -367,18 +367,13 @@ def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) ->
 
 def write_trial_balance_csv(tb: TrialBalance, path: str | os.PathLike) -> None:
     """Write ``tb`` as a UTF-8, semicolon-separated CSV with decimal points (atomically)."""
-    import tempfile
+    import io
 
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, delimiter=";", lineterminator="\n")
-            w.writerow(["account", "label", "debit", "credit"])
-            for a in tb.accounts:
-                w.writerow([a.account, a.label, f"{a.debit:.2f}", f"{a.credit:.2f}"])
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from .atomic import write_atomic
+
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(["account", "label", "debit", "credit"])
+    for a in tb.accounts:
+        w.writerow([a.account, a.label, f"{a.debit:.2f}", f"{a.credit:.2f}"])
+    write_atomic(path, buf.getvalue())

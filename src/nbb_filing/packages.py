@@ -227,15 +227,9 @@ def installed_packages() -> list[PackageInfo]:
 
 
 def _write_json_atomic(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .atomic import write_atomic
+
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 def install_package(source: str | os.PathLike) -> PackageInfo:
