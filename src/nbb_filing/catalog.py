@@ -40,7 +40,7 @@ from .packages import PackageInfo, cache_dir
 RUBRIC_ROLE = "http://www.nbb.be/fr/xbrl/rub"
 LANGS = ("fr", "nl", "de", "en")
 #: Bump when the JSON layout or the compile logic changes: old caches are then ignored.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 Labels = tuple[tuple[str, str], ...]  # ((lang, text), ...) in LANGS order
 
@@ -192,7 +192,7 @@ class Total:
     Read from the value assertions of the model (``va_calc_*`` in the NBB packages) whose test is a
     linear equality between single facts (``$t eq ($s1 + $s2 - $s3)``), whose variables filter
     exactly one datapoint with a rubric code, all in the same year (movement tables such as
-    ``8329 = 8329P + 8279 - 8289 ...`` link two years and are left out).  Used to compute totals from their parts and to
+    ``8329 = 8329P + 8279 - 8289 ...`` link two years: they are in :attr:`Catalog.roll_forwards`).  Used to compute totals from their parts and to
     aggregate detailed figures to the rubrics of the abbreviated and micro models.
     """
 
@@ -218,6 +218,7 @@ class Catalog:
     tables: tuple[TableInfo, ...]
     datapoints: tuple[Datapoint, ...]
     totals: tuple[Total, ...] = ()
+    roll_forwards: tuple[Total, ...] = ()
     _by_key: dict[str, Datapoint] = field(default_factory=dict, repr=False)
     _by_rubric: dict[str, tuple[Datapoint, ...]] = field(default_factory=dict, repr=False)
 
@@ -303,6 +304,7 @@ class Catalog:
             "tables": [asdict(t) for t in self.tables],
             "datapoints": [asdict(d) for d in self.datapoints],
             "totals": [asdict(t) for t in self.totals],
+            "roll_forwards": [asdict(t) for t in self.roll_forwards],
         }
 
     @classmethod
@@ -339,6 +341,9 @@ class Catalog:
             tables=tuple(TableInfo(t["id"], t["section"], labels(t["labels"])) for t in d["tables"]),
             datapoints=tuple(dps),
             totals=tuple(Total(t["id"], t["rubric"], tuple((int(a), b) for a, b in t["terms"])) for t in d["totals"]),
+            roll_forwards=tuple(
+                Total(t["id"], t["rubric"], tuple((int(a), b) for a, b in t["terms"])) for t in d["roll_forwards"]
+            ),
         )
 
 
@@ -717,7 +722,7 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
                         note(q)
         if not datapoints:
             raise PackageError(f"model {model} of {info.path.name} has no table datapoints")
-        totals = _extract_totals(mx, datapoints.values(), defaults)
+        totals, roll_forwards = _extract_totals(mx, datapoints.values(), defaults)
         return Catalog(
             package_sha256=info.sha256,
             package_version=info.version,
@@ -732,6 +737,7 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
             tables=tuple(tables),
             datapoints=tuple(datapoints.values()),
             totals=totals,
+            roll_forwards=roll_forwards,
         )
     finally:
         mx.close()
@@ -741,8 +747,14 @@ _TEST_RE = re.compile(r"^\s*\$(?P<t>[\w.-]+)\s+(?:eq|=)\s+\((?P<sum>[^()]*)\)\s*
 _TERM_RE = re.compile(r"\s*(?P<sign>[+-]?)\s*\$(?P<v>[\w.-]+)\s*")
 
 
-def _extract_totals(mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[str, str]) -> tuple[Total, ...]:
-    """Linear totals from the model's value assertions, in rubric codes (see :class:`Total`)."""
+def _extract_totals(
+    mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[str, str]
+) -> tuple[tuple[Total, ...], tuple[Total, ...]]:
+    """Linear sums from the model's value assertions, in rubric codes (see :class:`Total`).
+
+    Returns the same-year totals and, apart, the roll-forwards that link two years (a closing value
+    = the previous closing value, a ``P`` rubric, plus the movements of the year).
+    """
     from arelle import XbrlConst
     from arelle.ModelFormulaObject import ModelConceptName, ModelExplicitDimension, ModelValueAssertion
 
@@ -753,6 +765,7 @@ def _extract_totals(mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[
     var_rels = mx.relationshipSet(XbrlConst.variableSet)
     filter_rels = mx.relationshipSet(XbrlConst.variableFilter)
     out: dict[tuple, Total] = {}
+    rolls: dict[tuple, Total] = {}
     for va in sorted((v for v in mx.modelVariableSets if isinstance(v, ModelValueAssertion)), key=lambda v: v.id or ""):
         m = _TEST_RE.match(va.test or "")
         if not m:
@@ -791,12 +804,11 @@ def _extract_totals(mx: Any, datapoints: Iterable[Datapoint], defaults: Mapping[
         if m.group("t") not in dp_of_var or any(v not in dp_of_var for _, v in terms):
             continue
         periods = {dp_of_var[m.group("t")].period} | {dp_of_var[v].period for _, v in terms}
-        if len(periods) != 1:
-            continue  # a movement across years (e.g. 8329 = 8329P + acquisitions ...): not a same-year sum
         total = Total(va.id or "", dp_of_var[m.group("t")].rubric or "",
                       tuple((sg, dp_of_var[v].rubric or "") for sg, v in terms))
-        out.setdefault((total.rubric, tuple(sorted(total.terms))), total)
-    return tuple(out.values())
+        # a sum across years (8329 = 8329P + acquisitions ...) is a roll-forward, not a same-year total
+        (out if len(periods) == 1 else rolls).setdefault((total.rubric, tuple(sorted(total.terms))), total)
+    return tuple(out.values()), tuple(rolls.values())
 
 
 def XmlUtil_member_qnames(f: Any) -> list[str]:
