@@ -188,3 +188,15 @@ def test_cached_catalog_equals_compiled(package, catalog):
     again = Catalog.from_json(cat.to_json())
     assert again.datapoints == cat.datapoints and dict(again.metrics) == dict(cat.metrics)
     assert again.totals == cat.totals and dict(again.defaults) == dict(cat.defaults)
+
+
+def test_sibling_loads_another_model_of_the_same_package(catalog):
+    from nbb_filing.catalog import Catalog
+    from nbb_filing.errors import PackageError
+
+    micro = catalog("m87-f")
+    full = micro.sibling("m82-f")
+    assert full is catalog("m82-f") and full.package_sha256 == micro.package_sha256
+    bare = Catalog.from_json(micro.to_json())
+    with pytest.raises(PackageError, match="does not know its taxonomy package"):
+        bare.sibling("m82-f")

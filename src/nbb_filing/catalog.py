@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from itertools import product
 from pathlib import Path
@@ -219,6 +218,8 @@ class Catalog:
     datapoints: tuple[Datapoint, ...]
     totals: tuple[Total, ...] = ()
     roll_forwards: tuple[Total, ...] = ()
+    #: the package it was read from (not serialised; None for a catalog rebuilt from bare JSON)
+    package: PackageInfo | None = field(default=None, repr=False, compare=False)
     _by_key: dict[str, Datapoint] = field(default_factory=dict, repr=False)
     _by_rubric: dict[str, tuple[Datapoint, ...]] = field(default_factory=dict, repr=False)
 
@@ -279,6 +280,12 @@ class Catalog:
         mem = [(d, m) for d, m in members if self.defaults.get(d) != m]
         return self._by_key.get(datapoint_key(metric, mem, typed))
 
+    def sibling(self, model: str) -> "Catalog":
+        """The catalog of another model of the same package and framework (e.g. the family's full model)."""
+        if self.package is None:
+            raise PackageError(f"catalog {self.model} does not know its taxonomy package: load {model} with load_catalog")
+        return load_catalog(self.package, model, self.framework)
+
     def metric_type(self, dp_or_metric: Datapoint | str) -> MetricType:
         metric = dp_or_metric.metric if isinstance(dp_or_metric, Datapoint) else dp_or_metric
         return self.metrics[metric]
@@ -308,7 +315,7 @@ class Catalog:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "Catalog":
+    def from_json(cls, d: dict, package: PackageInfo | None = None) -> "Catalog":
         def labels(x: Any) -> Labels:
             return tuple((a, b) for a, b in x)
 
@@ -340,11 +347,14 @@ class Catalog:
             metrics=metrics,
             tables=tuple(TableInfo(t["id"], t["section"], labels(t["labels"])) for t in d["tables"]),
             datapoints=tuple(dps),
-            totals=tuple(Total(t["id"], t["rubric"], tuple((int(a), b) for a, b in t["terms"])) for t in d["totals"]),
-            roll_forwards=tuple(
-                Total(t["id"], t["rubric"], tuple((int(a), b) for a, b in t["terms"])) for t in d["roll_forwards"]
-            ),
+            totals=_totals_from_json(d["totals"]),
+            roll_forwards=_totals_from_json(d["roll_forwards"]),
+            package=package,
         )
+
+
+def _totals_from_json(items: list) -> tuple[Total, ...]:
+    return tuple(Total(t["id"], t["rubric"], tuple((int(a), b) for a, b in t["terms"])) for t in items)
 
 
 # ====================================================================== compilation with Arelle
@@ -369,7 +379,7 @@ def load_catalog(info: PackageInfo, model: str, framework: str | None = None, *,
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") == CACHE_FORMAT and data.get("package_sha256") == info.sha256:
-                cat = Catalog.from_json(data)
+                cat = Catalog.from_json(data, package=info)
         except (OSError, ValueError, KeyError, TypeError):
             cat = None  # a damaged cache is recompiled
     if cat is None:
@@ -384,6 +394,13 @@ def load_catalog(info: PackageInfo, model: str, framework: str | None = None, *,
 
 def clear_memory_cache() -> None:
     _memory.clear()
+
+
+class _ArelleVal:
+    """The minimal ``val`` object Arelle's dimension/enumeration helpers take (they cache on it)."""
+
+    def __init__(self, model: Any) -> None:
+        self.modelXbrl = model
 
 
 def _qn(q: Any) -> str:
@@ -426,12 +443,7 @@ def _metric_type(model: Any, concept: Any) -> MetricType:
     if concept.isEnumeration:
         kind = "enum"
 
-        class _V:  # the minimal "val" object that Arelle's helper caches on
-            pass
-
-        v = _V()
-        v.modelXbrl = model  # type: ignore[attr-defined]
-        members = usableEnumerationMembers(v, concept)
+        members = usableEnumerationMembers(_ArelleVal(model), concept)
         enum_values = tuple(
             sorted(
                 (EnumValue(_qn(m.qname), _labels(m, generic=False)) for m in members),
@@ -588,11 +600,7 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
                 f"taxonomy package {info.path.name}, model {model}: Arelle reports {len(errors)} "
                 f"error(s) loading {ep.url}, first: {first.code} {first.message[:200]}"
             )
-        class _V:
-            pass
-
-        val = _V()
-        val.modelXbrl = mx  # type: ignore[attr-defined]
+        val = _ArelleVal(mx)
         if not hasattr(mx, "qnameDimensionContextElement"):
             from arelle.ValidateXbrlDimensions import loadDimensionDefaults
 
@@ -619,9 +627,6 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
         metrics: dict[str, MetricType] = {}
         tables: list[TableInfo] = []
         validity_cache: dict[tuple, bool] = {}
-
-        val = _V()
-        val.modelXbrl = mx  # type: ignore[attr-defined]
 
         def valid(concept: Any, dims: dict[Any, Any], typed: set[Any]) -> bool:
             key = (concept.qname, tuple(sorted((str(d), str(m)) for d, m in dims.items())), tuple(sorted(map(str, typed))))
@@ -677,8 +682,6 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
                 metric = note(concept)
                 if metric not in metrics:
                     metrics[metric] = _metric_type(mx, cobj)
-                    for ev in metrics[metric].enum_values:
-                        pass
                 members = tuple(sorted((note(d), note(m)) for d, m in dims.items()))
                 typed_names = tuple(sorted(note(t) for t in typed))
                 key = datapoint_key(metric, members, typed_names)
@@ -692,9 +695,9 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
                 if existing is not None:
                     extra = tuple(r for r in rubrics if r != existing.rubric and r not in existing.other_rubrics)
                     if existing.rubric is None and rubric:
-                        datapoints[key] = _replace(existing, rubric=rubric, other_rubrics=existing.other_rubrics + tuple(r for r in extra if r != rubric))
+                        datapoints[key] = replace(existing, rubric=rubric, other_rubrics=existing.other_rubrics + tuple(r for r in extra if r != rubric))
                     elif extra:
-                        datapoints[key] = _replace(existing, other_rubrics=existing.other_rubrics + extra)
+                        datapoints[key] = replace(existing, other_rubrics=existing.other_rubrics + extra)
                     continue
                 datapoints[key] = Datapoint(
                     key=key,
@@ -713,13 +716,12 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
                 )
                 order += 1
         # enumeration member prefixes are part of the vocabulary too
-        for mt in metrics.values():
-            for ev in mt.enum_values:
-                pfx = ev.qname.split(":", 1)[0]
-                if pfx not in namespaces:
-                    q = next((m.qname for m in mx.qnameConcepts.values() if _qn(m.qname) == ev.qname), None)
-                    if q is not None:
-                        note(q)
+        missing = {ev.qname for mt in metrics.values() for ev in mt.enum_values
+                   if ev.qname.split(":", 1)[0] not in namespaces}
+        if missing:
+            for c in mx.qnameConcepts.values():
+                if c.qname.prefix not in namespaces and _qn(c.qname) in missing:
+                    note(c.qname)
         if not datapoints:
             raise PackageError(f"model {model} of {info.path.name} has no table datapoints")
         totals, roll_forwards = _extract_totals(mx, datapoints.values(), defaults)
@@ -738,6 +740,7 @@ def compile_catalog(info: PackageInfo, model: str, framework: str | None = None)
             datapoints=tuple(datapoints.values()),
             totals=totals,
             roll_forwards=roll_forwards,
+            package=info,
         )
     finally:
         mx.close()
@@ -793,7 +796,7 @@ def _extract_totals(
                     qs = [q for q in f.conceptQnames if q is not None]
                     metric = _qn(qs[0]) if len(qs) == 1 else None
                 elif isinstance(f, ModelExplicitDimension):
-                    mems = XmlUtil_member_qnames(f)
+                    mems = _filter_members(f)
                     if f.dimQname is not None and len(mems) == 1:
                         d, mem = _qn(f.dimQname), mems[0]
                         if defaults.get(d) != mem:
@@ -811,7 +814,7 @@ def _extract_totals(
     return tuple(out.values()), tuple(rolls.values())
 
 
-def XmlUtil_member_qnames(f: Any) -> list[str]:
+def _filter_members(f: Any) -> list[str]:
     """Static member QNames of an explicit-dimension filter (prefixed form)."""
     from arelle import XbrlConst, XmlUtil
     from arelle.ModelValue import qname
@@ -824,14 +827,3 @@ def XmlUtil_member_qnames(f: Any) -> list[str]:
         out.append(_qn(qname(q, XmlUtil.text(q))))
     return out
 
-
-def _replace(dp: Datapoint, **changes: Any) -> Datapoint:
-    from dataclasses import replace
-
-    return replace(dp, **changes)
-
-
-def timed_compile(info: PackageInfo, model: str) -> tuple[Catalog, float]:
-    t = time.perf_counter()
-    cat = compile_catalog(info, model)
-    return cat, time.perf_counter() - t

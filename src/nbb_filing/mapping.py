@@ -47,7 +47,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .catalog import Catalog
-from .errors import FindingsError, InputError, NbbFilingError
+from .errors import FindingsError, InputError
 from .figures import Figure, RubricFigures
 from .ledger import AccountLine, TrialBalance, read_trial_balance
 from .yaml_lines import line_of, load_with_lines
@@ -595,34 +595,6 @@ def _violations(values: dict[str, Decimal], totals: Sequence[TotalDef]) -> list[
 # ====================================================================== figures for a model
 
 
-def _find_full_catalog(catalog: Catalog, model: str) -> Catalog:
-    from . import catalog as catalog_mod
-    from .packages import installed_packages, resolve_package
-
-    # already compiled in this process (the usual case: the caller loaded the family's catalogs)
-    memory = getattr(catalog_mod, "_memory", {})
-    hit = memory.get((catalog.package_sha256, catalog.framework, model))
-    if hit is not None:
-        return hit
-    load_catalog = catalog_mod.load_catalog
-    candidates = []
-    try:
-        candidates.append(resolve_package(None))
-    except NbbFilingError:
-        pass
-    try:
-        candidates.extend(installed_packages())
-    except NbbFilingError:
-        pass
-    for info in candidates:
-        if info.sha256 == catalog.package_sha256:
-            return load_catalog(info, model, catalog.framework)
-    raise InputError(
-        f"cannot find the taxonomy package of catalog {catalog.model} (sha256 {catalog.package_sha256[:12]}) "
-        f"to load the family's full model {model}: install it, or pass full_catalog"
-    )
-
-
 def _amount_rubric(catalog: Catalog, code: str, period: str) -> bool:
     if not catalog.has_rubric(code):
         return False
@@ -738,7 +710,7 @@ def compute_figures(
             f"{mapping.source} maps the models {', '.join(mapping.models)}, not {catalog.model}"
         )
     if full_catalog is None:
-        full_catalog = catalog if catalog.model == mapping.model else _find_full_catalog(catalog, mapping.model)
+        full_catalog = catalog if catalog.model == mapping.model else catalog.sibling(mapping.model)
     figures: list[Figure] = []
     errors: list[str] = []
     for period, tb in (("current", current), ("previous", previous)):
@@ -1037,7 +1009,7 @@ def check_mapping(
     rubric is a finding (fail closed).
     """
     if full_catalog is None:
-        full_catalog = catalog if catalog.model == mapping.model else _find_full_catalog(catalog, mapping.model)
+        full_catalog = catalog if catalog.model == mapping.model else catalog.sibling(mapping.model)
     findings = _static_findings(mapping, full_catalog, catalog)
     if not any(f.code == "total-cycle" for f in findings):
         findings += _reachability_findings(mapping, full_catalog, catalog)
