@@ -291,7 +291,7 @@ def validate_files(
 
         ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            reports = list(pool.map(_worker_validate, [(f, str(info.path), lang) for f in files]))
+            reports = list(pool.map(_worker_validate, [(f, info, lang) for f in files]))
     else:
         reports = [validate_file(f, info, lang) for f in files]
     return ValidationReport(
@@ -306,11 +306,9 @@ def _fork_available() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
-def _worker_validate(args: tuple[str, str, str]) -> FileReport:
-    from .packages import inspect_package
-
-    path, pkg, lang = args
-    return validate_file(path, inspect_package(pkg), lang)
+def _worker_validate(args: tuple[str, PackageInfo, str]) -> FileReport:
+    path, info, lang = args  # the package travels as it was checked: no re-hashing per file
+    return validate_file(path, info, lang)
 
 
 def validate_file(path: str | os.PathLike, info: PackageInfo, lang: str = "fr") -> FileReport:
