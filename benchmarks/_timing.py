@@ -30,7 +30,7 @@ def arelle_load(info: Any, instance: Path) -> tuple[float, int]:
     When the package ``info`` is not active yet, activating it is part of the time: a caller that
     wants the load alone calls ``arelle_env.use_package(info)`` first.
     """
-    from nbb_filing import arelle_env
+    from nbb_filing.taxonomy import arelle_env
 
     t = time.perf_counter()
     with arelle_env.capture() as log:

@@ -31,10 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args(argv)
 
-    from nbb_filing import arelle_env
-    from nbb_filing.catalog import load_catalog
-    from nbb_filing.generate import generate
-    from nbb_filing.packages import resolve_package
+    from nbb_filing.api import generate
+    from nbb_filing.taxonomy import arelle_env
+    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.packages import resolve_package
 
     info = resolve_package()
     out_dir = Path(tempfile.mkdtemp(prefix="bench-generate-"))

@@ -38,12 +38,11 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
-    from nbb_filing.catalog import load_catalog
-    from nbb_filing.filing_xml import parse_filing, schema_ref
-    from nbb_filing.importer import import_filing
-    from nbb_filing.reader import read_facts
-
-    from nbb_filing.packages import resolve_package
+    from nbb_filing.reading.importer import import_filing
+    from nbb_filing.reading.reader import read_facts
+    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
+    from nbb_filing.taxonomy.packages import resolve_package
 
     info = resolve_package(args.taxonomy)
     path = Path(args.filing)
@@ -58,7 +57,7 @@ def main() -> int:
         t_import = median_time(lambda: import_filing(path, Path(tmp) / str(next(counter)), info), args.repeat)
 
     # the reference: Arelle loading the same instance once (DTS from the package, offline)
-    from nbb_filing.filing_xml import retarget_framework
+    from nbb_filing.taxonomy.filing_xml import retarget_framework
 
     tree, _ = retarget_framework(parse_filing(path), load_catalog(info, model).framework)
     with tempfile.TemporaryDirectory(prefix="nbb-bench-arelle-") as tmp:

@@ -53,8 +53,8 @@ def measure(cmd: list[str]) -> tuple[int, float, float]:
 
 
 def find_sample(explicit: str | None, tmp: Path, info) -> tuple[Path, str]:
-    from nbb_filing.filing_xml import parse_filing, schema_ref
-    from nbb_filing.validate import _serialise_retargeted
+    from nbb_filing.checks.validate import _serialise_retargeted
+    from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
 
     if explicit:
         ref = schema_ref(parse_filing(explicit).getroot())
@@ -83,7 +83,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2, help="workers for the parallel many-files run (default 2)")
     args = ap.parse_args()
 
-    from nbb_filing.packages import resolve_package
+    from nbb_filing.taxonomy.packages import resolve_package
 
     info = resolve_package(args.taxonomy)
     tmp = Path(tempfile.mkdtemp(prefix="nbb-bench-validate-"))

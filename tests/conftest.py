@@ -44,7 +44,7 @@ def replica_path() -> Path:
 
 @pytest.fixture(scope="session")
 def package(replica_path: Path, nbb_home: Path):
-    from nbb_filing.packages import inspect_package
+    from nbb_filing.taxonomy.packages import inspect_package
 
     return inspect_package(replica_path)
 
@@ -52,7 +52,7 @@ def package(replica_path: Path, nbb_home: Path):
 @pytest.fixture(scope="session")
 def catalog(package):
     """``catalog("m82-f")``: the compiled catalog of a model, compiled once per session."""
-    from nbb_filing.catalog import load_catalog
+    from nbb_filing.taxonomy.catalog import load_catalog
 
     def get(model: str):
         return load_catalog(package, model)

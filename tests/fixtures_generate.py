@@ -2,7 +2,7 @@
 once per model, and one validation of those instances (the only Arelle work of this area).
 
 Arelle loads cost 5-40 s each, so the instances of m82-f, m81-f and m87-f are generated once and
-validated once, by ``nbb_filing.validate`` (XBRL 2.1, XDT, schema facets and the package's NBB
+validated once, by ``nbb_filing.checks.validate`` (XBRL 2.1, XDT, schema facets and the package's NBB
 assertions), in a single call.
 """
 
@@ -99,7 +99,7 @@ def sample_outputs(sample_dir: Path, package, catalog, tmp_path_factory):
     For the coarser models the sample is copied (with the mappings folder, keeping the relative
     paths) and only the ``model:`` line of the dossier is changed, as a user would do.
     """
-    from nbb_filing.generate import generate
+    from nbb_filing.api import generate
 
     out_dir = tmp_path_factory.mktemp("smartcoop")
     results = {"m82-f": generate(sample_dir / "dossier.yaml", out_dir / "smartcoop-m82-f.xbrl", package=package)}
@@ -118,10 +118,10 @@ def sample_outputs(sample_dir: Path, package, catalog, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sample_validation(sample_outputs, package):
-    """{model: FileReport}: the three sample instances validated by ``nbb_filing.validate`` in ONE
+    """{model: FileReport}: the three sample instances validated by ``nbb_filing.checks.validate`` in ONE
     call (one Arelle validation per model: XBRL 2.1, XDT, schema facets and the package's
     assertions, offline).  The only Arelle work of this area's sample tests."""
-    from nbb_filing.validate import validate_files
+    from nbb_filing.checks.validate import validate_files
 
     models = list(sample_outputs)
     report = validate_files([sample_outputs[m].output for m in models], package=package)

@@ -20,7 +20,7 @@ def m87_catalog(catalog):
 @pytest.fixture(scope="session")
 def accepted_facts(accepted_m87: Path, package, m87_catalog):
     """The accepted m87-f filing (framework 23.0) read against the installed replica (22.19)."""
-    from nbb_filing.reader import read_facts
+    from nbb_filing.reading.reader import read_facts
 
     return read_facts(accepted_m87, package)
 
@@ -46,7 +46,7 @@ def filing_variant(tmp_path: Path, accepted_text: str):
 @pytest.fixture(scope="session")
 def imported_m87(tmp_path_factory, accepted_m87: Path, package, m87_catalog):
     """``nbb-filing import`` of the accepted filing (Python API), into a session directory."""
-    from nbb_filing.importer import import_filing
+    from nbb_filing.reading.importer import import_filing
 
     return import_filing(accepted_m87, tmp_path_factory.mktemp("import-m87"), package)
 
@@ -54,7 +54,7 @@ def imported_m87(tmp_path_factory, accepted_m87: Path, package, m87_catalog):
 @pytest.fixture(scope="session")
 def regenerated_m87(imported_m87, package) -> Path:
     """The instance ``generate`` writes from the imported dossier."""
-    from nbb_filing.generate import generate
+    from nbb_filing.api import generate
 
     out = imported_m87.dossier_path.parent / "regenerated.xbrl"
     generate(imported_m87.dossier_path, out, package=package)

@@ -13,7 +13,7 @@ SMARTCOOP = ROOT / "samples" / "smartcoop-2024"
 @pytest.fixture(scope="session")
 def wc_mapping():
     """The shipped default mapping for companies without capital."""
-    from nbb_filing.mapping import load_mapping
+    from nbb_filing.books.mapping import load_mapping
 
     return load_mapping(ROOT / "mappings" / "without-capital.yaml")
 
@@ -36,6 +36,6 @@ def m87(catalog):
 @pytest.fixture(scope="session")
 def smartcoop_tbs():
     """(2024, 2023) trial balances of the SmartCoop sample."""
-    from nbb_filing.ledger import read_trial_balance
+    from nbb_filing.books.ledger import read_trial_balance
 
     return read_trial_balance(SMARTCOOP / "tb-2024.csv"), read_trial_balance(SMARTCOOP / "tb-2023.csv")

@@ -159,7 +159,7 @@ def write(tree: etree._ElementTree, path: Path) -> Path:
 @dataclass
 class ValidateRun:
     files: dict[str, Path]
-    report: object  # nbb_filing.validate.ValidationReport
+    report: object  # nbb_filing.checks.validate.ValidationReport
     mutations: dict[str, dict[str, str]] = field(default_factory=dict)
     network_attempts: list = field(default_factory=list)
 
@@ -173,7 +173,7 @@ class ValidateRun:
 
 @pytest.fixture(scope="session")
 def validate_run(tmp_path_factory, accepted_m87, package, network_guard) -> ValidateRun:
-    from nbb_filing.validate import validate_files
+    from nbb_filing.checks.validate import validate_files
 
     d = tmp_path_factory.mktemp("validate")
     files: dict[str, Path] = {}

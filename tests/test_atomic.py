@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nbb_filing.atomic import write_atomic
+from nbb_filing.core.atomic import write_atomic
 
 
 def test_writes_bytes_and_text_and_creates_parents(tmp_path):
@@ -22,7 +22,7 @@ def test_failure_keeps_the_earlier_file_and_leaves_no_temporary(tmp_path, monkey
     def boom(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("nbb_filing.atomic.os.replace", boom)
+    monkeypatch.setattr("nbb_filing.core.atomic.os.replace", boom)
     with pytest.raises(OSError):
         write_atomic(target, "new")
     assert target.read_text() == "old"

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from nbb_filing.catalog import RUBRIC_ROLE, datapoint_key
 from nbb_filing.cli import main
+from nbb_filing.taxonomy.catalog import RUBRIC_ROLE, datapoint_key
 
 FULL_MODELS = ["m01-f", "m02-f", "m04-f", "m05-f", "m07-f", "m08-f", "m81-f", "m82-f", "m87-f"]
 XBRLI = "{http://www.xbrl.org/2003/instance}"
@@ -182,7 +182,7 @@ def test_totals_come_from_the_package(catalog, replica_path):
 
 
 def test_cached_catalog_equals_compiled(package, catalog):
-    from nbb_filing.catalog import Catalog
+    from nbb_filing.taxonomy.catalog import Catalog
 
     cat = catalog("m87-f")
     again = Catalog.from_json(cat.to_json())
@@ -191,8 +191,8 @@ def test_cached_catalog_equals_compiled(package, catalog):
 
 
 def test_sibling_loads_another_model_of_the_same_package(catalog):
-    from nbb_filing.catalog import Catalog
-    from nbb_filing.errors import PackageError
+    from nbb_filing.core.errors import PackageError
+    from nbb_filing.taxonomy.catalog import Catalog
 
     micro = catalog("m87-f")
     full = micro.sibling("m82-f")

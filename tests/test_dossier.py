@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nbb_filing.dossier import (
+from nbb_filing.core.errors import InputError
+from nbb_filing.filing.dossier import (
     Dossier,
     check_enterprise_number,
     dossier_to_yaml,
@@ -20,7 +21,6 @@ from nbb_filing.dossier import (
     normalize_enterprise_number,
     parse_dossier,
 )
-from nbb_filing.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -155,7 +155,7 @@ def test_round_trip_through_yaml(mini_text, write_dossier, tmp_path):
 def test_json_schema_is_exported_and_current():
     committed = json.loads((ROOT / "schemas" / "dossier.schema.json").read_text(encoding="utf-8"))
     fresh = json.loads(json.dumps(json_schema(), sort_keys=True))
-    assert committed == fresh, "run: python -m nbb_filing.dossier schemas/dossier.schema.json"
+    assert committed == fresh, "run: python -m nbb_filing.filing.dossier schemas/dossier.schema.json"
     assert "entity" in committed["required"] and "court" in committed["$defs"]["Entity"]["required"]
 
 

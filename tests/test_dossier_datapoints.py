@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from nbb_filing.facts import load_table, match_enum, parse_table
+from nbb_filing.filing.facts import load_table, match_enum, parse_table
 
 MODELS = ("m82-f", "m81-f", "m87-f")
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from nbb_filing.errors import InputError
-from nbb_filing.filing_xml import LINK, XLINK, parse_filing, retarget_framework, schema_ref
+from nbb_filing.core.errors import InputError
+from nbb_filing.taxonomy.filing_xml import (
+    LINK,
+    XLINK,
+    parse_filing,
+    retarget_framework,
+    schema_ref,
+)
 
 
 @pytest.mark.parametrize(

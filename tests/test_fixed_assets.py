@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from nbb_filing.dossier import FixedAssetMovements, FixedAssets
-from nbb_filing.errors import FindingsError, InputError
-from nbb_filing.facts import build_facts
-from nbb_filing.fixed_assets import load_notes_table
-from nbb_filing.generate import generate
-from nbb_filing.mapping import Selector, parse_mapping
+from nbb_filing.api import generate
+from nbb_filing.books.mapping import Selector, parse_mapping
+from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.filing.dossier import FixedAssetMovements, FixedAssets
+from nbb_filing.filing.facts import build_facts
+from nbb_filing.filing.notes.fixed_assets import load_notes_table
 
 from .fixtures_generate import ROOT, SAMPLE
 
@@ -216,7 +216,7 @@ def test_notes_rules_must_cover_the_balance_sheet(sample_copy, package, catalog)
 
 
 def test_unknown_movement_and_unknown_note_line(sample_copy, package):
-    from nbb_filing.dossier import load_dossier
+    from nbb_filing.filing.dossier import load_dossier
 
     d = sample_copy / "dossier.yaml"
     _edit(d, "    disposals: 85000.00 ", "    sales: 85000.00 ")
@@ -226,7 +226,7 @@ def test_unknown_movement_and_unknown_note_line(sample_copy, package):
     text = "family: x\nmodel: m82-f\nrules: [{id: a, accounts: ['61'], rubric: '61', sign: debit}]\n" \
            "fixed_assets: [{id: b, accounts: ['21'], note: intangible.acquisitions, sign: debit}]\n"
     m = parse_mapping(text, "t.yaml")
-    from nbb_filing.fixed_assets import check_note_rules
+    from nbb_filing.filing.notes.fixed_assets import check_note_rules
 
     with pytest.raises(InputError) as e:
         check_note_rules(m)
@@ -237,7 +237,7 @@ def test_unknown_movement_and_unknown_note_line(sample_copy, package):
 
 
 def test_participation_needs_a_country_where_the_model_lists_them(mini_text, write_dossier, catalog):
-    from nbb_filing.dossier import load_dossier
+    from nbb_filing.filing.dossier import load_dossier
 
     m87 = catalog("m87-f")
     base = mini_text.replace("model: m82-f", "model: m87-f") + (
@@ -252,7 +252,7 @@ def test_participation_needs_a_country_where_the_model_lists_them(mini_text, wri
 
 
 def test_mapping_check_reports_an_unknown_note_line(catalog):
-    from nbb_filing.mapping import check_mapping, load_mapping
+    from nbb_filing.books.mapping import check_mapping, load_mapping
 
     text = (ROOT / "mappings" / "without-capital.yaml").read_text(encoding="utf-8")
     text = text.replace("note: financial.uncalled,", "note: financial.uncalled_amounts,")

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from nbb_filing.api import generate
+from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.cli import main
-from nbb_filing.dossier import load_dossier
-from nbb_filing.errors import FindingsError, InputError
-from nbb_filing.facts import build_facts
-from nbb_filing.figures import Figure, RubricFigures
-from nbb_filing.generate import generate
+from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.facts import build_facts
 
 from .test_dossier import line_of
 
@@ -210,7 +210,7 @@ def test_cli_summary_and_exit_codes(mini_text, write_dossier, tmp_path):
 
 
 def test_validate_flag_calls_the_validation_engine_on_the_written_file(mini_text, write_dossier, tmp_path, monkeypatch):
-    import nbb_filing.validate as validate_mod
+    import nbb_filing.checks.validate as validate_mod
 
     calls = []
 

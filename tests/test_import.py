@@ -9,9 +9,9 @@ from decimal import Decimal
 from click.testing import CliRunner
 
 from nbb_filing.cli import main as cli_main
-from nbb_filing.dossier import load_dossier
-from nbb_filing.importer import import_filing
-from nbb_filing.reader import diff_sets, read_facts
+from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.reading.importer import import_filing
+from nbb_filing.reading.reader import diff_sets, read_facts
 
 N_FACTS = 121  # facts of the accepted filing
 
@@ -67,7 +67,7 @@ def test_round_trip_generate_gives_the_same_facts(regenerated_m87, accepted_fact
 
 def test_round_trip_validates_with_arelle(regenerated_m87, package):
     """The one Arelle run of this area: the regenerated filing through the project's validator."""
-    from nbb_filing.validate import validate_file
+    from nbb_filing.checks.validate import validate_file
 
     report = validate_file(regenerated_m87, package)
     assert report.error is None

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from nbb_filing.generate import generate
-from nbb_filing.importer import import_filing
-from nbb_filing.previous import previous_column
-from nbb_filing.reader import diff_sets, read_facts
+from nbb_filing.api import generate
+from nbb_filing.reading.importer import import_filing
+from nbb_filing.reading.previous import previous_column
+from nbb_filing.reading.reader import diff_sets, read_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "smartcoop-2024"
@@ -118,7 +118,7 @@ def test_import_round_trip_of_the_generated_smartcoop_filings(smartcoop, package
     generate(res.dossier_path, again, package=package)
     assert diff_sets(read_facts(smartcoop / name, package).as_set(), read_facts(again, package).as_set()) == []
     if model == "m87-f":
-        from nbb_filing.dossier import load_dossier
+        from nbb_filing.filing.dossier import load_dossier
 
         d = load_dossier(res.dossier_path)
         # the sample's four participations (samples/smartcoop-2024/dossier.yaml), percents as written there

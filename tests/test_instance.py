@@ -7,15 +7,14 @@ import random
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from nbb_filing.dossier import load_dossier, parse_dossier
-from nbb_filing.errors import InputError
-from nbb_filing.facts import build_facts
-from nbb_filing.instance import build_instance, format_value, write_instance
+from nbb_filing.core.errors import InputError
+from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.facts import build_facts
+from nbb_filing.filing.instance import build_instance, format_value, write_instance
 
 NS = {
     "xbrli": "http://www.xbrl.org/2003/instance",
@@ -183,7 +182,7 @@ def test_same_bytes_across_processes(mini_text, write_dossier, tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / f"seed{seed}.xbrl"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        code = "import sys; from nbb_filing.generate import generate; generate(sys.argv[1], sys.argv[2])"
+        code = "import sys; from nbb_filing.api import generate; generate(sys.argv[1], sys.argv[2])"
         r = subprocess.run([sys.executable, "-c", code, str(p), str(out)], env=env, capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         outs.append(out.read_bytes())

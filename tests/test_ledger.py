@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nbb_filing.errors import InputError
-from nbb_filing.ledger import TrialBalance, read_trial_balance
+from nbb_filing.books.ledger import TrialBalance, read_trial_balance
+from nbb_filing.core.errors import InputError
 
 D = Decimal
 

@@ -11,9 +11,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from nbb_filing.ledger import TrialBalance
-from nbb_filing.mapping import apply_mapping, compute_period, resolve_account
-from nbb_filing.ledger import AccountLine
+from nbb_filing.books.ledger import AccountLine, TrialBalance
+from nbb_filing.books.mapping import apply_mapping, compute_period, resolve_account
 
 D = Decimal
 CENTS = st.integers(min_value=-10**9, max_value=10**9).map(lambda c: D(c) / 100)

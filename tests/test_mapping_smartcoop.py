@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from nbb_filing.mapping import check_mapping, compute_figures
+from nbb_filing.books.mapping import check_mapping, compute_figures
 
 D = Decimal
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import urllib.error
 import zipfile
 from pathlib import Path
@@ -11,8 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from nbb_filing.cli import main
-from nbb_filing.errors import PackageError
-from nbb_filing.packages import inspect_package, install_package, installed_packages, official_url
+from nbb_filing.core.errors import PackageError
+from nbb_filing.taxonomy.packages import (
+    inspect_package,
+    install_package,
+    installed_packages,
+    official_url,
+)
 
 
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:
@@ -102,7 +106,7 @@ def test_download_offline_gives_one_line(tmp_path, monkeypatch):
 
 
 def test_resolution_order(tmp_path, monkeypatch, replica_path):
-    from nbb_filing.packages import resolve_package
+    from nbb_filing.taxonomy.packages import resolve_package
 
     monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NBB_FILING_TAXONOMY", raising=False)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from nbb_filing import protocol
-from nbb_filing.validate import BLOCKING, WARNING
+from nbb_filing.checks import protocol
+from nbb_filing.checks.findings import BLOCKING, WARNING
 
 XBRLI = "http://www.xbrl.org/2003/instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -30,7 +30,7 @@ def tree(accepted_m87):
 
 
 def run(tree, catalog, rule, *, size: int = 1000, path: Path = Path("filing.xbrl")):
-    from nbb_filing.reader import read_tree
+    from nbb_filing.reading.reader import read_tree
 
     facts = read_tree(tree, None, path=path, catalog=catalog)
     pin = protocol.ProtocolInput(path=path, size=size, root=tree.getroot(), facts=facts, catalog=catalog)

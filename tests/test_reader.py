@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from nbb_filing.errors import InputError
-from nbb_filing.reader import canonical_decimal, diff_sets, read_facts
+from nbb_filing.core.errors import InputError
+from nbb_filing.reading.reader import canonical_decimal, diff_sets, read_facts
 
 # The accepted filing holds 121 facts (its README says so, and `grep -c contextRef=` on the facts).
 N_FACTS = 121
@@ -167,7 +167,7 @@ def test_retargeted_tree_has_no_old_framework_left(accepted_m87):
     """The tree the reader resolves: every namespace moved, every declaration kept, lines kept."""
     from lxml import etree
 
-    from nbb_filing.filing_xml import parse_filing, retarget_framework
+    from nbb_filing.taxonomy.filing_xml import parse_filing, retarget_framework
 
     before = parse_filing(accepted_m87)
     after, changes = retarget_framework(before, "22.19")
@@ -188,8 +188,8 @@ def test_writer_and_reader_agree_on_amounts(m87_catalog):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from nbb_filing.instance import format_value
-    from nbb_filing.reader import normalise_value
+    from nbb_filing.filing.instance import format_value
+    from nbb_filing.reading.reader import normalise_value
 
     mt = m87_catalog.metric_type("met:am2")
 

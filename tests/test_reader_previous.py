@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from nbb_filing.errors import InputError
-from nbb_filing.figures import Figure, RubricFigures
-from nbb_filing.previous import compare, previous_column
+from nbb_filing.books.figures import Figure, RubricFigures
+from nbb_filing.core.errors import InputError
+from nbb_filing.reading.previous import compare, previous_column
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +112,7 @@ def dossier_2023(imported_m87, accepted_m87, tmp_path):
     Its 2023 figures are the 2022 ones, except the appropriation lines that must follow from 2022:
     14P (brought forward) = 14 of 2022 = 231428.46, so 9906 = 9905 + 14P = 1672.05 + 231428.46.
     """
-    from nbb_filing.dossier import PeriodAmounts, dossier_to_yaml, load_dossier
+    from nbb_filing.filing.dossier import PeriodAmounts, dossier_to_yaml, load_dossier
 
     def make(**changes):
         d = load_dossier(imported_m87.dossier_path)
@@ -137,8 +137,8 @@ def dossier_2023(imported_m87, accepted_m87, tmp_path):
 
 
 def test_previous_filing_fills_the_previous_column(dossier_2023, m87_catalog, package):
-    from nbb_filing.facts import build_facts
-    from nbb_filing.previous import apply_previous_filing
+    from nbb_filing.filing.facts import build_facts
+    from nbb_filing.reading.previous import apply_previous_filing
 
     d, figures, outcome = apply_previous_filing(dossier_2023(), m87_catalog, None, package)
     assert (d.previous_exercise.start, d.previous_exercise.end) == (date(2022, 1, 1), date(2022, 12, 31))
@@ -154,7 +154,7 @@ def test_previous_filing_fills_the_previous_column(dossier_2023, m87_catalog, pa
 
 
 def test_previous_trial_balance_is_compared_with_the_published_filing(dossier_2023, m87_catalog, package, accepted_as_previous):
-    from nbb_filing.previous import apply_previous_filing
+    from nbb_filing.reading.previous import apply_previous_filing
 
     # a previous-year trial balance that agrees with the publication except on 640/8 (1459.05 published)
     tb = [f for f in accepted_as_previous.figures.figures if f.rubric != "640/8"]
@@ -173,7 +173,7 @@ def test_previous_trial_balance_is_compared_with_the_published_filing(dossier_20
 
 
 def test_previous_filing_of_another_model_or_year(dossier_2023, filing_variant, m87_catalog, package):
-    from nbb_filing.previous import apply_previous_filing
+    from nbb_filing.reading.previous import apply_previous_filing
 
     other_model = filing_variant(lambda t: t.replace("/mod/m87/m87-f.xsd", "/mod/m81/m81-f.xsd"))
     with pytest.raises(InputError, match=r"dossier-2023.yaml line \d+ \(previous_filing\): .*model m81-f, not m87-f"):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from nbb_filing.fixed_assets import load_notes_table
+from nbb_filing.filing.notes.fixed_assets import load_notes_table
 
 
 @pytest.mark.parametrize("model", ["m87-f", "m81-f"])
@@ -39,7 +39,7 @@ def test_binding_table_matches_package_roll_forwards(catalog, model):
 
 
 def test_roll_forwards_hold_on_the_accepted_filing(catalog, accepted_m87):
-    from nbb_filing.reader import read_facts
+    from nbb_filing.reading.reader import read_facts
 
     cat = catalog("m87-f")
     facts = read_facts(accepted_m87, None, model="m87-f", catalog=cat).facts

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from nbb_filing.dossier import SocialBalance, SocialMeasure, load_dossier
-from nbb_filing.errors import FindingsError, InputError
-from nbb_filing.facts import build_facts
-from nbb_filing.social_balance import load_social_table
+from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.filing.dossier import SocialBalance, SocialMeasure, load_dossier
+from nbb_filing.filing.facts import build_facts
+from nbb_filing.filing.notes.social_balance import load_social_table
 
 D = Decimal
 XBRLI = "{http://www.xbrl.org/2003/instance}"
@@ -135,7 +135,7 @@ def test_block_errors(mini_text, write_dossier, catalog, old, new, error, text):
 
 
 def test_previous_year_from_a_previous_filing_does_not_override_the_dossier(mini_text, write_dossier, catalog):
-    from nbb_filing.figures import Figure, RubricFigures
+    from nbb_filing.books.figures import Figure, RubricFigures
 
     m87 = catalog("m87-f")
     d = load_dossier(write_dossier(mini_text.replace("model: m82-f", "model: m87-f") + BLOCK))

@@ -14,8 +14,14 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from nbb_filing.report_formats import render_json, render_junit, render_text
-from nbb_filing.validate import BLOCKING, INFO, WARNING, assertion_effect, family_of
+from nbb_filing.checks.report_formats import render_json, render_junit, render_text
+from nbb_filing.checks.findings import (
+    BLOCKING,
+    INFO,
+    WARNING,
+    assertion_effect,
+    family_of,
+)
 
 
 def _by_rule(report, rule):
@@ -47,7 +53,7 @@ def test_accepted_filing_can_be_filed(validate_run):
 
 
 def test_every_protocol_rule_ran_on_every_validated_file(validate_run):
-    from nbb_filing import protocol
+    from nbb_filing.checks import protocol
 
     names = [f.__name__ for f in protocol.RULES]
     for key in ("accepted", "xbrl", "protocol"):
@@ -250,7 +256,7 @@ def test_cli_exit_code_2_and_junit_file(validate_run, tmp_path):
 
 
 def test_workers_keep_file_order(validate_run, package):
-    from nbb_filing.validate import validate_files
+    from nbb_filing.checks.validate import validate_files
 
     files = [validate_run.files["wrong_model"], validate_run.files["not_instance"]]
     for reuse in (True, False):  # forked children on the loaded taxonomy / spawned worker processes
@@ -270,7 +276,7 @@ def _signature(f):
 
 def test_reusing_the_loaded_taxonomy_gives_the_same_result_as_a_fresh_load(validate_run, package):
     """The shared run reuses one loaded DTS (forked children); a from-scratch load must agree."""
-    from nbb_filing.validate import validate_files
+    from nbb_filing.checks.validate import validate_files
 
     fresh = validate_files([validate_run.files["xbrl"]], package, reuse=False)
     assert _signature(fresh.files[0]) == _signature(validate_run.file("xbrl"))

@@ -1,0 +1,210 @@
+"""``generate``: dossier (+ trial balances and mapping) -> NBB XBRL instance.
+
+The Python API behind ``nbb-filing generate``::
+
+    from nbb_filing.api import generate
+    result = generate("samples/smartcoop-2024/dossier.yaml", "out/smartcoop-2024.xbrl")
+    print(result.facts, result.total("total_assets"))
+
+Steps: read and check the dossier; find the package and the catalog of the dossier's model;
+compute rubric figures from the trial balances with the mapping (when the dossier names them);
+bind everything to datapoints (:mod:`nbb_filing.filing.facts`); write the instance atomically
+(:mod:`nbb_filing.filing.instance`); optionally validate it with Arelle (:mod:`nbb_filing.checks.validate`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from nbb_filing.books.figures import RubricFigures
+from nbb_filing.core.errors import InputError, ModelNotFound, NbbFilingError
+from nbb_filing.filing.dossier import Dossier, load_dossier
+from nbb_filing.filing.facts import FactSet, build_facts, load_table
+from nbb_filing.filing.instance import build_instance, write_instance
+from nbb_filing.taxonomy.catalog import Catalog, load_catalog
+from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
+
+#: Rubric roles shown in the summary, in this order (codes come from data/dossier-datapoints.yaml).
+SUMMARY_ROLES = ("total_assets", "equity", "result_before_taxes", "result_of_period")
+
+
+@dataclass(frozen=True)
+class KeyTotal:
+    role: str
+    rubric: str
+    label: str
+    current: Decimal | None
+    previous: Decimal | None
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What ``generate`` did: the file, the counts, the key totals, what was left out and why."""
+
+    output: Path
+    model: str
+    framework: str
+    package: str
+    language: str
+    facts: int
+    contexts: int
+    totals: tuple[KeyTotal, ...]
+    left_out: tuple[str, ...]
+    seconds: float
+    notes: tuple[str, ...] = ()  # e.g. what the previous filing gave, and disagreements
+    validation: Any = None  # the report of nbb_filing.checks.validate when --validate was asked
+
+    def total(self, role: str, period: str = "current") -> Decimal | None:
+        for t in self.totals:
+            if t.role == role:
+                return t.current if period == "current" else t.previous
+        return None
+
+    @property
+    def validation_exit_code(self) -> int:
+        """0 when not validated or valid; the validation report's exit code otherwise (1 or 2)."""
+        v = self.validation
+        if v is None:
+            return 0
+        code = getattr(v, "exit_code", None)
+        if isinstance(code, int):
+            return code
+        ok = getattr(v, "ok", None)
+        ok = ok() if callable(ok) else ok
+        return 0 if ok or ok is None else 1
+
+    @property
+    def validation_failed(self) -> bool:
+        return self.validation_exit_code != 0
+
+
+def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures | None:
+    """Rubric figures from the dossier's trial balances and mapping, or ``None`` if it names none."""
+    inp = dossier.inputs
+    if not inp.trial_balance and not inp.mapping:
+        return None
+    if not (inp.trial_balance and inp.mapping):
+        raise InputError(f"{dossier.where('inputs')}: give both trial_balance and mapping (or neither)")
+    if dossier.previous_exercise is not None and not inp.previous_trial_balance and not dossier.previous_filing:
+        raise InputError(f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too")
+    try:
+        from nbb_filing.books import mapping as mapping_mod
+        from nbb_filing.books.ledger import read_trial_balance
+    except ImportError:
+        raise NbbFilingError("this installation has no mapping engine (nbb_filing.books.mapping); give figures: in the dossier") from None
+    for key in ("trial_balance", "previous_trial_balance", "mapping"):
+        rel = getattr(inp, key)
+        if rel and not dossier.resolve_path(rel).is_file():
+            raise InputError(f"{dossier.where('inputs', key)}: no such file {rel}")
+    mp = mapping_mod.load_mapping(dossier.resolve_path(inp.mapping))
+    current = read_trial_balance(dossier.resolve_path(inp.trial_balance))
+    previous = (
+        read_trial_balance(dossier.resolve_path(inp.previous_trial_balance))
+        if inp.previous_trial_balance
+        else None
+    )
+    return mapping_mod.compute_figures(catalog, mp, current, previous)
+
+
+def default_output(dossier_path: Path) -> Path:
+    return dossier_path.with_suffix(".xbrl")
+
+
+def generate(
+    dossier_path: str | os.PathLike,
+    output: str | os.PathLike | None = None,
+    *,
+    taxonomy: str | os.PathLike | None = None,
+    package: PackageInfo | None = None,
+    validate: bool = False,
+    lang: str | None = None,
+    model: str | None = None,
+) -> GenerateResult:
+    """Generate the filing of ``dossier_path`` into ``output`` (default: beside the dossier, ``.xbrl``).
+
+    ``model`` overrides the dossier's model (used to test coarser models on the same inputs);
+    ``lang`` is the language of labels in messages (the filing language is the dossier's).
+    Raises :class:`NbbFilingError` subclasses with one-line messages; writes nothing on error.
+    """
+    t0 = time.perf_counter()
+    dpath = Path(dossier_path)
+    dossier = load_dossier(dpath)
+    if model is not None and model != dossier.model:
+        lines, path = dossier._lines, dossier._path
+        dossier = dossier.model_copy(update={"model": model})
+        dossier._lines, dossier._path = lines, path
+    info = package or resolve_package(taxonomy)
+    try:
+        catalog = load_catalog(info, dossier.model)
+    except ModelNotFound as e:
+        raise InputError(f"{dossier.where('model')}: {e}") from None
+    mapped = compute_mapped_figures(dossier, catalog)
+    from nbb_filing.filing.notes.fixed_assets import load_closings, with_closings
+
+    closings = load_closings(dossier) if mapped is not None else None
+    if mapped is not None:
+        mapped = with_closings(catalog, mapped, closings)  # the notes' closing values (8059, 8059P ...)
+    notes: tuple[str, ...] = ()
+    if dossier.previous_filing:
+        from nbb_filing.reading.previous import apply_previous_filing
+
+        dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
+        notes = tuple(outcome.report_lines())
+    factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
+    data, stats = build_instance(
+        catalog,
+        factset.facts,
+        enterprise_number=dossier.entity.enterprise_number,
+        closing=dossier.exercise.end,
+        lang=dossier.language,
+    )
+    out = Path(output) if output is not None else default_output(dpath)
+    write_instance(out, data)
+    totals = _key_totals(catalog, factset, lang or dossier.language)
+    seconds = time.perf_counter() - t0  # generation alone; validation reports its own time
+    report = None
+    if validate:
+        report = _validate(out, info, lang or dossier.language)
+    return GenerateResult(
+        output=out,
+        model=catalog.model,
+        framework=catalog.framework,
+        package=f"{info.name} {info.version}",
+        language=dossier.language,
+        facts=stats.facts,
+        contexts=stats.contexts,
+        totals=totals,
+        left_out=factset.left_out,
+        seconds=seconds,
+        notes=notes,
+        validation=report,
+    )
+
+
+def _key_totals(catalog: Catalog, factset: FactSet, lang: str) -> tuple[KeyTotal, ...]:
+    table = load_table()
+    values = {(f.datapoint.rubric, f.datapoint.period): f.value for f in factset.facts if f.datapoint.rubric}
+    out = []
+    for role in SUMMARY_ROLES:
+        code = table.rubrics.get(role)
+        if not code or not catalog.has_rubric(code):
+            continue
+        label = catalog.by_rubric(code)[0].label(lang)
+        out.append(KeyTotal(role, code, label, values.get((code, "current")), values.get((code, "previous"))))
+    return tuple(out)
+
+
+def _validate(path: Path, info: PackageInfo, lang: str) -> Any:
+    """Run the validation engine on the written file (imported lazily: it loads Arelle)."""
+    try:
+        from nbb_filing.checks.validate import validate_files
+    except ImportError:
+        raise NbbFilingError(
+            f"wrote {path}, but this installation has no validation engine (nbb_filing.checks.validate)"
+        ) from None
+    return validate_files([path], package=info, lang=lang)

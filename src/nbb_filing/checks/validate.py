@@ -1,0 +1,604 @@
+"""``nbb-filing validate``: would the NBB accept this filing?  Arelle offline, NBB assertions, protocol rules.
+
+Three sources of findings, one report per file:
+
+* **Arelle** (in-process, offline, with the taxonomy package): XBRL 2.1, XBRL Dimensions,
+  schema facets, extensible enumerations, and every formula assertion of the filing's model.  The
+  taxonomy itself is not re-validated (``baseTaxonomyValidation none``): it is the NBB's, and
+  checking it costs more than checking the filing.
+* **Filing-protocol rules** that no assertion covers (:mod:`nbb_filing.checks.protocol`), one function
+  per rule, run on the facts as read by :mod:`nbb_filing.reading.reader`.
+* **Framework moves**: a filing made with another framework (last year's 23.0 filing, a 25.0
+  one) is moved to the installed package's framework before validation; that is reported as an
+  info finding, because the NBB would validate it with its own framework.
+
+Why validity is decided from the *messages* and not from Arelle's return values: Arelle returns
+"loaded" for invalid instances, and its command-line exit code says 3 whenever formulas ran.  The
+NBB decides from error-level messages, so do we: an ``error`` record is blocking, an unsatisfied
+assertion is classified by its NBB family (``va_`` statutory: blocks; ``ca_`` complementary,
+``cs_``/``cx_`` social balance sheet: warnings; anything else by the severity the package
+declares for it).
+
+Assertion counts come from the assertion objects of the loaded DTS after evaluation (what
+``--formulaAsserResultCounts`` prints): an assertion of the model that was never evaluated is
+"skipped because nothing was reported for it" (its variables found no facts), which is not the
+same as satisfied and is said so in the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from lxml import etree
+
+from nbb_filing.checks.findings import (
+    BLOCKING,
+    INFO,
+    WARNING,
+    AssertionResult,
+    FactRef,
+    FileReport,
+    Finding,
+    ProtocolRuleResult,
+    ValidationReport,
+    assertion_effect,
+    family_of,
+)
+from nbb_filing.core.errors import InputError, NbbFilingError
+from nbb_filing.taxonomy.packages import PackageInfo
+
+#: Arelle codes already reported (with rubric codes) by a protocol rule: not repeated.
+COVERED_BY_PROTOCOL = {"arelle:duplicateFacts"}
+
+
+# ====================================================================== public API
+
+
+def validate_files(
+    paths: Sequence[str | os.PathLike],
+    package: PackageInfo | str | os.PathLike | None = None,
+    lang: str = "fr",
+    workers: int | None = None,
+    *,
+    reuse: bool | None = None,
+) -> ValidationReport:
+    """Validate each filing in ``paths`` with ``package``; never raises for a bad file.
+
+    A file that cannot be validated (unreadable, not an NBB instance, model not in the package)
+    gets a :class:`FileReport` with ``error`` set (exit code 2); only a missing or broken package
+    raises (:class:`~nbb_filing.core.errors.PackageError`), since then nothing can be validated.
+
+    Reuse (``reuse=True``, the default where ``os.fork`` exists, i.e. Linux): the model's
+    taxonomy (DTS) is loaded and its formulas compiled ONCE in this process; each file is then
+    validated in a forked child that adds the instance to that loaded taxonomy, so a file costs
+    its own load and the formula run only, and no state leaks from one file to the next (the
+    child is thrown away).  ``workers`` children run at the same time.  Without fork
+    (``reuse=False``, other systems, ``NBB_FILING_VALIDATE_REUSE=0``) each file is loaded from
+    scratch, in this process or in ``workers`` spawned processes.
+    """
+    from nbb_filing.taxonomy.packages import inspect_package, resolve_package
+
+    started = time.perf_counter()
+    if isinstance(package, PackageInfo):
+        info = package
+    elif package is not None:
+        info = inspect_package(package)
+    else:
+        info = resolve_package(None)
+    files = [str(p) for p in paths]
+    n = max(1, min(int(workers or 1), len(files) or 1))
+    if reuse is None:
+        reuse = _fork_available()
+    reports: list[FileReport]
+    taxonomy_seconds = 0.0
+    if reuse:
+        reports, taxonomy_seconds = _validate_reusing_dts(files, info, lang, n)
+    elif n > 1:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            reports = list(pool.map(_worker_validate, [(f, info, lang) for f in files]))
+    else:
+        reports = [validate_file(f, info, lang) for f in files]
+    return ValidationReport(
+        files=reports, package=info.path.name, package_version=info.version, lang=lang,
+        seconds=time.perf_counter() - started, taxonomy_seconds=taxonomy_seconds,
+    )
+
+
+def _fork_available() -> bool:
+    if os.environ.get("NBB_FILING_VALIDATE_REUSE", "").strip() in ("0", "no", "false"):
+        return False
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def _worker_validate(args: tuple[str, PackageInfo, str]) -> FileReport:
+    path, info, lang = args  # the package travels as it was checked: no re-hashing per file
+    return validate_file(path, info, lang)
+
+
+def validate_file(path: str | os.PathLike, info: PackageInfo, lang: str = "fr") -> FileReport:
+    """Validate one filing from scratch in this process (see :func:`validate_files`)."""
+    started = time.perf_counter()
+    report = FileReport(path=str(path))
+    try:
+        with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
+            job = _prepare(report, Path(path), info, lang, Path(tmp))
+            _run_arelle(report, job, info, lang)
+    except NbbFilingError as e:
+        report.error = str(e)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ====================================================================== one file
+
+
+@dataclass
+class _Job:
+    """What the Arelle part needs for one file once the XML part is done."""
+
+    target: Path  # what Arelle loads: the file itself, or its copy moved to the package's framework
+    model: str
+    catalog: Any
+    line_by_id: dict[str, int]
+
+
+def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: Path) -> _Job:
+    """Everything but Arelle: read, identify the model, move the framework, run the protocol rules."""
+    from nbb_filing.checks import protocol
+    from nbb_filing.reading.reader import read_tree
+    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
+
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+    tree = parse_filing(path)
+    ref = schema_ref(tree.getroot())
+    if ref.model is None:
+        raise InputError(
+            f"{path}: the schemaRef {ref.href!r} is not an NBB CBSO entry point (…/cbso/fws/<version>/mod/<mXX>/<mXX-f>.xsd)"
+        )
+    if ref.model not in info.models:
+        raise InputError(f"{path}: model {ref.model} is not in taxonomy package {info.path.name} ({info.version})")
+    report.model = ref.model
+    report.framework = ref.framework
+    catalog = load_catalog(info, ref.model)
+    report.validated_with = catalog.framework
+
+    facts = read_tree(tree, info, path=path, catalog=catalog)
+    report.facts = len(facts.facts) + len(facts.unresolved)
+    report.retargeted = tuple(facts.retargeted)
+    if facts.retargeted:
+        report.findings.append(Finding(
+            rule="framework_retargeted", source="framework", family="framework", effect=INFO,
+            message=(
+                f"written with framework {ref.framework}, validated with framework {catalog.framework} of "
+                f"package {info.version}: " + "; ".join(facts.retargeted[:3])
+                + (f"; … ({len(facts.retargeted)} changes)" if len(facts.retargeted) > 3 else "")
+            ),
+        ))
+
+    pin = protocol.ProtocolInput(path=path, size=size, root=tree.getroot(), facts=facts, catalog=catalog, lang=lang)
+    for rule in protocol.RULES:
+        found = list(rule(pin))
+        report.protocol_rules.append(ProtocolRuleResult(rule.__name__, protocol.title(rule), len(found)))
+        report.findings.extend(found)
+
+    line_by_id = {el.get("id"): el.sourceline for el in tree.getroot() if isinstance(el.tag, str) and el.get("id")}
+    if facts.retargeted:
+        tmp.mkdir(parents=True, exist_ok=True)
+        target = tmp / path.name
+        target.write_bytes(_serialise_retargeted(tree.getroot(), catalog.framework))
+    else:
+        target = path.resolve()
+    return _Job(target=target, model=ref.model, catalog=catalog, line_by_id=line_by_id)
+
+
+# ====================================================================== reuse: one DTS, forked children
+
+_dts: dict[tuple[str, str], Any] = {}
+
+
+def clear_dts_cache() -> None:
+    """Close the taxonomies kept loaded for reuse (they stay for the life of the process otherwise)."""
+    for model in _dts.values():
+        try:
+            model.close()
+        except Exception:  # pragma: no cover
+            pass
+    _dts.clear()
+
+
+def _dts_for(info: PackageInfo, model: str) -> Any:
+    """The model's taxonomy loaded from its entry point, formulas compiled (once per process)."""
+    from nbb_filing.taxonomy import arelle_env
+
+    key = (info.sha256, model)
+    if key in _dts:
+        return _dts[key]
+    # one loaded taxonomy at a time (a model's DTS weighs 150-400 MB); files are grouped by model
+    for other in list(_dts):
+        try:
+            _dts.pop(other).close()
+        except Exception:  # pragma: no cover - closing never decides anything
+            pass
+    _configure(info)
+    with arelle_env.LOCK, arelle_env.capture() as log:
+        dts = arelle_env.load(info, info.entry_point(model).url, log)
+        from arelle import ValidateXbrl, ValidateXbrlDimensions
+        from arelle.formula import ValidateFormula
+
+        val = ValidateXbrl.ValidateXbrl(dts)
+        val.modelXbrl = dts  # set by ValidateXbrl.validate() normally
+        ValidateXbrlDimensions.loadDimensionDefaults(val)
+        # compile every assertion's XPath now: each child inherits the compiled programs
+        ValidateFormula.validate(val, compileOnly=True)
+    _dts[key] = dts
+    return dts
+
+
+def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, workers: int) -> tuple[list[FileReport], float]:
+    """Reports of ``files`` and the seconds spent loading taxonomies in this call."""
+    reports: list[FileReport] = []
+    taxonomy_seconds = 0.0
+    with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
+        jobs: list[_Job | None] = []
+        for i, f in enumerate(files):
+            started = time.perf_counter()
+            report = FileReport(path=f)
+            job = None
+            try:
+                job = _prepare(report, Path(f), info, lang, Path(tmp) / f"{i:04d}")
+            except NbbFilingError as e:
+                report.error = str(e)
+            report.seconds = time.perf_counter() - started
+            reports.append(report)
+            jobs.append(job)
+        running: list[tuple[int, int, int, float]] = []
+        # grouped by model, so that each model's taxonomy is loaded once; reports keep file order
+        order = sorted((i for i, j in enumerate(jobs) if j is not None), key=lambda i: (jobs[i].model, i))  # type: ignore[union-attr]
+        for i in order:
+            job = jobs[i]
+            assert job is not None
+            if (info.sha256, job.model) not in _dts:
+                # Children share the parent's open file descriptors (the package ZIP): the parent
+                # reads no taxonomy file while a child runs.
+                while running:
+                    _reap(running.pop(0), reports)
+            loading = time.perf_counter()
+            try:
+                dts = _dts_for(info, job.model)
+            except NbbFilingError as e:
+                taxonomy_seconds += time.perf_counter() - loading
+                reports[i].error = str(e)
+                continue
+            taxonomy_seconds += time.perf_counter() - loading
+            if len(running) >= workers:
+                _reap(running.pop(0), reports)
+            running.append(_fork_child(i, reports[i], dts, job, info, lang))
+        for r in running:
+            _reap(r, reports)
+    return reports, taxonomy_seconds
+
+
+def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str) -> tuple[int, int, int, float]:
+    import pickle
+
+    rfd, wfd = os.pipe()
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # the child: validate, send the report back, leave without cleanup handlers
+        try:
+            os.close(rfd)
+            try:
+                _validate_on_dts(report, dts, job, lang)
+                payload = pickle.dumps(report)
+            except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
+                payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
+            with os.fdopen(wfd, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    return (index, pid, rfd, started)
+
+
+def _reap(child: tuple[int, int, int, float], reports: list[FileReport]) -> None:
+    import pickle
+
+    index, pid, rfd, started = child
+    with os.fdopen(rfd, "rb") as inp:
+        data = inp.read()
+    os.waitpid(pid, 0)
+    elapsed = time.perf_counter() - started
+    before = reports[index]
+    try:
+        result = pickle.loads(data) if data else "the validation process ended without a result"
+    except Exception as e:  # pragma: no cover - a truncated pipe
+        result = f"unreadable result from the validation process ({e})"
+    if isinstance(result, FileReport):
+        result.seconds = before.seconds + elapsed
+        reports[index] = result
+    else:
+        before.error = f"{before.path}: Arelle failed while validating ({result})"
+        before.seconds += elapsed
+
+
+def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str) -> None:
+    """In a forked child: add the instance to the loaded taxonomy and validate it."""
+    from arelle import ModelDocument, Validate
+
+    from nbb_filing.taxonomy import arelle_env
+
+    with arelle_env.capture() as log:
+        doc = ModelDocument.load(dts, str(job.target), isEntry=True)
+        if doc is None:
+            detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
+            report.error = f"{report.path}: Arelle could not load the instance{detail}"
+            return
+        dts.modelDocument = doc
+        with _messages_in(lang):
+            Validate.validate(dts)
+        _collect(report, dts, log.records, _FactMapper(dts, job.catalog, lang, job.line_by_id))
+
+
+def _serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
+    """The filing moved to ``framework`` (schemaRef, enumeration namespaces), as bytes Arelle loads.
+
+    :func:`nbb_filing.taxonomy.filing_xml.retarget_framework` keeps every prefix declared (those used only
+    in QName values too) and the source lines, so line numbers in Arelle's messages still match
+    the user's file.
+    """
+    from nbb_filing.taxonomy.filing_xml import retarget_framework
+
+    new_tree, _ = retarget_framework(etree.ElementTree(orig_root), framework)
+    return etree.tostring(new_tree, xml_declaration=True, encoding="UTF-8")
+
+
+# ====================================================================== Arelle
+
+_configured: set[str] = set()
+_config_lock = threading.Lock()
+
+
+def _configure(info: PackageInfo) -> Any:
+    """The offline controller with validation options as ``arelleCmdLine`` would set them for
+    ``-v --baseTaxonomyValidation none --validateDuplicateFacts all --formulaAsserResultCounts``."""
+    from nbb_filing.taxonomy import arelle_env
+
+    c = arelle_env.use_package(info)
+    with _config_lock:
+        if info.sha256 not in _configured:
+            from arelle.ModelFormulaObject import FormulaOptions
+            from arelle.ValidateDuplicateFactsConst import DuplicateType
+            from arelle.ValidateXbrlCalcs import ValidateCalcsMode
+            from arelle.ValidateXbrlDTS import ValidateBaseTaxonomiesMode
+
+            mm = c.modelManager
+            mm.disclosureSystem.select(None)
+            mm.validateDisclosureSystem = False
+            mm.baseTaxonomyValidationMode = ValidateBaseTaxonomiesMode.NONE
+            mm.validateDuplicateFacts = DuplicateType.INCONSISTENT | DuplicateType.CONSISTENT
+            mm.validateCalcs = ValidateCalcsMode.NONE  # the NBB has no calculation linkbase
+            fo = FormulaOptions()
+            fo.formulaAction = "run"
+            mm.formulaOptions = fo
+            # XPath parsing of formulas needs the (empty) custom transform registry, which only
+            # the command-line front end initialises.
+            mm.customTransforms = None
+            mm.loadCustomTransforms()
+            _configured.add(info.sha256)
+    return c
+
+
+def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> None:
+    """Load the instance with its whole taxonomy from scratch, validate, collect (no reuse)."""
+    from nbb_filing.taxonomy import arelle_env
+
+    _configure(info)
+    with arelle_env.LOCK, arelle_env.capture() as log:
+        model = None
+        try:
+            model = arelle_env.load(info, str(job.target), log)
+            from arelle import Validate
+
+            with _messages_in(lang):
+                Validate.validate(model)
+            _collect(report, model, log.records, _FactMapper(model, job.catalog, lang, job.line_by_id))
+        finally:
+            if model is not None:
+                try:
+                    model.close()
+                except Exception:  # pragma: no cover - closing never decides anything
+                    pass
+
+
+@contextmanager
+def _messages_in(lang: str) -> Iterator[None]:
+    """Make Arelle pick assertion messages in ``lang`` (falling back to its default choice).
+
+    Arelle's formula evaluator asks for an assertion's message without a language and so gets
+    the first one of the package (English in the replica); the NBB's messages exist in fr, nl,
+    de and en.  The message method is wrapped for the duration of one validation.
+    """
+    from arelle.ModelFormulaObject import ModelVariableSetAssertion
+
+    original = ModelVariableSetAssertion.message
+
+    def message(self: Any, satisfied: bool, preferredMessage: str = "*", lang_: str | None = None) -> Any:
+        if lang_ is None:
+            found = original(self, satisfied, preferredMessage, lang)
+            if found is not None:
+                return found
+        return original(self, satisfied, preferredMessage, lang_)
+
+    ModelVariableSetAssertion.message = message  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ModelVariableSetAssertion.message = original  # type: ignore[method-assign]
+
+
+def _declared_severity(var_set: Any) -> str:
+    """The unsatisfied severity the package declares for an assertion (ERROR when it says nothing)."""
+    from arelle import XbrlConst
+    from arelle.ModelFormulaObject import ModelAssertionSeverity
+
+    rels = var_set.modelXbrl.relationshipSet(XbrlConst.assertionUnsatisfiedSeverities)
+    if rels:
+        for rel in rels.fromModelObject(var_set):
+            sev = rel.toModelObject
+            if isinstance(sev, ModelAssertionSeverity):
+                return sev.id if sev.isStatic else "DYNAMIC"
+    return "ERROR"
+
+
+def _collect(report: FileReport, model: Any, records: Iterable[Any], mapper: "_FactMapper") -> None:
+    from arelle.ModelFormulaObject import (
+        ModelConsistencyAssertion,
+        ModelExistenceAssertion,
+        ModelVariableSetAssertion,
+    )
+
+    assertions: dict[str, AssertionResult] = {}
+    sets = [v for v in model.modelVariableSets if isinstance(v, ModelVariableSetAssertion)]
+    sets += [v for v in getattr(model, "modelConsistencyAssertions", ()) if isinstance(v, ModelConsistencyAssertion)]
+    for v in sets:
+        aid = v.id or v.xlinkLabel or "unnamed"
+        declared = _declared_severity(v) if isinstance(v, ModelVariableSetAssertion) else "ERROR"
+        kind = "existence" if isinstance(v, ModelExistenceAssertion) else "consistency" if isinstance(v, ModelConsistencyAssertion) else "value"
+        assertions[aid] = AssertionResult(
+            id=aid, family=family_of(aid), declared_severity=declared,
+            effect=assertion_effect(aid, declared if declared != "DYNAMIC" else None),
+            satisfied=int(getattr(v, "countSatisfied", 0) or 0),
+            not_satisfied=int(getattr(v, "countNotSatisfied", 0) or 0), kind=kind,
+        )
+    report.assertions = sorted(assertions.values(), key=lambda a: a.id)
+
+    messaged: set[str] = set()
+    for r in records:
+        level = r.level
+        code = r.code or ""
+        if code.startswith("message:"):
+            if level not in ("warning", "error", "critical"):
+                continue  # satisfied assertions with a message, and unsatisfied "OK" ones
+            aid = code[len("message:"):]
+            res = assertions.get(aid)
+            declared = res.declared_severity if res else level.upper()
+            if declared == "DYNAMIC":
+                declared = "ERROR" if level != "warning" else "WARNING"
+            messaged.add(aid)
+            fam = family_of(aid)
+            report.findings.append(Finding(
+                rule=aid, source="assertion", family=fam, effect=assertion_effect(aid, declared),
+                message=_one_line(r.message), facts=mapper.facts(r.refs),
+            ))
+        elif code.startswith("exception:"):
+            report.error = f"{report.path}: Arelle failed while validating ({code}: {_one_line(r.message)})"
+        elif level in ("error", "critical", "fatal"):
+            facts = mapper.facts(r.refs)
+            line = facts[0].line if facts else mapper.line(r.refs)
+            report.findings.append(Finding(
+                rule=code or "arelle:error", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
+                effect=BLOCKING, message=_one_line(r.message), facts=facts, line=line,
+            ))
+        elif level == "warning" and code not in COVERED_BY_PROTOCOL:
+            report.findings.append(Finding(
+                rule=code or "arelle:warning", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
+                effect=WARNING, message=_one_line(r.message), facts=mapper.facts(r.refs), line=mapper.line(r.refs),
+            ))
+    # an unsatisfied assertion without message text still counts, with its declared effect
+    for a in report.assertions:
+        if a.not_satisfied and a.id not in messaged and a.effect != INFO:
+            report.findings.append(Finding(
+                rule=a.id, source="assertion", family=a.family, effect=a.effect,
+                message=f"assertion {a.id} not satisfied {a.not_satisfied} time(s) (the package gives no message)",
+            ))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class _FactMapper:
+    """Turns Arelle log references into :class:`FactRef` (rubric, label, value) via the catalog."""
+
+    def __init__(self, model: Any, catalog: Any, lang: str, line_by_id: dict[str, int]) -> None:
+        self.model = model
+        self.catalog = catalog
+        self.lang = lang
+        self.line_by_id = line_by_id
+        self.prefix_of = {uri: p for p, uri in catalog.namespaces.items()}
+
+    def _name(self, qn: Any) -> str:
+        p = self.prefix_of.get(qn.namespaceURI, qn.prefix)
+        return f"{p}:{qn.localName}" if p else qn.localName
+
+    def line(self, refs: Iterable[dict]) -> int | None:
+        for ref in refs or ():
+            href = str(ref.get("href", ""))
+            if "#" in href and href.rsplit("#", 1)[1] in self.line_by_id:
+                return self.line_by_id[href.rsplit("#", 1)[1]]
+            if ref.get("sourceLine"):
+                try:
+                    return int(ref["sourceLine"])
+                except (TypeError, ValueError):
+                    return None
+        return None
+
+    def facts(self, refs: Iterable[dict]) -> tuple[FactRef, ...]:
+        from arelle.ModelInstanceObject import ModelFact
+
+        out: list[FactRef] = []
+        seen: set[int] = set()
+        for ref in refs or ():
+            oid = ref.get("objectId")
+            if not oid:
+                continue
+            try:
+                obj = self.model.modelObject(oid)
+            except (IndexError, ValueError, TypeError):
+                continue
+            if isinstance(obj, ModelFact) and id(obj) not in seen:
+                seen.add(id(obj))
+                out.append(self.fact(obj))
+        return tuple(out)
+
+    def fact(self, f: Any) -> FactRef:
+        metric = self._name(f.qname)
+        members: list[tuple[str, str]] = []
+        typed: list[str] = []
+        ctx = f.context
+        if ctx is not None:
+            for dim_qn, dv in ctx.qnameDims.items():
+                if getattr(dv, "isExplicit", False) and dv.memberQname is not None:
+                    members.append((self._name(dim_qn), self._name(dv.memberQname)))
+                elif getattr(dv, "isTyped", False):
+                    typed.append(self._name(dim_qn))
+        dp = self.catalog.resolve(metric, members, typed)
+        fid = f.id
+        line = self.line_by_id.get(fid) if fid else None
+        if line is None:
+            line = getattr(f, "sourceline", None)
+        try:
+            value = None if f.isNil else f.value
+        except Exception:  # pragma: no cover - a value Arelle could not read
+            value = getattr(f, "text", None)
+        if dp is None:
+            from nbb_filing.taxonomy.catalog import datapoint_key
+
+            return FactRef(datapoint_key(metric, members, typed), None, "", "", "unknown", value, line)
+        return FactRef(dp.key, dp.rubric, dp.label(self.lang), dp.column_label(self.lang), dp.period, value, line)

@@ -1,0 +1,196 @@
+"""CLI: ``nbb-filing mapping check|figures|schema``.
+
+``check`` is meant for people (text) and CI (``--format json``): exit code 0 when the mapping is
+clean, 1 when it has findings, 2 when it could not run (missing file, bad YAML, unknown model).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from nbb_filing.cli.common import taxonomy_option
+from nbb_filing.core.atomic import write_atomic
+from nbb_filing.core.errors import NbbFilingError
+
+
+def _money(d: Decimal | None) -> str:
+    return "-" if d is None else f"{d:,.2f}".replace(",", " ")
+
+
+def _tb_options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--sheet", default=None, metavar="NAME", help="Worksheet of XLSX trial balances (default: the first).")(f)
+    f = click.option("--encoding", default=None, help="Encoding of CSV trial balances (default: UTF-8, then Windows-1252).")(f)
+    f = click.option("--decimal", type=click.Choice([",", "."]), default=None, help="Decimal separator of CSV amounts (default: detected).")(f)
+    f = click.option("--delimiter", default=None, metavar="CHAR", help="CSV delimiter (default: detected).")(f)
+    return f
+
+
+def _load(mapping_path: str, model: str | None, taxonomy: str | None):  # type: ignore[no-untyped-def]
+    from nbb_filing.books.mapping import load_mapping
+    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.packages import resolve_package
+
+    mapping = load_mapping(mapping_path)
+    info = resolve_package(taxonomy)
+    model = model or mapping.model
+    catalog = load_catalog(info, model)
+    full = catalog if model == mapping.model else load_catalog(info, mapping.model)
+    return mapping, catalog, full
+
+
+@click.group(name="mapping")
+def mapping() -> None:
+    """Mapping files: PCMN accounts of a trial balance -> NBB rubrics."""
+
+
+@mapping.command("check")
+@click.argument("mapping_file", metavar="MAPPING", type=str)
+@click.option("--model", default=None, metavar="MODEL", help="Model to check against (default: the mapping's full model).")
+@click.option("--trial-balance", "tb", default=None, metavar="FILE", help="Trial balance of the current year (CSV or XLSX).")
+@click.option("--previous", "prev", default=None, metavar="FILE", help="Trial balance of the previous year.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_tb_options
+@taxonomy_option
+def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None, fmt: str,
+          delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
+          taxonomy: str | None) -> None:
+    """Check MAPPING (a YAML file, or the name of a default mapping such as without-capital).
+
+    Refuses unknown rubric codes, two rules catching the same account on the same side, cycles and
+    contradictions in totals, signs that contradict the datapoint's type.  With --trial-balance,
+    also lists every account with a balance that reaches no rubric, coverage and rubric totals.
+    """
+    from nbb_filing.books.ledger import read_trial_balance
+    from nbb_filing.books.mapping import check_mapping
+
+    if prev and not tb:
+        raise NbbFilingError("--previous needs --trial-balance")
+    m, catalog, full = _load(mapping_file, model, taxonomy)
+    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
+    current = read_trial_balance(tb, **opts) if tb else None
+    previous = read_trial_balance(prev, **opts) if prev else None
+    report = check_mapping(m, catalog, full_catalog=full, current=current, previous=previous)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
+    else:
+        _print_text(report)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+def _print_text(report) -> None:  # type: ignore[no-untyped-def]
+    status = "clean" if report.ok else f"{len(report.findings)} finding(s)"
+    click.echo(f"mapping {report.mapping} against {report.model}: {status}")
+    for f in report.findings:
+        click.echo(f"  [{f.code}] {f.message}")
+    for c in report.coverage:
+        pct = (c.mapped_amount / c.amount * 100) if c.amount else Decimal(100)
+        click.echo(
+            f"coverage {c.period} ({c.source}): {c.mapped}/{c.accounts} accounts with a balance reach a rubric, "
+            f"{c.ignored} ignored; {_money(c.mapped_amount)} of {_money(c.amount)} ({pct:.2f} %)"
+        )
+    if report.figures:
+        width = max(len(r) for r, _, _ in report.figures)
+        click.echo(f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}")
+        for r, cur, prev in report.figures:
+            if cur in (None, 0) and prev in (None, 0):
+                continue
+            click.echo(f"{r:<{width}}  {_money(cur):>18}  {_money(prev):>18}")
+
+
+@mapping.command("figures")
+@click.argument("mapping_file", metavar="MAPPING", type=str)
+@click.argument("trial_balance", metavar="TRIAL_BALANCE")
+@click.option("--previous", "prev", default=None, metavar="FILE", help="Trial balance of the previous year.")
+@click.option("--model", default=None, metavar="MODEL", help="Model whose rubrics to compute (default: the mapping's full model).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_tb_options
+@taxonomy_option
+def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str | None, fmt: str,
+            delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
+            taxonomy: str | None) -> None:
+    """Compute the rubric figures of a model from trial balances (what the generator uses)."""
+    from nbb_filing.books.ledger import read_trial_balance
+    from nbb_filing.books.mapping import compute_figures
+
+    m, catalog, full = _load(mapping_file, model, taxonomy)
+    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
+    current = read_trial_balance(trial_balance, **opts)
+    previous = read_trial_balance(prev, **opts) if prev else None
+    rf = compute_figures(catalog, m, current, previous, full_catalog=full)
+    if fmt == "json":
+        out = [{"rubric": f.rubric, "period": f.period, "amount": str(f.amount), "source": f.source} for f in rf.figures]
+        click.echo(json.dumps({"model": rf.model, "figures": out}, indent=1, ensure_ascii=False))
+        return
+    rubrics = rf.rubrics()
+    width = max((len(r) for r in rubrics), default=6)
+    click.echo(f"{rf.model}: {len(rf.figures)} figures (zero figures omitted)")
+    click.echo(f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}")
+    for r in rubrics:
+        click.echo(f"{r:<{width}}  {_money(rf.get(r, 'current')):>18}  {_money(rf.get(r, 'previous')):>18}")
+
+
+@mapping.command("explain")
+@click.argument("mapping_file", metavar="MAPPING", type=str)
+@click.argument("accounts", metavar="ACCOUNT[:BALANCE]...", nargs=-1, required=True)
+def explain(mapping_file: str, accounts: tuple[str, ...]) -> None:
+    """Show which rule catches each account, e.g. ``550000:-120.50`` (a credit balance).
+
+    Without a balance the account is shown for both sides.  Exit code 1 when some account reaches
+    no rubric or is caught by two rules.
+    """
+    from decimal import InvalidOperation
+
+    from nbb_filing.books.ledger import AccountLine
+    from nbb_filing.books.mapping import load_mapping, resolve_account
+
+    m = load_mapping(mapping_file)
+    bad = False
+    for item in accounts:
+        number, _, bal = item.partition(":")
+        if not number.isdigit():
+            raise NbbFilingError(f"{item}: an account number is digits only (e.g. 550000 or 550000:-10)")
+        try:
+            balances = [Decimal(bal)] if bal else [Decimal(1), Decimal(-1)]
+        except InvalidOperation:
+            raise NbbFilingError(f"{item}: {bal!r} is not an amount") from None
+        for b in balances:
+            line = AccountLine(number, "", max(b, Decimal(0)), max(-b, Decimal(0)), 0)
+            rules = resolve_account(m, line)
+            side = "debit" if b > 0 else "credit" if b < 0 else "zero"
+            if not rules:
+                bad = True
+                click.echo(f"{number} ({side}): reaches no rubric")
+            elif len(rules) > 1:
+                bad = True
+                click.echo(f"{number} ({side}): CONFLICT between {', '.join(r.where for r in rules)}")
+            else:
+                r = rules[0]
+                what = {"rubric": f"rubric {r.target} (sign {r.sign})", "control": f"control of rubric {r.target}",
+                        "refuse": f"refused unless zero: {r.reason}", "ignore": f"ignored: {r.reason}"}[r.kind]
+                click.echo(f"{number} ({side}): {what} by {r.where}")
+    if bad:
+        click.get_current_context().exit(1)
+
+
+@mapping.command("schema")
+@click.option("-o", "--output", default=None, metavar="FILE.json", help="Write to FILE instead of standard output.")
+def schema(output: str | None) -> None:
+    """Print (or write) the JSON Schema of mapping files, for editors."""
+
+    from nbb_filing.books.mapping import mapping_json_schema
+
+    text = json.dumps(mapping_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    p = Path(output)
+    try:
+        write_atomic(p, text)
+    except OSError as e:
+        raise NbbFilingError(f"{p}: cannot write the JSON Schema ({e.strerror or e})") from None
+    click.echo(f"wrote {p}")

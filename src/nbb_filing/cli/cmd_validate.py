@@ -1,0 +1,49 @@
+"""CLI: ``nbb-filing validate FILE.xbrl [FILE.xbrl …]``.
+
+Exit code 0: every file can be filed (warnings allowed); 1: at least one file has a blocking
+finding; 2: at least one file could not be validated (unreadable, not an NBB instance, model not
+in the package, no package).  The code is decided from the findings, never from Arelle's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nbb_filing.cli.common import lang_option, taxonomy_option
+from nbb_filing.core.atomic import write_atomic
+from nbb_filing.core.errors import NbbFilingError
+
+
+@click.command(name="validate")
+@click.argument("files", nargs=-1, required=True, metavar="FILE.xbrl [FILE.xbrl …]")
+@taxonomy_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+              help="Report format: text for people, json for scripts, junit for CI servers.")
+@lang_option
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Validate files in this many worker processes (useful with several files).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
+def validate(files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, workers: int, output: Path | None) -> None:
+    """Validate filings offline with Arelle, the package's assertions and the NBB filing protocol.
+
+    Exit code 0 = can be filed (warnings allowed), 1 = blocking findings, 2 = could not validate.
+    """
+    from nbb_filing.checks.report_formats import render
+    from nbb_filing.checks.validate import validate_files
+    from nbb_filing.taxonomy.packages import resolve_package
+
+    info = resolve_package(taxonomy)
+    report = validate_files(list(files), info, lang=lang, workers=workers)
+    text = render(report, fmt)
+    if output is not None:
+        try:
+            write_atomic(output, text)
+        except OSError as e:
+            raise NbbFilingError(f"{output}: cannot write the report ({e.strerror or e})") from None
+        click.echo(f"report written to {output}; exit code {report.exit_code}", err=True)
+    else:
+        click.echo(text, nl=False)
+    raise SystemExit(report.exit_code)

@@ -1,0 +1,136 @@
+"""One place that starts Arelle: in-process, offline, with one NBB taxonomy package.
+
+Arelle keeps its taxonomy-package remappings in a process-wide singleton, so this module keeps one
+controller per process and switches packages explicitly.  Arelle always runs offline here: without
+``workOffline`` it tries to download schemas it already bundles, and hangs or fails on machines
+without internet.  Log records are captured in memory (:class:`CapturedLog`) because validity is
+decided from the logged messages, never from Arelle's return values.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from nbb_filing.core.errors import PackageError
+from nbb_filing.taxonomy.packages import PackageInfo
+
+#: Arelle keeps process-wide state (one controller, global log handlers): every use holds this lock.
+LOCK = threading.RLock()
+_cntlr: Any = None
+_active_sha: str | None = None
+
+
+@dataclass
+class LogRecord:
+    """One Arelle log message, reduced to what we need to classify it."""
+
+    level: str
+    code: str
+    message: str
+    args: dict[str, Any] = field(default_factory=dict)
+    refs: list[dict[str, Any]] = field(default_factory=list)
+
+
+class CapturedLog(logging.Handler):
+    """A logging handler that keeps Arelle's records (with ``messageCode``) in a list."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:  # noqa: D401 - logging API
+        try:
+            msg = record.getMessage()
+        except Exception:  # pragma: no cover - malformed args in a third-party message
+            msg = str(record.msg)
+        args = getattr(record, "messageArgs", None)
+        self.records.append(
+            LogRecord(
+                level=record.levelname.lower(),
+                code=getattr(record, "messageCode", "") or "",
+                message=msg,
+                args=dict(args) if isinstance(args, dict) else {},
+                refs=list(getattr(record, "refs", []) or []),
+            )
+        )
+
+    def errors(self) -> list[LogRecord]:
+        return [r for r in self.records if r.level in ("error", "critical", "fatal")]
+
+
+def controller() -> Any:
+    """The process-wide Arelle controller (created on first use), offline."""
+    global _cntlr
+    with LOCK:
+        if _cntlr is None:
+            from arelle import Cntlr, PackageManager
+
+            app_dir = Path(tempfile.gettempdir()) / f"nbb-filing-arelle-{os.getuid() if hasattr(os, 'getuid') else 'u'}"
+            app_dir.mkdir(parents=True, exist_ok=True)
+            os.environ.setdefault("XDG_CONFIG_HOME", str(app_dir))
+            c = Cntlr.Cntlr(hasGui=False, logFileName="logToBuffer", disable_persistent_config=True)
+            c.webCache.workOffline = True
+            # Arelle's own buffer handler would grow forever; our handlers capture per job.
+            c.logger.setLevel(logging.DEBUG)
+            for h in list(c.logger.handlers):
+                c.logger.removeHandler(h)
+            c.logger.addHandler(logging.NullHandler())
+            PackageManager.init(c, loadPackagesConfig=False)
+            _cntlr = c
+        return _cntlr
+
+
+def use_package(info: PackageInfo) -> Any:
+    """Make ``info`` the only active taxonomy package; returns the controller."""
+    global _active_sha
+    with LOCK:
+        c = controller()
+        if _active_sha != info.sha256:
+            from arelle import PackageManager
+
+            PackageManager.reset()
+            PackageManager.init(c, loadPackagesConfig=False)
+            added = PackageManager.addPackage(c, str(info.path))
+            if not added:
+                raise PackageError(f"{info.path}: Arelle could not open this taxonomy package")
+            PackageManager.rebuildRemappings(c)
+            _active_sha = info.sha256
+        return c
+
+
+@contextmanager
+def capture() -> Iterator[CapturedLog]:
+    """Capture the Arelle log records emitted inside the ``with`` block."""
+    c = controller()
+    handler = CapturedLog()
+    c.logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        c.logger.removeHandler(handler)
+
+
+def load(info: PackageInfo, url: str, log: CapturedLog | None = None) -> Any:
+    """Load ``url`` (an entry point or an instance) with package ``info`` active; returns ModelXbrl.
+
+    Raises :class:`PackageError` when Arelle cannot load the document at all.
+    """
+    with LOCK:
+        c = use_package(info)
+        from arelle import FileSource
+
+        fs = FileSource.openFileSource(url, c)
+        model = c.modelManager.load(fs, "loading")
+        if model is None or model.modelDocument is None:
+            detail = ""
+            if log is not None and log.errors():
+                detail = f": {log.errors()[0].code} {log.errors()[0].message}"
+            raise PackageError(f"Arelle could not load {url} with package {info.path.name}{detail}")
+        return model

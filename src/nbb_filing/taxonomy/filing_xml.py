@@ -1,0 +1,155 @@
+"""Reading filing XML safely, and moving a filing to the framework of the installed package.
+
+Filings are untrusted input: they are parsed without DTDs, external entities or network access,
+and with a size limit.  A DOCTYPE is refused outright (an XBRL instance never needs one, and it is
+the vehicle of entity-expansion attacks).
+
+The NBB versions two things per framework: the entry point (``.../cbso/fws/23.0/mod/m87/m87-f.xsd``)
+and the enumeration list namespaces (``.../cbso/23.0/enum/lgf-enum``).  The dictionary (metrics,
+dimensions, domain members under ``.../cbso/dict/...``) is not versioned.  So a filing made with
+framework 23.0 is read with a 22.19 or 26.0 package by rewriting just those two things;
+:func:`retarget_framework` does that on a parsed tree and says what it changed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from nbb_filing.core.errors import InputError
+
+XBRLI = "http://www.xbrl.org/2003/instance"
+LINK = "http://www.xbrl.org/2003/linkbase"
+XLINK = "http://www.w3.org/1999/xlink"
+XBRLDI = "http://xbrl.org/2006/xbrldi"
+
+#: Refuse filings larger than this (the NBB itself refuses files over 50 MB).
+MAX_FILING_BYTES = 64 * 1024 * 1024
+
+_FWS_RE = re.compile(r"^(?P<base>.*/cbso/fws/)(?P<fw>[^/]+)(?P<rest>/mod/(?P<mod>[^/]+)/(?P<model>[^/]+)\.xsd)$")
+_ENUM_RE = re.compile(r"^(?P<base>.*/cbso/)(?P<fw>[0-9][^/]*)(?P<rest>/enum/[^/]+)$")
+
+
+@dataclass(frozen=True)
+class SchemaRefInfo:
+    href: str
+    framework: str | None
+    model: str | None  # e.g. "m87-f"
+
+
+def safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_comments=False,
+    )
+
+
+def parse_filing(path: str | os.PathLike, *, max_bytes: int = MAX_FILING_BYTES) -> etree._ElementTree:
+    """Parse an XBRL instance safely; raises :class:`InputError` with the file name on any problem."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
+    if size > max_bytes:
+        raise InputError(f"{p}: {size} bytes, larger than the {max_bytes} bytes accepted")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a filing")
+    if size == 0:
+        raise InputError(f"{p}: empty file")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
+    return parse_filing_bytes(data, name=str(p))
+
+
+def parse_filing_bytes(data: bytes, *, name: str = "<bytes>") -> etree._ElementTree:
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data[:65536].lower():
+        raise InputError(f"{name}: refused, the file declares a DOCTYPE or entities (not allowed in a filing)")
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as e:
+        line = getattr(e, "lineno", None) or (e.position[0] if getattr(e, "position", None) else "?")
+        raise InputError(f"{name}:{line}: not well-formed XML ({e.msg if hasattr(e, 'msg') else e})") from None
+    if root.tag != f"{{{XBRLI}}}xbrl":
+        raise InputError(f"{name}: not an XBRL instance (root element is {etree.QName(root).localname!r})")
+    return etree.ElementTree(root)
+
+
+def schema_ref(root: etree._Element) -> SchemaRefInfo:
+    el = root.find(f"{{{LINK}}}schemaRef")
+    if el is None:
+        raise InputError("the instance has no link:schemaRef")
+    href = el.get(f"{{{XLINK}}}href", "")
+    m = _FWS_RE.match(href)
+    if not m:
+        return SchemaRefInfo(href, None, None)
+    return SchemaRefInfo(href, m.group("fw"), m.group("model"))
+
+
+def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree._ElementTree, list[str]]:
+    """Return a copy of ``tree`` using ``framework`` for its schemaRef and enumeration namespaces.
+
+    The second value lists what changed, e.g. ``["schemaRef fws/23.0 -> fws/22.19",
+    "namespace .../23.0/enum/lgf-enum -> .../22.19/enum/lgf-enum"]`` (empty when nothing did).
+    """
+    root = tree.getroot()
+    changes: list[str] = []
+    ns_map: dict[str, str] = {}
+    for uri in set(root.nsmap.values()) | {etree.QName(el).namespace for el in root.iter() if isinstance(el.tag, str)}:
+        if not uri:
+            continue
+        m = _ENUM_RE.match(uri)
+        if m and m.group("fw") != framework:
+            ns_map[uri] = f"{m.group('base')}{framework}{m.group('rest')}"
+    new_nsmap = {p: ns_map.get(u, u) for p, u in root.nsmap.items()}
+    new_root = etree.Element(_retag(root.tag, ns_map), attrib=dict(root.attrib), nsmap=new_nsmap)
+    new_root.text = root.text
+    if root.sourceline:
+        new_root.sourceline = root.sourceline
+    # Rebuilt element by element (a deep copy would carry every inherited declaration, among them
+    # the old enumeration namespaces, onto each fact).  Declarations an element makes itself are
+    # kept (moved if versioned): prefixes used only inside QName values (dimension="dim:bas",
+    # member and enumeration values, unit measures) must stay declared.  Source lines are kept.
+    _rebuild(root, new_root, ns_map)
+    for old, new in sorted(ns_map.items()):
+        changes.append(f"namespace {old} -> {new}")
+    ref = new_root.find(f"{{{LINK}}}schemaRef")
+    if ref is not None:
+        href = ref.get(f"{{{XLINK}}}href", "")
+        m = _FWS_RE.match(href)
+        if m and m.group("fw") != framework:
+            ref.set(f"{{{XLINK}}}href", f"{m.group('base')}{framework}{m.group('rest')}")
+            changes.insert(0, f"schemaRef fws/{m.group('fw')} -> fws/{framework}")
+    return etree.ElementTree(new_root), changes
+
+
+def _rebuild(src: etree._Element, dst: etree._Element, ns_map: dict[str, str]) -> None:
+    from copy import copy
+
+    for ch in src:
+        if isinstance(ch.tag, str):
+            local = {p: ns_map.get(u, u) for p, u in ch.nsmap.items() if src.nsmap.get(p) != u}
+            n = etree.SubElement(dst, _retag(ch.tag, ns_map), attrib=dict(ch.attrib), nsmap=local or None)
+            n.text = ch.text
+            if ch.sourceline:
+                n.sourceline = ch.sourceline
+            _rebuild(ch, n, ns_map)
+        else:
+            n = copy(ch)
+            dst.append(n)
+        n.tail = ch.tail
+
+
+def _retag(tag: str, ns_map: dict[str, str]) -> str:
+    if tag.startswith("{"):
+        ns, local = tag[1:].split("}", 1)
+        if ns in ns_map:
+            return f"{{{ns_map[ns]}}}{local}"
+    return tag

@@ -1,0 +1,322 @@
+"""Finding, checking and installing NBB taxonomy packages.
+
+An NBB taxonomy package is a ZIP that follows XBRL Taxonomy Packages 1.0: one top folder holding
+``META-INF/taxonomyPackage.xml`` (name, version, entry points) and ``META-INF/catalog.xml`` (URL
+rewrites so that ``http://www.nbb.be/...`` resolves inside the ZIP).  Nothing here knows a datapoint:
+this module only locates a package and lists what it declares.
+
+Resolution order for the package used by a command: the ``--taxonomy PATH`` option, then the
+environment variable ``NBB_FILING_TAXONOMY``, then the newest package installed in the user data
+directory (``NBB_FILING_HOME`` overrides that directory, which tests and CI use).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable
+
+from lxml import etree
+
+from nbb_filing.core.errors import ModelNotFound, PackageError
+
+TP_NS = "http://xbrl.org/2016/taxonomy-package"
+ENV_PACKAGE = "NBB_FILING_TAXONOMY"
+ENV_HOME = "NBB_FILING_HOME"
+
+#: Largest uncompressed size we accept for a whole package (the official one is ~60 MB zipped).
+MAX_UNCOMPRESSED = 2 * 1024**3
+#: Largest compression ratio of one entry: beyond this a "ZIP bomb" is more likely than XML.
+MAX_RATIO = 200
+#: Publication address of the official packages, as reported by other projects (unverified here).
+OFFICIAL_URL = "https://www.nbb.be/doc/ba/xbrl/taxo{year}/nbb-cbso-{version}.zip"
+
+_ENTRY_RE = re.compile(r"/fws/(?P<fw>[^/]+)/mod/(?P<mod>[^/]+)/(?P<model>[^/]+)\.xsd$")
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """One entry point of a package: a model and part (``m82-f``) in one framework (``22.19``)."""
+
+    model: str
+    framework: str
+    url: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """What a package declares, plus the SHA-256 of the ZIP (the key of every cache)."""
+
+    path: Path
+    sha256: str
+    identifier: str
+    name: str
+    version: str
+    entry_points: tuple[EntryPoint, ...]
+
+    @property
+    def frameworks(self) -> tuple[str, ...]:
+        return tuple(sorted({e.framework for e in self.entry_points}, key=_version_key))
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return tuple(sorted({e.model for e in self.entry_points}))
+
+    def entry_point(self, model: str, framework: str | None = None) -> EntryPoint:
+        """The entry point of ``model``; the newest framework unless ``framework`` is given."""
+        candidates = [e for e in self.entry_points if e.model == model]
+        if framework is not None:
+            candidates = [e for e in candidates if e.framework == framework]
+        if not candidates:
+            known = ", ".join(self.models) or "none"
+            where = f" in framework {framework}" if framework else ""
+            raise ModelNotFound(
+                f"model {model!r}{where} is not in taxonomy package {self.path.name} "
+                f"(models: {known})"
+            )
+        return max(candidates, key=lambda e: _version_key(e.framework))
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["path"] = str(self.path)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "PackageInfo":
+        return cls(
+            path=Path(d["path"]),
+            sha256=d["sha256"],
+            identifier=d["identifier"],
+            name=d["name"],
+            version=d["version"],
+            entry_points=tuple(EntryPoint(**e) for e in d["entry_points"]),
+        )
+
+
+def _version_key(v: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", v))
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def inspect_package(path: str | os.PathLike) -> PackageInfo:
+    """Check that ``path`` is a safe taxonomy package ZIP and read its metadata.
+
+    Refuses (with :class:`PackageError`): a missing file, a file that is not a ZIP, entries whose
+    name escapes the package (absolute, ``..``), absurd uncompressed sizes or ratios, and a ZIP
+    without ``META-INF/taxonomyPackage.xml`` and ``META-INF/catalog.xml``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise PackageError(f"{p}: no such taxonomy package file")
+    try:
+        zf = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise PackageError(f"{p}: not a ZIP file ({e})") from None
+    with zf:
+        infos = zf.infolist()
+        total = 0
+        for info in infos:
+            name = info.filename
+            pure = PurePosixPath(name.replace("\\", "/"))
+            if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", name):
+                raise PackageError(f"{p}: refused, entry {name!r} escapes the package folder")
+            total += info.file_size
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10 * 1024**2:
+                raise PackageError(f"{p}: refused, entry {name!r} expands {info.file_size // info.compress_size}x (ZIP bomb?)")
+        if total > MAX_UNCOMPRESSED:
+            raise PackageError(f"{p}: refused, uncompressed size {total} bytes exceeds {MAX_UNCOMPRESSED}")
+        names = {i.filename for i in infos}
+        meta = [n for n in names if n.endswith("META-INF/taxonomyPackage.xml") and n.count("/") <= 2]
+        if not meta:
+            raise PackageError(f"{p}: not a taxonomy package (no META-INF/taxonomyPackage.xml)")
+        meta_name = sorted(meta, key=len)[0]
+        top = meta_name[: -len("META-INF/taxonomyPackage.xml")]
+        if top + "META-INF/catalog.xml" not in names:
+            raise PackageError(f"{p}: not a taxonomy package (no META-INF/catalog.xml beside taxonomyPackage.xml)")
+        try:
+            root = etree.fromstring(zf.read(meta_name), _safe_parser())
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as e:
+            raise PackageError(f"{p}: unreadable {meta_name} ({e})") from None
+    if root.tag != f"{{{TP_NS}}}taxonomyPackage":
+        raise PackageError(f"{p}: {meta_name} is not a taxonomy package description")
+
+    def text(tag: str) -> str:
+        el = root.find(f"{{{TP_NS}}}{tag}")
+        return (el.text or "").strip() if el is not None else ""
+
+    entry_points: list[EntryPoint] = []
+    for ep in root.iter(f"{{{TP_NS}}}entryPoint"):
+        name_el = ep.find(f"{{{TP_NS}}}name")
+        for doc in ep.iter(f"{{{TP_NS}}}entryPointDocument"):
+            href = doc.get("href", "")
+            m = _ENTRY_RE.search(href)
+            if m:
+                entry_points.append(
+                    EntryPoint(
+                        model=m.group("model"),
+                        framework=m.group("fw"),
+                        url=href,
+                        name=(name_el.text or "").strip() if name_el is not None else m.group("model"),
+                    )
+                )
+    if not entry_points:
+        raise PackageError(f"{p}: taxonomy package declares no NBB model entry point (fws/<version>/mod/...)")
+    version = text("version") or "unknown"
+    return PackageInfo(
+        path=p.resolve(),
+        sha256=sha256_of(p),
+        identifier=text("identifier"),
+        name=text("name"),
+        version=version,
+        entry_points=tuple(sorted(entry_points, key=lambda e: (e.model, _version_key(e.framework)))),
+    )
+
+
+# --------------------------------------------------------------------------- user data directory
+
+
+def data_home() -> Path:
+    """Where installed packages and compiled catalogs live (``NBB_FILING_HOME`` overrides)."""
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("nbb-filing", appauthor=False))
+
+
+def cache_dir() -> Path:
+    return data_home() / "cache"
+
+
+def _registry_path() -> Path:
+    return data_home() / "packages" / "installed.json"
+
+
+def installed_packages() -> list[PackageInfo]:
+    reg = _registry_path()
+    if not reg.is_file():
+        return []
+    try:
+        data = json.loads(reg.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise PackageError(f"{reg}: unreadable package registry ({e})") from None
+    out = [PackageInfo.from_json(d) for d in data.get("packages", [])]
+    return [pk for pk in out if pk.path.is_file()]
+
+
+def _write_json_atomic(path: Path, data: object) -> None:
+    from nbb_filing.core.atomic import write_atomic
+
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def install_package(source: str | os.PathLike) -> PackageInfo:
+    """Check ``source`` and copy it into the user data directory; returns the installed package."""
+    info = inspect_package(source)
+    dest_dir = data_home() / "packages"
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / f"{info.sha256[:12]}-{Path(source).name}"
+    if not dest.exists():
+        fd, tmp = tempfile.mkstemp(dir=dest_dir, suffix=".zip.tmp")
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    installed = PackageInfo(**{**info.__dict__, "path": dest.resolve()})
+    others = [pk for pk in installed_packages() if pk.sha256 != installed.sha256]
+    _write_json_atomic(_registry_path(), {"packages": [pk.to_json() for pk in others + [installed]]})
+    return installed
+
+
+def official_url(version: str) -> str:
+    """Publication address of an official package version, e.g. ``26.0.15`` (unverified pattern)."""
+    m = re.match(r"^(\d+)\.\d+(\.\d+)*$", version)
+    if not m:
+        raise PackageError(f"taxonomy version {version!r} is not of the form 26.0.15")
+    return OFFICIAL_URL.format(year=2000 + int(m.group(1)), version=version)
+
+
+def download_package(
+    version: str,
+    *,
+    progress: Callable[[int, int | None], None] | None = None,
+    timeout: float = 30.0,
+) -> PackageInfo:
+    """Download the official package ``version`` from the NBB and install it.
+
+    ``progress(done_bytes, total_bytes_or_None)`` is called while downloading.  Offline machines get
+    a one-line :class:`PackageError` suggesting ``taxonomy install --from FILE.zip``.
+    """
+    url = official_url(version)
+    tmp_dir = Path(tempfile.mkdtemp(prefix="nbb-filing-dl-"))
+    target = tmp_dir / url.rsplit("/", 1)[1]
+    try:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as resp, open(target, "wb") as out:
+                total = resp.headers.get("Content-Length")
+                total_n = int(total) if total and total.isdigit() else None
+                done = 0
+                while True:
+                    block = resp.read(1 << 16)
+                    if not block:
+                        break
+                    out.write(block)
+                    done += len(block)
+                    if progress:
+                        progress(done, total_n)
+        except (urllib.error.URLError, OSError, TimeoutError) as e:
+            reason = getattr(e, "reason", e)
+            raise PackageError(
+                f"cannot download {url} ({reason}); on an offline machine, fetch the ZIP elsewhere "
+                "and run: nbb-filing taxonomy install --from FILE.zip"
+            ) from None
+        return install_package(target)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def resolve_package(explicit: str | os.PathLike | None = None) -> PackageInfo:
+    """The package a command uses: ``explicit`` path, then ``$NBB_FILING_TAXONOMY``, then installed."""
+    if explicit:
+        return inspect_package(explicit)
+    env = os.environ.get(ENV_PACKAGE)
+    if env:
+        return inspect_package(env)
+    pkgs = installed_packages()
+    if not pkgs:
+        raise PackageError(
+            "no NBB taxonomy package: pass --taxonomy PATH.zip, set NBB_FILING_TAXONOMY, "
+            "or run: nbb-filing taxonomy install --from PATH.zip"
+        )
+    return max(pkgs, key=lambda pk: _version_key(pk.version))
+
+
+def iter_models(info: PackageInfo, suffix: str | None = None) -> Iterable[str]:
+    for m in info.models:
+        if suffix is None or m.endswith(suffix):
+            yield m
