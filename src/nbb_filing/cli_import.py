@@ -9,7 +9,7 @@ import click
 from .cli_common import taxonomy_option
 
 
-@click.command(name="import")
+@click.command(name="import", short_help="Turn an NBB filing back into a dossier (YAML).")
 @click.argument("filing", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

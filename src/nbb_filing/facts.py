@@ -231,10 +231,11 @@ class _Builder:
         """The member QName of ``given`` (QName, code or label) in the list of ``mt``."""
         found = match_enum(mt, given)
         if found is None:
-            examples = ", ".join(f"{e.qname.split(':', 1)[1][1:]} ({e.label('fr')})" for e in mt.enum_values[:3])
+            from .enum_lists import values_command
+
             raise InputError(
-                f"{where}: {given!r} is not a value of the package list {mt.metric} "
-                f"({len(mt.enum_values)} values, e.g. {examples})"
+                f"{where}: {given!r} is not a value of the package list {mt.metric} ({len(mt.enum_values)} values: "
+                f"code, QName or label; list them with `{values_command(mt.metric, self.catalog.model)}`)"
             )
         return found
 

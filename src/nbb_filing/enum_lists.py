@@ -1,0 +1,116 @@
+"""The package's enumeration lists (legal forms, courts, countries, functions, missions ...).
+
+Everything here is read from the catalog: an enumeration list is a metric of kind ``enum``
+(``lgf-enum:list2``, ``cct-enum:list1`` ...) whose allowed members, with their fr/nl/de/en
+labels, the catalog took from the package.  A list is named by its metric, or by its domain
+prefix alone (``lgf``) when the model has one list of that domain; ``lgf`` names every list of
+the domain otherwise.
+
+The *code* of a value is what a dossier may write: NBB code-list members are named ``m`` + the
+official code (``lgf:m706`` has code ``706``), the same rule :func:`nbb_filing.facts.match_enum`
+applies when it reads a dossier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import Catalog, EnumValue
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class EnumList:
+    """One enumeration list of a model: its metric, its values, and the datapoints that use it."""
+
+    name: str  # the metric, e.g. lgf-enum:list2
+    values: tuple[EnumValue, ...]
+    datapoints: tuple[str, ...]  # keys of the model's datapoints whose metric is this list
+
+    @property
+    def domain(self) -> str:
+        return self.name.split("-enum:", 1)[0].split(":", 1)[0]
+
+    def used_for(self, catalog: Catalog, lang: str) -> list[str]:
+        """The distinct labels (table > row) of the datapoints using the list."""
+        out: list[str] = []
+        for key in self.datapoints:
+            dp = catalog.by_key(key)
+            label = dp.path_label(lang) if dp is not None else ""
+            if label and label not in out:
+                out.append(label)
+        return out
+
+
+def dossier_fields() -> dict[str, list[str]]:
+    """List metric -> the generator's fields written with it (``entity.legal_form`` ...), from
+    ``data/dossier-datapoints.yaml`` (role names are the generator's: ``filing.court`` is the
+    dossier's ``entity.court``)."""
+    from .facts import load_table
+
+    table = load_table()
+    out: dict[str, list[str]] = {}
+    for role in table.roles.values():
+        specs = list(role.fields) + list(role.address)
+        for ix in (role.mandate, role.missions, role.holding):
+            if ix is not None:
+                specs += list(ix.fields)
+        for f in specs:
+            name = f.name if "." in f.name else f"{role.name}.{f.name}"
+            names = out.setdefault(f.metric, [])
+            if name not in names:
+                names.append(name)
+    return out
+
+
+def value_code(v: EnumValue) -> str:
+    """``lgf:m706`` -> ``706``; a member not named ``m…`` keeps its local name."""
+    local = v.qname.split(":", 1)[-1]
+    return local[1:] if local.startswith("m") and len(local) > 1 else local
+
+
+def enumeration_lists(catalog: Catalog) -> list[EnumList]:
+    """Every enumeration list of the catalog's model, sorted by name."""
+    used: dict[str, list[str]] = {}
+    for dp in catalog.datapoints:
+        used.setdefault(dp.metric, []).append(dp.key)
+    out = [
+        EnumList(name, mt.enum_values, tuple(used.get(name, ())))
+        for name, mt in catalog.metrics.items()
+        if mt.kind == "enum"
+    ]
+    return sorted(out, key=lambda x: x.name)
+
+
+def find_lists(catalog: Catalog, name: str) -> list[EnumList]:
+    """The list(s) ``name`` designates: a metric (``cct-enum:list1``) or a domain prefix (``cct``)."""
+    lists = enumeration_lists(catalog)
+    wanted = name.strip()
+    exact = [x for x in lists if x.name == wanted]
+    if exact:
+        return exact
+    by_domain = [x for x in lists if x.domain.casefold() == wanted.casefold()]
+    if by_domain:
+        return by_domain
+    known = ", ".join(sorted({x.domain for x in lists}))
+    raise InputError(
+        f"{wanted!r} is not an enumeration list of model {catalog.model} (lists: {known}; "
+        f"all of them: nbb-filing taxonomy values --model {catalog.model})"
+    )
+
+
+def values_command(list_name: str, model: str) -> str:
+    """The command that prints the allowed values of a list, for error messages."""
+    return f"nbb-filing taxonomy values {list_name} --model {model}"
+
+
+def list_to_json(lst: EnumList, lang: str, catalog: Catalog) -> dict:
+    return {
+        "list": lst.name,
+        "domain": lst.domain,
+        "count": len(lst.values),
+        "datapoints": len(lst.datapoints),
+        "used_for": lst.used_for(catalog, lang),
+        "dossier_fields": dossier_fields().get(lst.name, []),
+        "values": [{"code": value_code(v), "qname": v.qname, "label": v.label(lang)} for v in lst.values],
+    }
