@@ -615,7 +615,7 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
     _configure(info)
     from .progress import step
 
-    with step(f"loading taxonomy {model} and compiling its assertions (Arelle)"), arelle_env._lock, \
+    with step(f"loading and validating {job.target.name} with its taxonomy (Arelle)"), arelle_env._lock, \
             arelle_env.capture() as log:
         model = None
         try:
