@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import click
 
-from .atomic import write_atomic
-from .cli_common import dump_json, emit, format_option, report_output_option, taxonomy_option
+from .cli_common import (
+    dump_json,
+    emit,
+    format_option,
+    report_output_option,
+    taxonomy_option,
+)
 from .errors import NbbFilingError
 
 
@@ -198,13 +202,4 @@ def schema(output: str | None) -> None:
 
     from .mapping import mapping_json_schema
 
-    text = json.dumps(mapping_json_schema(), indent=2, ensure_ascii=False) + "\n"
-    if output in (None, "-"):
-        click.echo(text, nl=False)
-        return
-    p = Path(output)
-    try:
-        write_atomic(p, text)
-    except OSError as e:
-        raise NbbFilingError(f"{p}: cannot write the JSON Schema ({e.strerror or e})") from None
-    click.echo(f"wrote {p}")
+    emit(json.dumps(mapping_json_schema(), indent=2, ensure_ascii=False) + "\n", output, "JSON Schema")
