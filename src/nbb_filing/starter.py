@@ -97,8 +97,7 @@ def list_hints(catalog: Catalog, lang: str) -> dict[tuple[type, str], str]:
         for ix in (role.mandate, role.missions):
             if ix is not None:
                 specs += list(ix.fields)
-        metric = next((f.metric for f in specs if f.name.split(".", 1)[-1] == field_name.split(".", 1)[-1]
-                       and (f.name == field_name or f.name.endswith("." + field_name.split(".")[-1]))), None)
+        metric = next((f.metric for f in specs if f.name == field_name or f.name.endswith("." + field_name)), None)
         mt = catalog.metrics.get(metric) if metric else None
         if mt is None or mt.kind != "enum":
             continue
@@ -221,8 +220,8 @@ class _Renderer:
         required = info.is_required() or (cls, name) in ALWAYS_FIELDS or (self.fresh and (cls, name) in FRESH_FIELDS)
         present = value not in (None, (), [], {})
         inner = commented or not (present or required)
-        if text and not lead.strip():
-            self.comment(indent + len(lead), text, commented)
+        if text:  # above the key; above the "- " of a list item's first key
+            self.comment(indent + (0 if lead.strip() else len(lead)), text, commented)
         key = f"{lead}{name}:"
         origin = typing.get_origin(t)
         if _is_model(t):
