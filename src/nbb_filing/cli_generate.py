@@ -85,10 +85,11 @@ def generate(dossier: str, output: str | None, validate: bool, report_path: str 
 
     if report_path is not None and not validate:
         raise NbbFilingError("--report needs --validate")
+    if report_path == "-" and fmt == "json":
+        raise NbbFilingError("--report - with --format json would put two documents on standard output; "
+                             "give --report a file name")
     result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model)
     report = result.validation
-    if validate and report_path is not None:
-        _write_report(report, report_path, report_format or _format_of(report_path), lang)
     if fmt == "json":
         click.echo(dump_json(_summary_json(result)), nl=False)
     else:
@@ -98,6 +99,8 @@ def generate(dossier: str, output: str | None, validate: bool, report_path: str 
             text = _report_text(report)
             if text:
                 click.echo(text)
+    if validate and report_path is not None:
+        _write_report(report, report_path, report_format or _format_of(report_path), lang)
     if validate and result.validation_failed:
         click.get_current_context().exit(result.validation_exit_code)
 
