@@ -18,6 +18,9 @@ from nbb_filing.dossier import Dossier, json_schema, load_dossier
 from nbb_filing.errors import InputError
 from nbb_filing.placeholders import find_placeholders
 
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"
+SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
 #: What an accountant would type for each placeholder of a starter without a previous filing.
 FILLED = {
     ("entity", "name"): "Les Ateliers Réunis",
@@ -79,6 +82,7 @@ def test_starter_parses_is_refused_until_filled_then_validates(tmp_path, catalog
     dossier = Dossier.model_validate(filled)
     assert dossier.entity.enterprise_number == "0123456749" and dossier.directors[0].mandates[0].function
     jsonschema.validate(as_json(filled), json_schema())
+    jsonschema.validate(as_json(filled), SCHEMA)  # the shipped schema file too
 
 
 def test_every_section_of_the_schema_is_in_the_starter(tmp_path, catalog):
@@ -144,7 +148,7 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     filled = fill(data, {("general_meeting",): date(2024, 6, 11), ("inputs", "trial_balance"): None,
                          ("inputs", "mapping"): None})
     del filled["inputs"]
-    jsonschema.validate(as_json(filled), json_schema())
+    jsonschema.validate(as_json(filled), SCHEMA)
     out.write_text(yaml.safe_dump(filled, allow_unicode=True), encoding="utf-8")
     result = generate(out, tmp_path / "next.xbrl", package=package)
     # last year's current column is this year's previous column

@@ -206,14 +206,15 @@ class _Renderer:
             parts.append(f"default {_scalar(_default(info))}")
         return "; ".join(parts)
 
-    def model(self, cls: type, data: dict | None, indent: int, commented: bool, first: str = "") -> None:
-        """The fields of ``cls``; ``data`` gives values; ``first`` prefixes the first key (``- ``)."""
+    def model(self, cls: type, data: dict | None, indent: int, commented: bool, first: str = "", at: str = "") -> None:
+        """The fields of ``cls``; ``data`` gives values; ``first`` prefixes the first key (``- ``);
+        ``at`` is the dotted path of ``cls`` in the dossier (for "fields as in ..." remarks)."""
         for i, (name, info) in enumerate(cls.model_fields.items()):  # type: ignore[attr-defined]
             lead = first if i == 0 else " " * len(first)
-            self.field(cls, name, info, data, indent, commented, lead)
+            self.field(cls, name, info, data, indent, commented, lead, at)
 
     def field(self, cls: type, name: str, info: Any, data: dict | None, indent: int, commented: bool,
-              lead: str) -> None:
+              lead: str, at: str = "") -> None:
         t = _unwrap(info.annotation)
         value = (data or {}).get(name)
         text = self.describe(cls, name, info, t)
@@ -223,24 +224,25 @@ class _Renderer:
         if text:  # above the key; above the "- " of a list item's first key
             self.comment(indent + (0 if lead.strip() else len(lead)), text, commented)
         key = f"{lead}{name}:"
+        here = f"{at}.{name}" if at else name
         origin = typing.get_origin(t)
         if _is_model(t):
             if inner and t in self.shown:  # a commented repeat: the required fields, in one line
                 self.put(indent, f"{key} {self.compact(t)}   # fields as in {self.shown[t]}", True)
                 return
-            self.shown.setdefault(t, name)
+            self.shown.setdefault(t, here)
             self.put(indent, key, inner)
-            self.model(t, value if isinstance(value, dict) else None, indent + len(lead) + 2, inner)
+            self.model(t, value if isinstance(value, dict) else None, indent + len(lead) + 2, inner, at=here)
         elif origin is tuple and _is_model(typing.get_args(t)[0]):
             item = typing.get_args(t)[0]
             if inner and item in self.shown:
                 self.put(indent, f"{key} [{self.compact(item)}]   # fields as in {self.shown[item]}", True)
                 return
-            self.shown.setdefault(item, name)
+            self.shown.setdefault(item, here)
             self.put(indent, key, inner)
             items = value if isinstance(value, list) and value else [None]
             for v in items:
-                self.model(item, v, indent + len(lead) + 2, inner, first="- ")
+                self.model(item, v, indent + len(lead) + 2, inner, first="- ", at=f"{here}[]")
         elif origin is tuple:
             vals = value if isinstance(value, list) and value else None
             if vals:
