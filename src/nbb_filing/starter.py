@@ -189,7 +189,7 @@ class _Renderer:
     def compact(self, cls: type) -> str:
         """``{street: "street", ...}``: the required fields of ``cls`` with example values."""
         req = [(n, _unwrap(i.annotation)) for n, i in cls.model_fields.items() if i.is_required()]  # type: ignore[attr-defined]
-        return "{" + ", ".join(f"{n}: {_hint(t, n)}" for n, t in req) + "}"
+        return "{" + (", ".join(f"{n}: {_hint(t, n)}" for n, t in req) or "...") + "}"
 
     def describe(self, cls: type, name: str, info: Any, t: Any) -> str:
         parts = []
