@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from nbb_filing.checks.report_formats import render_json, render_junit, render_text
 from nbb_filing.checks.findings import (
     BLOCKING,
     INFO,
@@ -22,6 +21,7 @@ from nbb_filing.checks.findings import (
     assertion_effect,
     family_of,
 )
+from nbb_filing.checks.report_formats import render_json, render_junit, render_text
 
 
 def _by_rule(report, rule):

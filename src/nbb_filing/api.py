@@ -124,13 +124,31 @@ def generate(
     validate: bool = False,
     lang: str | None = None,
     model: str | None = None,
+    progress: Any = None,
 ) -> GenerateResult:
     """Generate the filing of ``dossier_path`` into ``output`` (default: beside the dossier, ``.xbrl``).
 
     ``model`` overrides the dossier's model (used to test coarser models on the same inputs);
     ``lang`` is the language of labels in messages (the filing language is the dossier's).
     Raises :class:`NbbFilingError` subclasses with one-line messages; writes nothing on error.
+    ``progress``: a :class:`nbb_filing.core.progress.ProgressHook` told about the long steps (catalog
+    compile, validation); nothing is printed without one.
     """
+    from nbb_filing.core.progress import reporting
+
+    with reporting(progress):
+        return _generate(dossier_path, output, taxonomy, package, validate, lang, model)
+
+
+def _generate(
+    dossier_path: str | os.PathLike,
+    output: str | os.PathLike | None,
+    taxonomy: str | os.PathLike | None,
+    package: PackageInfo | None,
+    validate: bool,
+    lang: str | None,
+    model: str | None,
+) -> GenerateResult:
     t0 = time.perf_counter()
     dpath = Path(dossier_path)
     dossier = load_dossier(dpath)

@@ -70,6 +70,7 @@ def validate_files(
     workers: int | None = None,
     *,
     reuse: bool | None = None,
+    progress: Any = None,
 ) -> ValidationReport:
     """Validate each filing in ``paths`` with ``package``; never raises for a bad file.
 
@@ -84,7 +85,23 @@ def validate_files(
     child is thrown away).  ``workers`` children run at the same time.  Without fork
     (``reuse=False``, other systems, ``NBB_FILING_VALIDATE_REUSE=0``) each file is loaded from
     scratch, in this process or in ``workers`` spawned processes.
+
+    ``progress``: a :class:`nbb_filing.core.progress.ProgressHook` told about the long steps (taxonomy
+    load, validation); nothing is printed without one.
     """
+    from nbb_filing.core.progress import reporting, step
+
+    with reporting(progress), step(f"validating {len(paths)} file(s) with Arelle"):
+        return _validate_files(paths, package, lang, workers, reuse)
+
+
+def _validate_files(
+    paths: Sequence[str | os.PathLike],
+    package: PackageInfo | str | os.PathLike | None,
+    lang: str,
+    workers: int | None,
+    reuse: bool | None,
+) -> ValidationReport:
     from nbb_filing.taxonomy.packages import inspect_package, resolve_package
 
     started = time.perf_counter()
@@ -236,7 +253,10 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
         except Exception:  # pragma: no cover - closing never decides anything
             pass
     _configure(info)
-    with arelle_env.LOCK, arelle_env.capture() as log:
+    from nbb_filing.core.progress import step
+
+    with step(f"loading taxonomy {model} and compiling its assertions (Arelle)"), arelle_env.LOCK, \
+            arelle_env.capture() as log:
         dts = arelle_env.load(info, info.entry_point(model).url, log)
         from arelle import ValidateXbrl, ValidateXbrlDimensions
         from arelle.formula import ValidateFormula
@@ -409,7 +429,10 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
     from nbb_filing.taxonomy import arelle_env
 
     _configure(info)
-    with arelle_env.LOCK, arelle_env.capture() as log:
+    from nbb_filing.core.progress import step
+
+    with step(f"loading and validating {job.target.name} with its taxonomy (Arelle)"), arelle_env.LOCK, \
+            arelle_env.capture() as log:
         model = None
         try:
             model = arelle_env.load(info, str(job.target), log)

@@ -1,7 +1,7 @@
 """The ``nbb-filing`` command: a thin layer over the Python API.
 
-Subcommands live in their own modules (``cli_taxonomy``, ``cli_mapping``, ``cli_generate``,
-``cli_validate``, ``cli_import``) and are registered here.
+Subcommands live in their own modules (``cli_init``, ``cli_taxonomy``, ``cli_mapping``,
+``cli_generate``, ``cli_validate``, ``cli_import``) and are registered here.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ def main() -> None:
 def _register() -> None:
     from nbb_filing.cli.cmd_generate import generate
     from nbb_filing.cli.cmd_import import import_filing
+    from nbb_filing.cli.cmd_init import init
     from nbb_filing.cli.cmd_mapping import mapping
     from nbb_filing.cli.cmd_taxonomy import taxonomy
     from nbb_filing.cli.cmd_validate import validate
 
-    for cmd in (taxonomy, mapping, generate, validate, import_filing):
+    for cmd in (init, taxonomy, mapping, generate, validate, import_filing):
         main.add_command(cmd)
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from nbb_filing.cli.common import taxonomy_option
+from nbb_filing.cli.common import dump_json, format_option, taxonomy_option
 
 
-@click.command(name="import")
+@click.command(name="import", short_help="Turn an NBB filing back into a dossier (YAML).")
 @click.argument("filing", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -18,7 +18,9 @@ from nbb_filing.cli.common import taxonomy_option
 @click.option("--force", is_flag=True, help="Overwrite an existing dossier.yaml in the output directory.")
 @click.option("--no-check", is_flag=True, help="Skip the round-trip check (binding the dossier back to facts).")
 @taxonomy_option
-def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: bool, taxonomy: str | None) -> None:
+@format_option("text", "json")
+def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: bool, taxonomy: str | None,
+                  fmt: str) -> None:
     """Read an NBB filing (.xbrl, any framework version) and write a dossier from it.
 
     Every fact goes to a dossier field, to `figures:` or to the list of facts not imported (printed
@@ -35,27 +37,37 @@ def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: boo
     r = run(filing, target, info, force=force, check_round_trip=not no_check)
     ff = r.filing
     total = len(ff.facts) + len(ff.unresolved)
-    click.echo(
-        f"wrote {r.dossier_path} (model {ff.model}, closing date {ff.closing_date}, "
-        f"{r.imported} of {total} facts imported)"
-    )
-    for doc in r.documents:
-        click.echo(f"wrote {doc}")
-    for remark in r.remarks:
-        click.echo(f"note: {remark}")
-    if r.not_imported:
-        click.echo(f"not imported ({len(r.not_imported)}):")
-        for line in r.not_imported:
-            click.echo(f"  {line}")
-    if r.round_trip_error:
-        click.echo(f"round trip: not checked, generate would stop: {r.round_trip_error}")
-    elif r.round_trip is not None:
-        if r.round_trip:
-            click.echo(f"round trip: generate would differ on {len(r.round_trip)} fact(s):")
-            for line in r.round_trip:
-                click.echo(f"  {line}")
-        else:
-            click.echo(f"round trip: generate reproduces all {len(ff.facts)} imported facts exactly")
+    if fmt == "json":
+        click.echo(dump_json({
+            "dossier": str(r.dossier_path), "documents": [str(d) for d in r.documents], "model": ff.model,
+            "closing_date": str(ff.closing_date), "facts": total, "imported": r.imported,
+            "not_imported": list(r.not_imported), "remarks": list(r.remarks),
+            "round_trip": None if r.round_trip is None else list(r.round_trip),
+            "round_trip_error": r.round_trip_error,
+        }), nl=False)
+    else:
+        for line in _text_lines(r, total):
+            click.echo(line)
     problems = len(r.not_imported) + len(r.round_trip or ()) + (1 if r.round_trip_error else 0)
     if problems:
         raise FindingsError(f"{filing}: dossier written, but {problems} finding(s) listed above")
+
+
+def _text_lines(r, total: int) -> list[str]:  # type: ignore[no-untyped-def]
+    ff = r.filing
+    out = [f"wrote {r.dossier_path} (model {ff.model}, closing date {ff.closing_date}, "
+           f"{r.imported} of {total} facts imported)"]
+    out += [f"wrote {doc}" for doc in r.documents]
+    out += [f"note: {remark}" for remark in r.remarks]
+    if r.not_imported:
+        out.append(f"not imported ({len(r.not_imported)}):")
+        out += [f"  {line}" for line in r.not_imported]
+    if r.round_trip_error:
+        out.append(f"round trip: not checked, generate would stop: {r.round_trip_error}")
+    elif r.round_trip is not None:
+        if r.round_trip:
+            out.append(f"round trip: generate would differ on {len(r.round_trip)} fact(s):")
+            out += [f"  {line}" for line in r.round_trip]
+        else:
+            out.append(f"round trip: generate reproduces all {len(ff.facts)} imported facts exactly")
+    return out

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import click
 
-from nbb_filing.cli.common import taxonomy_option
-from nbb_filing.core.atomic import write_atomic
+from nbb_filing.cli.common import (
+    dump_json,
+    emit,
+    format_option,
+    report_output_option,
+    taxonomy_option,
+)
 from nbb_filing.core.errors import NbbFilingError
 
 
@@ -47,15 +51,16 @@ def mapping() -> None:
     """Mapping files: PCMN accounts of a trial balance -> NBB rubrics."""
 
 
-@mapping.command("check")
+@mapping.command("check", short_help="Check a mapping file (or a shipped mapping by name).")
 @click.argument("mapping_file", metavar="MAPPING", type=str)
 @click.option("--model", default=None, metavar="MODEL", help="Model to check against (default: the mapping's full model).")
 @click.option("--trial-balance", "tb", default=None, metavar="FILE", help="Trial balance of the current year (CSV or XLSX).")
 @click.option("--previous", "prev", default=None, metavar="FILE", help="Trial balance of the previous year.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
+@report_output_option
 @_tb_options
 @taxonomy_option
-def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None, fmt: str,
+def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None, fmt: str, output: str | None,
           delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
           taxonomy: str | None) -> None:
     """Check MAPPING (a YAML file, or the name of a default mapping such as without-capital).
@@ -74,43 +79,42 @@ def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None
     current = read_trial_balance(tb, **opts) if tb else None
     previous = read_trial_balance(prev, **opts) if prev else None
     report = check_mapping(m, catalog, full_catalog=full, current=current, previous=previous)
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
-    else:
-        _print_text(report)
+    emit(dump_json(report.to_json()) if fmt == "json" else "\n".join(_text_lines(report)), output)
     if not report.ok:
         click.get_current_context().exit(1)
 
 
-def _print_text(report) -> None:  # type: ignore[no-untyped-def]
+def _text_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
     status = "clean" if report.ok else f"{len(report.findings)} finding(s)"
-    click.echo(f"mapping {report.mapping} against {report.model}: {status}")
+    out = [f"mapping {report.mapping} against {report.model}: {status}"]
     for f in report.findings:
-        click.echo(f"  [{f.code}] {f.message}")
+        out.append(f"  [{f.code}] {f.message}")
     for c in report.coverage:
         pct = (c.mapped_amount / c.amount * 100) if c.amount else Decimal(100)
-        click.echo(
+        out.append(
             f"coverage {c.period} ({c.source}): {c.mapped}/{c.accounts} accounts with a balance reach a rubric, "
             f"{c.ignored} ignored; {_money(c.mapped_amount)} of {_money(c.amount)} ({pct:.2f} %)"
         )
     if report.figures:
         width = max(len(r) for r, _, _ in report.figures)
-        click.echo(f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}")
+        out.append(f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}")
         for r, cur, prev in report.figures:
             if cur in (None, 0) and prev in (None, 0):
                 continue
-            click.echo(f"{r:<{width}}  {_money(cur):>18}  {_money(prev):>18}")
+            out.append(f"{r:<{width}}  {_money(cur):>18}  {_money(prev):>18}")
+    return out
 
 
-@mapping.command("figures")
+@mapping.command("figures", short_help="Compute a model's rubric figures from trial balances.")
 @click.argument("mapping_file", metavar="MAPPING", type=str)
 @click.argument("trial_balance", metavar="TRIAL_BALANCE")
 @click.option("--previous", "prev", default=None, metavar="FILE", help="Trial balance of the previous year.")
 @click.option("--model", default=None, metavar="MODEL", help="Model whose rubrics to compute (default: the mapping's full model).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
+@report_output_option
 @_tb_options
 @taxonomy_option
-def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str | None, fmt: str,
+def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str | None, fmt: str, output: str | None,
             delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
             taxonomy: str | None) -> None:
     """Compute the rubric figures of a model from trial balances (what the generator uses)."""
@@ -123,22 +127,26 @@ def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str 
     previous = read_trial_balance(prev, **opts) if prev else None
     rf = compute_figures(catalog, m, current, previous, full_catalog=full)
     if fmt == "json":
-        out = [{"rubric": f.rubric, "period": f.period, "amount": str(f.amount), "source": f.source} for f in rf.figures]
-        click.echo(json.dumps({"model": rf.model, "figures": out}, indent=1, ensure_ascii=False))
+        out = [{"rubric": f.rubric, "period": f.period, "amount": str(f.amount), "source": f.source}
+               for f in rf.figures]
+        emit(dump_json({"model": rf.model, "figures": out}), output)
         return
     rubrics = rf.rubrics()
     width = max((len(r) for r in rubrics), default=6)
-    click.echo(f"{rf.model}: {len(rf.figures)} figures (zero figures omitted)")
-    click.echo(f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}")
+    lines = [f"{rf.model}: {len(rf.figures)} figures (zero figures omitted)",
+             f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}"]
     for r in rubrics:
-        click.echo(f"{r:<{width}}  {_money(rf.get(r, 'current')):>18}  {_money(rf.get(r, 'previous')):>18}")
+        lines.append(f"{r:<{width}}  {_money(rf.get(r, 'current')):>18}  {_money(rf.get(r, 'previous')):>18}")
+    emit("\n".join(lines), output)
 
 
-@mapping.command("explain")
+@mapping.command("explain", short_help="Show which rule catches each account.")
 @click.argument("mapping_file", metavar="MAPPING", type=str)
 @click.argument("accounts", metavar="ACCOUNT[:BALANCE]...", nargs=-1, required=True)
-def explain(mapping_file: str, accounts: tuple[str, ...]) -> None:
-    """Show which rule catches each account, e.g. ``550000:-120.50`` (a credit balance).
+@format_option("text", "json")
+@report_output_option
+def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Show which rule catches each account, e.g. 550000:-120.50 (a credit balance).
 
     Without a balance the account is shown for both sides.  Exit code 1 when some account reaches
     no rubric or is caught by two rules.
@@ -150,6 +158,8 @@ def explain(mapping_file: str, accounts: tuple[str, ...]) -> None:
 
     m = load_mapping(mapping_file)
     bad = False
+    lines: list[str] = []
+    rows: list[dict] = []
     for item in accounts:
         number, _, bal = item.partition(":")
         if not number.isdigit():
@@ -162,35 +172,34 @@ def explain(mapping_file: str, accounts: tuple[str, ...]) -> None:
             line = AccountLine(number, "", max(b, Decimal(0)), max(-b, Decimal(0)), 0)
             rules = resolve_account(m, line)
             side = "debit" if b > 0 else "credit" if b < 0 else "zero"
+            row: dict = {"account": number, "side": side, "rules": [r.where for r in rules]}
             if not rules:
                 bad = True
-                click.echo(f"{number} ({side}): reaches no rubric")
+                row["outcome"] = "no rubric"
+                lines.append(f"{number} ({side}): reaches no rubric")
             elif len(rules) > 1:
                 bad = True
-                click.echo(f"{number} ({side}): CONFLICT between {', '.join(r.where for r in rules)}")
+                row["outcome"] = "conflict"
+                lines.append(f"{number} ({side}): CONFLICT between {', '.join(r.where for r in rules)}")
             else:
                 r = rules[0]
                 what = {"rubric": f"rubric {r.target} (sign {r.sign})", "control": f"control of rubric {r.target}",
                         "refuse": f"refused unless zero: {r.reason}", "ignore": f"ignored: {r.reason}"}[r.kind]
-                click.echo(f"{number} ({side}): {what} by {r.where}")
+                row.update(outcome=r.kind, target=r.target, sign=str(r.sign) if r.kind == "rubric" else None,
+                           reason=r.reason if r.kind in ("refuse", "ignore") else None)
+                lines.append(f"{number} ({side}): {what} by {r.where}")
+            rows.append(row)
+    emit(dump_json({"mapping": str(mapping_file), "accounts": rows}) if fmt == "json" else "\n".join(lines), output)
     if bad:
         click.get_current_context().exit(1)
 
 
 @mapping.command("schema")
-@click.option("-o", "--output", default=None, metavar="FILE.json", help="Write to FILE instead of standard output.")
+@click.option("-o", "--output", default=None, metavar="FILE.json",
+              help="Write to FILE instead of standard output ('-': standard output).")
 def schema(output: str | None) -> None:
     """Print (or write) the JSON Schema of mapping files, for editors."""
 
     from nbb_filing.books.mapping import mapping_json_schema
 
-    text = json.dumps(mapping_json_schema(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    p = Path(output)
-    try:
-        write_atomic(p, text)
-    except OSError as e:
-        raise NbbFilingError(f"{p}: cannot write the JSON Schema ({e.strerror or e})") from None
-    click.echo(f"wrote {p}")
+    emit(json.dumps(mapping_json_schema(), indent=2, ensure_ascii=False) + "\n", output, "JSON Schema")

@@ -1,12 +1,17 @@
-"""CLI: ``nbb-filing taxonomy install|list|show``."""
+"""CLI: ``nbb-filing taxonomy install|list|show|values``."""
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from nbb_filing.cli.common import lang_option, taxonomy_option
+from nbb_filing.cli.common import (
+    dump_json,
+    emit,
+    format_option,
+    lang_option,
+    report_output_option,
+    taxonomy_option,
+)
 from nbb_filing.core.errors import NbbFilingError
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint, load_catalog
 from nbb_filing.taxonomy.packages import (
@@ -22,7 +27,7 @@ def taxonomy() -> None:
     """Install, list and explore NBB taxonomy packages."""
 
 
-@taxonomy.command("install")
+@taxonomy.command("install", short_help="Install a package ZIP, or download an official one.")
 @click.argument("version", required=False)
 @click.option("--from", "source", metavar="FILE.zip", help="Install a package ZIP from this local file.")
 def install(version: str | None, source: str | None) -> None:
@@ -53,21 +58,24 @@ def install(version: str | None, source: str | None) -> None:
 
 
 @taxonomy.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def list_cmd(fmt: str) -> None:
+@format_option("text", "json")
+@report_output_option
+def list_cmd(fmt: str, output: str | None) -> None:
     """List installed packages with their frameworks and models."""
     pkgs = installed_packages()
     if fmt == "json":
-        click.echo(json.dumps([p.to_json() for p in pkgs], indent=1))
+        emit(dump_json([p.to_json() for p in pkgs]), output)
         return
     if not pkgs:
-        click.echo("no taxonomy package installed (nbb-filing taxonomy install --from FILE.zip)")
+        emit("no taxonomy package installed (nbb-filing taxonomy install --from FILE.zip)", output)
         return
+    lines = []
     for p in pkgs:
-        click.echo(f"{p.name} {p.version}  {p.path}")
-        click.echo(f"  sha256 {p.sha256}")
-        click.echo(f"  frameworks: {', '.join('fws/' + f for f in p.frameworks)}")
-        click.echo(f"  models: {', '.join(p.models)}")
+        lines.append(f"{p.name} {p.version}  {p.path}")
+        lines.append(f"  sha256 {p.sha256}")
+        lines.append(f"  frameworks: {', '.join('fws/' + f for f in p.frameworks)}")
+        lines.append(f"  models: {', '.join(p.models)}")
+    emit("\n".join(lines), output)
 
 
 def _describe(cat: Catalog, dp: Datapoint, lang: str) -> list[str]:
@@ -89,33 +97,89 @@ def _describe(cat: Catalog, dp: Datapoint, lang: str) -> list[str]:
     return lines
 
 
-@taxonomy.command("show")
+@taxonomy.command("show", short_help="Print the rubrics of a model, or one rubric in detail.")
 @click.argument("model")
 @click.argument("rubric", required=False)
 @lang_option
 @taxonomy_option
 @click.option("--framework", default=None, help="Framework version (default: the newest in the package).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def show(model: str, rubric: str | None, lang: str, taxonomy: str | None, framework: str | None, fmt: str) -> None:
+@format_option("text", "json")
+@report_output_option
+def show(model: str, rubric: str | None, lang: str, taxonomy: str | None, framework: str | None, fmt: str,
+         output: str | None) -> None:
     """Print the rubrics of MODEL (e.g. m82-f), or one RUBRIC with its label, datapoint and type."""
     info = resolve_package(taxonomy)
     cat = load_catalog(info, model, framework)
     if rubric:
         dps = cat.by_rubric(rubric)
         if fmt == "json":
-            click.echo(json.dumps([{"key": d.key, "rubric": d.rubric, "period": d.period, "label": d.path_label(lang),
-                                    "column": d.column_label(lang), "metric": d.metric,
-                                    "type": cat.metric_type(d).kind} for d in dps], indent=1, ensure_ascii=False))
+            emit(dump_json([{"key": d.key, "rubric": d.rubric, "period": d.period, "label": d.path_label(lang),
+                             "column": d.column_label(lang), "metric": d.metric,
+                             "type": cat.metric_type(d).kind} for d in dps]), output)
             return
-        for dp in dps:
-            for line in _describe(cat, dp, lang):
-                click.echo(line)
+        emit("\n".join(line for dp in dps for line in _describe(cat, dp, lang)), output)
         return
     if fmt == "json":
-        click.echo(json.dumps([{"rubric": c, "label": cat.by_rubric(c)[0].path_label(lang)} for c in cat.rubrics()],
-                              indent=1, ensure_ascii=False))
+        emit(dump_json([{"rubric": c, "label": cat.by_rubric(c)[0].path_label(lang)} for c in cat.rubrics()]), output)
         return
-    click.echo(f"{cat.model} — framework {cat.framework}, {cat.package_name} {cat.package_version}: "
-               f"{len(cat)} datapoints, {len(cat.rubrics())} rubrics")
-    for code in cat.rubrics():
-        click.echo(f"{code:>12}  {cat.by_rubric(code)[0].label(lang)}")
+    lines = [f"{cat.model} — framework {cat.framework}, {cat.package_name} {cat.package_version}: "
+             f"{len(cat)} datapoints, {len(cat.rubrics())} rubrics"]
+    lines += [f"{code:>12}  {cat.by_rubric(code)[0].label(lang)}" for code in cat.rubrics()]
+    emit("\n".join(lines), output)
+
+
+@taxonomy.command("values", short_help="Print the allowed codes and labels of a package list.")
+@click.argument("list_name", metavar="[LIST]", required=False)
+@lang_option
+@click.option("--model", default=None, metavar="MODEL",
+              help="Model whose lists to read (default: the package's first model).")
+@taxonomy_option
+@format_option("text", "json")
+@report_output_option
+def values(list_name: str | None, lang: str, model: str | None, taxonomy: str | None, fmt: str,
+           output: str | None) -> None:
+    """Print the allowed codes and labels of a package list (legal forms lgf, courts cct, countries cty,
+    functions fct, accountant missions nmc ...).  Without LIST, list the lists of the model.
+
+    LIST is a list name as the package has it (lgf-enum:list2) or its domain alone (lgf: every list
+    of that domain).  A dossier may give a value by code (706), QName (lgf:m706) or label.
+    """
+    from nbb_filing.filing.facts import dossier_fields
+    from nbb_filing.taxonomy.enum_lists import (
+        enumeration_lists,
+        find_lists,
+        list_to_json,
+        value_code,
+    )
+
+    info = resolve_package(taxonomy)
+    cat = load_catalog(info, model or info.models[0])
+    head = f"model {cat.model}, {cat.package_name} {cat.package_version}"
+    if list_name is None:
+        lists = enumeration_lists(cat)
+        if fmt == "json":
+            heads = [{k: v for k, v in list_to_json(x, lang, cat, dossier_fields()).items() if k != "values"} for x in lists]
+            emit(dump_json({"model": cat.model, "package_version": cat.package_version, "lists": heads}), output)
+            return
+        width = max((len(x.name) for x in lists), default=4)
+        lines = [f"enumeration lists of {head} (values: nbb-filing taxonomy values LIST --model {cat.model})"]
+        fields = dossier_fields()
+        for x in lists:
+            used = "; ".join(x.used_for(cat, lang))
+            used = used if len(used) <= 70 else used[:69] + "…"
+            lines.append(f"  {x.name:<{width}}  {len(x.values):>5} values  {used}")
+            if x.name in fields:
+                lines.append(f"  {'':<{width}}  {'':>12}  dossier: {', '.join(fields[x.name])}")
+        emit("\n".join(lines), output)
+        return
+    found = find_lists(cat, list_name)
+    if fmt == "json":
+        emit(dump_json({"model": cat.model, "package_version": cat.package_version, "lang": lang,
+                        "lists": [list_to_json(x, lang, cat, dossier_fields()) for x in found]}), output)
+        return
+    lines = []
+    for x in found:
+        lines.append(f"{x.name}: {len(x.values)} values ({head}, labels {lang})")
+        width = max((len(value_code(v)) for v in x.values), default=4)
+        lines += [f"  {value_code(v):<{width}}  {v.label(lang)}" for v in x.values]
+    emit("\n".join(lines), output)

@@ -16,7 +16,7 @@ from nbb_filing.core.atomic import write_atomic
 from nbb_filing.core.errors import NbbFilingError
 
 
-@click.command(name="validate")
+@click.command(name="validate", short_help="Validate filings offline (Arelle, NBB assertions, protocol).")
 @click.argument("files", nargs=-1, required=True, metavar="FILE.xbrl [FILE.xbrl …]")
 @taxonomy_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
@@ -24,9 +24,10 @@ from nbb_filing.core.errors import NbbFilingError
 @lang_option
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Validate files in this many worker processes (useful with several files).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file instead of standard output.")
-def validate(files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, workers: int, output: Path | None) -> None:
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Write the report to FILE instead of standard output ('-': standard output).")
+def validate(files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, workers: int,
+             output: str | None) -> None:
     """Validate filings offline with Arelle, the package's assertions and the NBB filing protocol.
 
     Exit code 0 = can be filed (warnings allowed), 1 = blocking findings, 2 = could not validate.
@@ -37,13 +38,18 @@ def validate(files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, 
 
     info = resolve_package(taxonomy)
     report = validate_files(list(files), info, lang=lang, workers=workers)
-    text = render(report, fmt)
-    if output is not None:
-        try:
-            write_atomic(output, text)
-        except OSError as e:
-            raise NbbFilingError(f"{output}: cannot write the report ({e.strerror or e})") from None
+    write_report(render(report, fmt), output)
+    if output not in (None, "-"):
         click.echo(f"report written to {output}; exit code {report.exit_code}", err=True)
-    else:
-        click.echo(text, nl=False)
     raise SystemExit(report.exit_code)
+
+
+def write_report(text: str, output: str | None) -> None:
+    """The report on standard output (``None`` or ``-``), else written atomically to ``output``."""
+    if output in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(Path(output), text)  # type: ignore[arg-type]
+    except OSError as e:
+        raise NbbFilingError(f"{output}: cannot write the report ({e.strerror or e})") from None

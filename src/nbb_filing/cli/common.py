@@ -22,8 +22,11 @@ class ErrorHandlingGroup(click.Group):
     """A click group whose commands report errors as one line and an exit code, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from nbb_filing.core.progress import reporting
+
         try:
-            return super().invoke(ctx)
+            with reporting(progress_hook()):  # long steps show a status line on a terminal's stderr
+                return super().invoke(ctx)
         except NbbFilingError as e:
             click.echo(f"error: {e}", err=True)
             ctx.exit(e.exit_code)
@@ -63,3 +66,61 @@ def echo_err(msg: str) -> None:
 
 def stdout_is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+# --------------------------------------------------------------------------- output convention
+#
+# Every command that reports takes ``--format text|json`` (validate also ``junit``) and, where the
+# report is the command's product, ``-o/--output FILE`` (``-`` or nothing: standard output).  Commands
+# whose product is another file (generate: the instance, import: a folder, init: a dossier) keep
+# ``-o`` for that product and print their report on standard output in the chosen format.
+
+
+def format_option(*choices: str):  # type: ignore[no-untyped-def]
+    """``--format`` with ``choices`` (default: the first, ``text``)."""
+    names = choices or ("text", "json")
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(names)), default=names[0], show_default=True,
+        help="Report format: text for people, json for scripts"
+        + (", junit for CI servers." if "junit" in names else "."),
+    )
+
+
+def report_output_option(f):  # type: ignore[no-untyped-def]
+    """``-o/--output FILE``: where the report goes (``-``: standard output, the default)."""
+    return click.option(
+        "-o", "--output", "output", metavar="FILE", default=None,
+        help="Write the report to FILE instead of standard output ('-': standard output).",
+    )(f)
+
+
+def emit(text: str, output: str | None, what: str = "report") -> None:
+    """Print ``text`` on standard output, or write it atomically to ``output`` (not ``-``)."""
+    from pathlib import Path
+
+    from nbb_filing.core.atomic import write_atomic
+
+    if not text.endswith("\n"):
+        text += "\n"
+    if output in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    p = Path(output)  # type: ignore[arg-type]
+    try:
+        write_atomic(p, text)
+    except OSError as e:
+        raise NbbFilingError(f"{p}: cannot write the {what} ({e.strerror or e})") from None
+    click.echo(f"wrote {p}", err=True)
+
+
+def dump_json(data: Any) -> str:
+    import json
+
+    return json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n"
+
+
+def progress_hook() -> Any:
+    """The CLI's progress hook: a status line on stderr when stderr is a terminal, else nothing."""
+    from nbb_filing.core.progress import TerminalProgress
+
+    return TerminalProgress()

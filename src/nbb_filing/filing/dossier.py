@@ -636,6 +636,7 @@ def parse_dossier(text: str, path: Path | None = None) -> Dossier:
     data, lines = load_with_lines(text, _DecimalLoader, name)
     if not isinstance(data, dict) or lines is None:
         raise InputError(f"{name}: a dossier is a YAML mapping (entity:, exercise:, ...)")
+    _refuse_placeholders(data, lines, name)
     try:
         dossier = Dossier.model_validate(data)
     except ValidationError as e:
@@ -650,6 +651,21 @@ def parse_dossier(text: str, path: Path | None = None) -> Dossier:
     dossier._path = path.resolve() if path else None
     dossier._lines = lines
     return dossier
+
+
+def _refuse_placeholders(data: dict, lines: dict, name: str) -> None:
+    """A value still ``<FILL-IN: ...>`` (left by ``nbb-filing init``) stops the dossier, line and field named."""
+    from nbb_filing.filing.placeholders import find_placeholders
+
+    found = list(find_placeholders(data))
+    if found:
+        loc, text = found[0]
+        line = line_of(lines, loc)
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise InputError(
+            f"{name}{f' line {line}' if line else ''} ({_dotted(loc)}): placeholder {text!r} left by "
+            f"nbb-filing init: give the value, or delete the field if it is optional{more}"
+        )
 
 
 _UNION_TAGS = {"function-after", "function-before", "function-plain", "function-wrap"}

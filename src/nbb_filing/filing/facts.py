@@ -172,6 +172,25 @@ def load_table() -> DatapointTable:
 # =========================================================================== facts
 
 
+def dossier_fields() -> dict[str, list[str]]:
+    """List metric -> the generator's fields written with it (``entity.legal_form`` ...), from
+    ``data/dossier-datapoints.yaml`` (role names are the generator's: ``filing.court`` is the
+    dossier's ``entity.court``)."""
+    table = load_table()
+    out: dict[str, list[str]] = {}
+    for role in table.roles.values():
+        specs = list(role.fields) + list(role.address)
+        for ix in (role.mandate, role.missions, role.holding):
+            if ix is not None:
+                specs += list(ix.fields)
+        for f in specs:
+            name = f.name if "." in f.name else f"{role.name}.{f.name}"
+            names = out.setdefault(f.metric, [])
+            if name not in names:
+                names.append(name)
+    return out
+
+
 @dataclass(frozen=True)
 class Fact:
     """One fact: a datapoint, its typed-dimension values and a Python value.
@@ -237,10 +256,11 @@ class _Builder:
         """The member QName of ``given`` (QName, code or label) in the list of ``mt``."""
         found = match_enum(mt, given)
         if found is None:
-            examples = ", ".join(f"{e.qname.split(':', 1)[1][1:]} ({e.label('fr')})" for e in mt.enum_values[:3])
+            from nbb_filing.taxonomy.enum_lists import values_command
+
             raise InputError(
-                f"{where}: {given!r} is not a value of the package list {mt.metric} "
-                f"({len(mt.enum_values)} values, e.g. {examples})"
+                f"{where}: {given!r} is not a value of the package list {mt.metric} ({len(mt.enum_values)} values: "
+                f"code, QName or label; list them with `{values_command(mt.metric, self.catalog.model)}`)"
             )
         return found
 

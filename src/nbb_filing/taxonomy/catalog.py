@@ -383,7 +383,10 @@ def load_catalog(info: PackageInfo, model: str, framework: str | None = None, *,
         except (OSError, ValueError, KeyError, TypeError):
             cat = None  # a damaged cache is recompiled
     if cat is None:
-        cat = compile_catalog(info, model, ep.framework)
+        from nbb_filing.core.progress import step
+
+        with step(f"compiling catalog {model} (Arelle, once per package)"):
+            cat = compile_catalog(info, model, ep.framework)
         try:
             write_atomic(path, json.dumps(cat.to_json(), ensure_ascii=False))
         except OSError:
