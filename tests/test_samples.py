@@ -260,3 +260,16 @@ def test_two_codes_of_one_cell_must_agree(catalog):
     same_cell = r"rubric \(14\) \(current year\) is 56489.05, but rubric 14 of the same cell is 56488.05"
     with pytest.raises(FindingsError, match=same_cell):
         build_facts(m08, dossier, RubricFigures(mapped.model, changed))
+
+
+def test_association_filing_imports_back_exactly(new_samples, package, tmp_path):
+    """Import reads the association model's function cells (fct-enum:list2) back into mandates,
+    and generating the imported dossier reproduces every fact."""
+    from nbb_filing.dossier import load_dossier
+    from nbb_filing.importer import import_filing
+
+    res = import_filing(new_samples["jeugdhuis-de-vonk-2024"].output, tmp_path / "imported", package)
+    assert res.exact, (res.not_imported, res.round_trip)
+    dossier = load_dossier(res.dossier_path)
+    functions = sorted(m.function for p in dossier.directors for m in p.mandates)
+    assert functions == ["10", "13", "13"]
