@@ -55,6 +55,9 @@ class FieldSpec:
     metric: str
     members: tuple[tuple[str, str], ...]
     value: str | None = None  # a fixed value (e.g. the "type of address" code)
+    # other metrics holding the same cell in some models (the association models list directors'
+    # functions in fct-enum:list2, the company models in fct-enum:list1); tried in order
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,10 @@ class DatapointTable:
         return out
 
 
-OPTIONAL_CELLS = frozenset({"email", "website"})
+#: Cells a model may lack while having the rest of its role: the contact cells, and the management
+#: body's declaration on verification missions, which the replica's association models (m04-f,
+#: m05-f, m08-f) do not have.  A dossier value for a missing cell is reported as left out.
+OPTIONAL_CELLS = frozenset({"email", "website", "accountant_declaration"})
 
 
 def _spec_text(f: FieldSpec, typed: tuple[str, ...]) -> str:
@@ -125,8 +131,14 @@ def _spec_text(f: FieldSpec, typed: tuple[str, ...]) -> str:
     return f"{f.metric}[{mem}{'|' + ','.join(sorted(typed)) if typed else ''}]"
 
 
-def resolve_field(catalog: Catalog, f: FieldSpec, typed: tuple[str, ...]) -> Datapoint | None:
-    return catalog.resolve(f.metric, f.members, typed)
+def resolve_field(catalog: Catalog, f: FieldSpec, typed: Iterable[str]) -> Datapoint | None:
+    """The datapoint of field ``f`` in ``catalog``: its metric, else the first alternative the model has."""
+    typed = tuple(typed)
+    for metric in (f.metric,) + f.alternatives:
+        dp = catalog.resolve(metric, f.members, typed)
+        if dp is not None:
+            return dp
+    return None
 
 
 def _field(name: str, raw: Mapping[str, Any], base: Mapping[str, str]) -> FieldSpec:
@@ -134,7 +146,8 @@ def _field(name: str, raw: Mapping[str, Any], base: Mapping[str, str]) -> FieldS
         raise InputError(f"{TABLE_FILE}: entry {name!r} needs a metric")
     members = dict(base)
     members.update(raw.get("members") or {})
-    return FieldSpec(name, str(raw["metric"]), tuple(sorted(members.items())), raw.get("value"))
+    alternatives = tuple(str(m) for m in raw.get("alternatives") or ())
+    return FieldSpec(name, str(raw["metric"]), tuple(sorted(members.items())), raw.get("value"), alternatives)
 
 
 def parse_table(data: Mapping[str, Any]) -> DatapointTable:
@@ -268,7 +281,7 @@ class _Builder:
         """Add the fact of field ``f`` of ``role`` (value converted per type), or note it as left out."""
         if value is None or value == "" or value == ():
             return
-        dp = self.catalog.resolve(f.metric, f.members, typed.keys())
+        dp = resolve_field(self.catalog, f, typed.keys())
         if dp is None:
             self.left_out.append(f"{where}: model {self.catalog.model} has no datapoint for {role.name}.{f.name}")
             return
@@ -591,10 +604,13 @@ class _Builder:
     def rubric_figures(self, mapped: RubricFigures | None) -> None:
         d = self.dossier
         zero = 0
+        seen: dict[str, Any] = {}
         if mapped is not None:
             for f in mapped.figures:
                 if f.amount == 0:
                     zero += 1
+                    continue
+                if self._same_cell_again(f, seen):
                     continue
                 self.figure(f.rubric, f.period, f.amount, f.source or f"mapping, rubric {f.rubric}")
         for code, amounts in d.figures.items():
@@ -606,6 +622,30 @@ class _Builder:
                 self.figure(code, period, amount, where)
         if zero:
             self.left_out.append(f"{zero} figure(s) equal to zero not written (an absent rubric reads as zero)")
+
+    def _same_cell_again(self, f: Any, seen: dict[str, Any]) -> bool:
+        """True when mapped figure ``f`` falls on a cell the mapping already filled under another code.
+
+        One cell may carry two rubric codes: the balance sheet's 14 is the appropriation's (14),
+        9905 is (9905).  The association mapping computes both (14x for one, 693/793 for the
+        other), so the second is a check of the first: equal, the cell is written once; different,
+        the trial balance contradicts itself (exit 1).  ``seen`` maps cell keys to the first figure.
+        """
+        if "[" in f.rubric or "@" in f.rubric:
+            return False
+        try:
+            dp = self.catalog.lookup(f.rubric, f.period)
+        except RubricNotFound:
+            return False
+        first = seen.setdefault(dp.key, f)
+        if first is f:
+            return False
+        if first.amount != f.amount:
+            raise FindingsError(
+                f"{f.source or 'mapping'}: rubric {f.rubric} ({f.period} year) is {f.amount}, but rubric "
+                f"{first.rubric} of the same cell is {first.amount} ({first.source or 'mapping'}); they must agree"
+            )
+        return True
 
     def appropriation(self) -> None:
         d = self.dossier

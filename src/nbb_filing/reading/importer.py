@@ -80,10 +80,12 @@ class _Slot:
 
 
 def _slots(catalog: Catalog, table: Any) -> dict[str, _Slot]:
+    from .facts import resolve_field
+
     out: dict[str, _Slot] = {}
 
     def add(role: Any, group: str, f: Any, typed: tuple[str, ...], index: str | None = None) -> None:
-        dp = catalog.resolve(f.metric, f.members, typed)
+        dp = resolve_field(catalog, f, typed)
         if dp is not None:
             name = f.name.split(".", 1)[1] if group == "address" else f.name
             out.setdefault(dp.key, _Slot(role.name, group, name, f.value, index))
