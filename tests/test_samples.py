@@ -118,7 +118,7 @@ BY_HAND = {"menuiserie-lambotte-2024": lambotte_figures, "jeugdhuis-de-vonk-2024
 @pytest.fixture(scope="session")
 def new_samples(package, catalog, tmp_path_factory):
     """{sample name: GenerateResult}: both samples generated once, in their own models."""
-    from nbb_filing.generate import generate
+    from nbb_filing.api import generate
 
     out = tmp_path_factory.mktemp("new-samples")
     results = {}
@@ -131,7 +131,7 @@ def new_samples(package, catalog, tmp_path_factory):
 @pytest.fixture(scope="session")
 def new_samples_validation(new_samples, package):
     """{sample name: FileReport}: ONE ``validate_files`` call, one Arelle validation per sample."""
-    from nbb_filing.validate import validate_files
+    from nbb_filing.checks.validate import validate_files
 
     names = list(new_samples)
     report = validate_files([new_samples[n].output for n in names], package=package)
@@ -141,7 +141,7 @@ def new_samples_validation(new_samples, package):
 
 def reported(result, package, catalog) -> dict[tuple[str, str], Decimal]:
     """(rubric, period) -> amount, read back from the generated instance."""
-    from nbb_filing.reader import read_facts
+    from nbb_filing.reading.reader import read_facts
 
     cat = catalog(result.model)
     filing = read_facts(result.output, package, model=result.model, catalog=cat)
@@ -167,8 +167,8 @@ def test_trial_balances_balance_and_close_classes_6_and_7(name):
 
 @pytest.mark.parametrize("name", list(SAMPLES))
 def test_mapping_check_is_clean(name, catalog):
-    from nbb_filing.ledger import read_trial_balance
-    from nbb_filing.mapping import check_mapping, load_mapping
+    from nbb_filing.books.ledger import read_trial_balance
+    from nbb_filing.books.mapping import check_mapping, load_mapping
 
     s = SAMPLES[name]
     folder = ROOT / "samples" / name
@@ -238,11 +238,11 @@ def test_association_writes_directors_functions_and_reports_missing_cells(new_sa
 def test_two_codes_of_one_cell_must_agree(catalog):
     """In m08-f the balance sheet's (14) and the appropriation's 14 are one cell: the association
     mapping fills it from 14x and from 693/793.  Equal, it is written once; different, refused."""
-    from nbb_filing.dossier import load_dossier
-    from nbb_filing.errors import FindingsError
-    from nbb_filing.facts import build_facts
-    from nbb_filing.figures import RubricFigures
-    from nbb_filing.generate import compute_mapped_figures
+    from nbb_filing.api import compute_mapped_figures
+    from nbb_filing.books.figures import RubricFigures
+    from nbb_filing.core.errors import FindingsError
+    from nbb_filing.filing.dossier import load_dossier
+    from nbb_filing.filing.facts import build_facts
 
     m08 = catalog("m08-f")
     dossier = load_dossier(ROOT / "samples" / "jeugdhuis-de-vonk-2024" / "dossier.yaml")
@@ -265,8 +265,8 @@ def test_two_codes_of_one_cell_must_agree(catalog):
 def test_association_filing_imports_back_exactly(new_samples, package, tmp_path):
     """Import reads the association model's function cells (fct-enum:list2) back into mandates,
     and generating the imported dossier reproduces every fact."""
-    from nbb_filing.dossier import load_dossier
-    from nbb_filing.importer import import_filing
+    from nbb_filing.filing.dossier import load_dossier
+    from nbb_filing.reading.importer import import_filing
 
     res = import_filing(new_samples["jeugdhuis-de-vonk-2024"].output, tmp_path / "imported", package)
     assert res.exact, (res.not_imported, res.round_trip)

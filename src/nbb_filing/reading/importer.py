@@ -80,7 +80,7 @@ class _Slot:
 
 
 def _slots(catalog: Catalog, table: Any) -> dict[str, _Slot]:
-    from .facts import resolve_field
+    from nbb_filing.filing.facts import resolve_field
 
     out: dict[str, _Slot] = {}
 
