@@ -22,10 +22,11 @@ def _register() -> None:
     from .cli_generate import generate
     from .cli_import import import_filing
     from .cli_mapping import mapping
+    from .cli_render import render
     from .cli_taxonomy import taxonomy
     from .cli_validate import validate
 
-    for cmd in (taxonomy, mapping, generate, validate, import_filing):
+    for cmd in (taxonomy, mapping, generate, validate, import_filing, render):
         main.add_command(cmd)
 
 

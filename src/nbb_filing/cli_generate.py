@@ -32,14 +32,25 @@ def _money(d: Decimal | None) -> str:
 @click.option("-o", "--output", metavar="FILE.xbrl", default=None, help="Where to write the instance (default: beside the dossier, .xbrl).")
 @click.option("--validate", "validate", is_flag=True, help="Validate the written instance with Arelle (offline) afterwards.")
 @click.option("--model", default=None, metavar="MODEL", help="Override the dossier's model (e.g. m87-f).")
+@click.option("--trail", "trail", is_flag=True, help="Keep the mapping's audit trail (which accounts made each rubric) beside the output.")
+@click.option("--html", "html", metavar="FILE.html", default=None, help="Also write the filing as an HTML page (after validating, with --validate).")
 @taxonomy_option
 @lang_option
-def generate(dossier: str, output: str | None, validate: bool, model: str | None, taxonomy: str | None, lang: str) -> None:
+def generate(dossier: str, output: str | None, validate: bool, model: str | None, trail: bool, html: str | None,
+             taxonomy: str | None, lang: str) -> None:
     """Generate the NBB XBRL filing described by DOSSIER (a YAML file)."""
     from .generate import generate as run
 
-    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model)
+    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model, trail=trail)
     click.echo(f"wrote {result.output}")
+    if result.trail_path is not None:
+        click.echo(f"wrote {result.trail_path}")
+    if html:
+        from .rendering import render_filing
+
+        page = render_filing(result.output, html, lang=lang, taxonomy=taxonomy, report=result.validation,
+                             trail=result.trail_path)
+        click.echo(f"wrote {page.output}")
     click.echo(f"model {result.model} (framework {result.framework}, {result.package}), language {result.language}")
     click.echo(f"{result.facts} facts in {result.contexts} contexts, {result.seconds:.1f} s")
     if result.totals:

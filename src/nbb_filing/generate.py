@@ -58,6 +58,7 @@ class GenerateResult:
     seconds: float
     notes: tuple[str, ...] = ()  # e.g. what the previous filing gave, and disagreements
     validation: Any = None  # the report of nbb_filing.validate when --validate was asked
+    trail_path: Path | None = None  # the mapping's audit trail, when asked (generate --trail)
 
     def total(self, role: str, period: str = "current") -> Decimal | None:
         for t in self.totals:
@@ -124,11 +125,13 @@ def generate(
     validate: bool = False,
     lang: str | None = None,
     model: str | None = None,
+    trail: bool = False,
 ) -> GenerateResult:
     """Generate the filing of ``dossier_path`` into ``output`` (default: beside the dossier, ``.xbrl``).
 
     ``model`` overrides the dossier's model (used to test coarser models on the same inputs);
     ``lang`` is the language of labels in messages (the filing language is the dossier's).
+    ``trail`` also writes the mapping's audit trail beside the output (``FILE.trail.json``).
     Raises :class:`NbbFilingError` subclasses with one-line messages; writes nothing on error.
     """
     t0 = time.perf_counter()
@@ -165,6 +168,15 @@ def generate(
     )
     out = Path(output) if output is not None else default_output(dpath)
     write_instance(out, data)
+    trail_path = None
+    if trail:
+        from .trail import build_trail, trail_path_for, write_trail
+
+        built = build_trail(dossier, catalog)
+        if built is None:
+            notes += ("no audit trail: the dossier names no trial balance and mapping",)
+        else:
+            trail_path = write_trail(built, trail_path_for(out))
     totals = _key_totals(catalog, factset, lang or dossier.language)
     seconds = time.perf_counter() - t0  # generation alone; validation reports its own time
     report = None
@@ -183,6 +195,7 @@ def generate(
         seconds=seconds,
         notes=notes,
         validation=report,
+        trail_path=trail_path,
     )
 
 
