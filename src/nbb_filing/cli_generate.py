@@ -32,8 +32,10 @@ def _money(d: Decimal | None) -> str:
 @click.option("-o", "--output", metavar="FILE.xbrl", default=None, help="Where to write the instance (default: beside the dossier, .xbrl).")
 @click.option("--validate", "validate", is_flag=True, help="Validate the written instance with Arelle (offline) afterwards.")
 @click.option("--model", default=None, metavar="MODEL", help="Override the dossier's model (e.g. m87-f).")
-@click.option("--trail", "trail", is_flag=True, help="Keep the mapping's audit trail (which accounts made each rubric) beside the output.")
-@click.option("--html", "html", metavar="FILE.html", default=None, help="Also write the filing as an HTML page (after validating, with --validate).")
+@click.option("--trail", "trail", is_flag=True,
+              help="Keep the mapping's audit trail (which accounts made each rubric) beside the output.")
+@click.option("--html", "html", metavar="FILE.html", default=None,
+              help="Also write the filing as an HTML page (after validating, with --validate).")
 @taxonomy_option
 @lang_option
 def generate(dossier: str, output: str | None, validate: bool, model: str | None, trail: bool, html: str | None,

@@ -15,11 +15,16 @@ from .errors import InputError
 
 @click.command(name="render")
 @click.argument("filing", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE.html", default=None, help="Where to write the page (default: beside the filing, .html).")
-@click.option("--validate", "validate", is_flag=True, help="Validate the filing first (Arelle, offline) and show every finding at its rows.")
-@click.option("--report", metavar="REPORT.json", default=None, help="Show the findings of a saved 'nbb-filing validate --format json' report.")
-@click.option("--previous", metavar="LAST.xbrl", default=None, help="Last year's filing: its figures beside this year's previous-year column, differences marked.")
-@click.option("--trail", metavar="FILE.trail.json", default=None, help="The mapping's audit trail (default: FILE.trail.json beside the filing, when present).")
+@click.option("-o", "--output", metavar="FILE.html", default=None,
+              help="Where to write the page (default: beside the filing, .html).")
+@click.option("--validate", "validate", is_flag=True,
+              help="Validate the filing first (Arelle, offline) and show every finding at its rows.")
+@click.option("--report", metavar="REPORT.json", default=None,
+              help="Show the findings of a saved 'nbb-filing validate --format json' report.")
+@click.option("--previous", metavar="LAST.xbrl", default=None,
+              help="Last year's filing: its figures beside this year's previous-year column, differences marked.")
+@click.option("--trail", metavar="FILE.trail.json", default=None,
+              help="The mapping's audit trail (default: FILE.trail.json beside the filing, when present).")
 @click.option("--all-rows", is_flag=True, help="Show every row of a table that holds a fact, also the empty ones.")
 @taxonomy_option
 @lang_option
