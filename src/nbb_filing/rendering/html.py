@@ -75,7 +75,22 @@ def render_page(page: Page) -> str:
             _table(sec, t, page.lang, heading=t is not tables[0])
     if page.documents:
         _documents(main, page.documents, page.lang)
+    _link_terms(root)
     return lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
+
+
+def _link_terms(root: etree._Element) -> None:
+    """Anchor the first row of each rubric code and point the trail's formula terms at them."""
+    anchors: set[str] = set()
+    for tr in root.iter("tr"):
+        code = tr.get("data-rubric")
+        if code and code not in anchors:
+            anchors.add(code)
+            tr.set("id", f"rub-{code}")
+    for a in root.iter("a"):
+        term = a.get("data-term")
+        if term and term in anchors:
+            a.set("href", f"#rub-{term}")
 
 
 def _sections(tables: Iterable[TableView]) -> list[tuple[str, list[TableView]]]:
@@ -196,8 +211,6 @@ def _row(body: etree._Element, t: TableView, row: RowView, lang: str, width: int
     if row.label.isupper() and not t.typed:
         cls.append("total")
     tr = _el(body, "tr", class_=" ".join(cls), data_rubric=row.rubric or "")
-    if row.rubric and not t.typed:
-        tr.set("id", f"rub-{t.info.section}-{row.rubric}")
     label_td = _el(tr, "td", row.label, class_="label")
     if not t.typed and t.has_codes:
         codes = [row.rubric] if row.rubric else []
@@ -205,7 +218,8 @@ def _row(body: etree._Element, t: TableView, row: RowView, lang: str, width: int
         _el(tr, "td", ", ".join(c for c in codes if c), class_="code")
     for col, c in zip(t.columns, row.cells):
         _cell(tr, c, lang, filed_column=col.filed, filed_note=t.typed)
-    trails = [c.trail for c in row.cells if c is not None and c.trail is not None and c.shown is not None]
+    trails = [(c.trail, c.datapoint.column_label(lang)) for c in row.cells
+              if c is not None and c.trail is not None and c.shown is not None]
     if trails:
         _trail(label_td, trails, lang)
     for f in findings:
@@ -250,15 +264,18 @@ def _download(parent: etree._Element, doc: Document, name: str) -> None:
     )
 
 
-def _trail(td: etree._Element, entries: list[TrailEntry], lang: str) -> None:
+def _trail(td: etree._Element, entries: list[tuple[TrailEntry, str]], lang: str) -> None:
     det = _el(td, "details", class_="trail")
-    n = sum(len(e.accounts) for e in entries)
+    n = sum(len(e.accounts) for e, _ in entries)
     _el(det, "summary", f"{word(lang, 'trail')} ({n})" if n else word(lang, "trail"))
-    for e in entries:
+    for e, column in entries:
         table = _el(det, "table", data_period=e.period)
-        cap = _el(table, "caption", f"{e.rubric} ({e.period}) = {format_number(e.amount, lang, 2)}")
+        cap = _el(table, "caption", f"{e.rubric} ({column}) = {format_number(e.amount, lang, 2)}")
         if e.formula:
-            cap.text += f" — {word(lang, 'formula')}: {e.formula}"
+            cap.text += f" — {word(lang, 'formula')}: {e.formula.split(' = ', 1)[0]} ="
+            for i, (sign, term) in enumerate(e.terms):
+                _el(cap, "span", (" " if i == 0 else " + ") if sign > 0 else " \u2212 ")
+                _el(cap, "a", term, class_="term", data_term=term)
         if e.accounts:
             hr = _el(table, "tr")
             for h in ("account", "label", "rule", "amount"):
