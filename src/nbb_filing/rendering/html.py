@@ -266,7 +266,7 @@ def _download(parent: etree._Element, doc: Document, name: str) -> None:
 
 def _trail(td: etree._Element, entries: list[tuple[TrailEntry, str]], lang: str) -> None:
     det = _el(td, "details", class_="trail")
-    n = sum(len(e.accounts) for e, _ in entries)
+    n = len({a.account for e, _ in entries for a in e.accounts})
     _el(det, "summary", f"{word(lang, 'trail')} ({n})" if n else word(lang, "trail"))
     for e, column in entries:
         table = _el(det, "table", data_period=e.period)
