@@ -58,6 +58,7 @@ class GenerateResult:
     seconds: float
     notes: tuple[str, ...] = ()  # e.g. what the previous filing gave, and disagreements
     validation: Any = None  # the report of nbb_filing.checks.validate when --validate was asked
+    trail_path: Path | None = None  # the mapping's audit trail, when asked (generate --trail)
 
     def total(self, role: str, period: str = "current") -> Decimal | None:
         for t in self.totals:
@@ -125,11 +126,13 @@ def generate(
     lang: str | None = None,
     model: str | None = None,
     progress: Any = None,
+    trail: bool = False,
 ) -> GenerateResult:
     """Generate the filing of ``dossier_path`` into ``output`` (default: beside the dossier, ``.xbrl``).
 
     ``model`` overrides the dossier's model (used to test coarser models on the same inputs);
     ``lang`` is the language of labels in messages (the filing language is the dossier's).
+    ``trail`` also writes the mapping's audit trail beside the output (``FILE.trail.json``).
     Raises :class:`NbbFilingError` subclasses with one-line messages; writes nothing on error.
     ``progress``: a :class:`nbb_filing.core.progress.ProgressHook` told about the long steps (catalog
     compile, validation); nothing is printed without one.
@@ -137,7 +140,7 @@ def generate(
     from nbb_filing.core.progress import reporting
 
     with reporting(progress):
-        return _generate(dossier_path, output, taxonomy, package, validate, lang, model)
+        return _generate(dossier_path, output, taxonomy, package, validate, lang, model, trail)
 
 
 def _generate(
@@ -148,6 +151,7 @@ def _generate(
     validate: bool,
     lang: str | None,
     model: str | None,
+    trail: bool,
 ) -> GenerateResult:
     t0 = time.perf_counter()
     dpath = Path(dossier_path)
@@ -183,6 +187,15 @@ def _generate(
     )
     out = Path(output) if output is not None else default_output(dpath)
     write_instance(out, data)
+    trail_path = None
+    if trail:
+        from nbb_filing.books.trail import build_trail, trail_path_for, write_trail
+
+        built = build_trail(dossier, catalog)
+        if built is None:
+            notes += ("no audit trail: the dossier names no trial balance and mapping",)
+        else:
+            trail_path = write_trail(built, trail_path_for(out))
     totals = _key_totals(catalog, factset, lang or dossier.language)
     seconds = time.perf_counter() - t0  # generation alone; validation reports its own time
     report = None
@@ -201,6 +214,7 @@ def _generate(
         seconds=seconds,
         notes=notes,
         validation=report,
+        trail_path=trail_path,
     )
 
 

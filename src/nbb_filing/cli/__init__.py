@@ -23,10 +23,11 @@ def _register() -> None:
     from nbb_filing.cli.cmd_import import import_filing
     from nbb_filing.cli.cmd_init import init
     from nbb_filing.cli.cmd_mapping import mapping
+    from nbb_filing.cli.cmd_render import render
     from nbb_filing.cli.cmd_taxonomy import taxonomy
     from nbb_filing.cli.cmd_validate import validate
 
-    for cmd in (init, taxonomy, mapping, generate, validate, import_filing):
+    for cmd in (init, taxonomy, mapping, generate, validate, import_filing, render):
         main.add_command(cmd)
 
 

@@ -68,13 +68,18 @@ def _money(d: Decimal | None) -> str:
 @click.option("--report-format", type=click.Choice(REPORT_FORMATS), default=None,
               help="Format of --report, as validate's --format (default: json for .json, junit for .xml, else text).")
 @click.option("--model", default=None, metavar="MODEL", help="Override the dossier's model (e.g. m87-f).")
+@click.option("--trail", "trail", is_flag=True,
+              help="Keep the mapping's audit trail (which accounts made each rubric) beside the output.")
+@click.option("--html", "html", metavar="FILE.html", default=None,
+              help="Also write the filing as an HTML page (after validating, with --validate).")
 @taxonomy_option
 @click.option("--lang", type=click.Choice(["fr", "nl", "de", "en"]), default=None,
               help="Language of the summary and its labels (default: English summary; "
               "validation messages in the dossier's language).")
 @format_option("text", "json")
 def generate(dossier: str, output: str | None, validate: bool, report_path: str | None, report_format: str | None,
-             model: str | None, taxonomy: str | None, lang: str | None, fmt: str) -> None:
+             model: str | None, trail: bool, html: str | None, taxonomy: str | None, lang: str | None,
+             fmt: str) -> None:
     """Generate the NBB XBRL filing described by DOSSIER (a YAML file).
 
     The summary (text or --format json) goes to standard output; with --validate --report FILE the
@@ -88,13 +93,22 @@ def generate(dossier: str, output: str | None, validate: bool, report_path: str 
     if report_path == "-" and fmt == "json":
         raise NbbFilingError("--report - with --format json would put two documents on standard output; "
                              "give --report a file name")
-    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model)
+    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model, trail=trail)
     report = result.validation
+    page = None
+    if html:
+        from nbb_filing.rendering import render_filing
+
+        page = render_filing(result.output, html, lang=lang or result.language, taxonomy=taxonomy,
+                             report=report, trail=result.trail_path)
     if fmt == "json":
         click.echo(dump_json(_summary_json(result)), nl=False)
     else:
         for line in _summary_lines(result, lang):
             click.echo(line)
+        for extra in (result.trail_path, page.output if page is not None else None):
+            if extra is not None:
+                click.echo(MESSAGES[lang or "en"]["wrote"].format(path=extra))
         if validate and report_path != "-":
             text = _report_text(report)
             if text:
@@ -152,7 +166,7 @@ def _summary_json(result: Any) -> dict:
         except (AttributeError, TypeError):
             validation = {"exit_code": result.validation_exit_code}
     return {
-        "output": str(result.output), "model": result.model, "framework": result.framework,
+        "output": str(result.output), "trail": str(result.trail_path) if result.trail_path else None, "model": result.model, "framework": result.framework,
         "package": result.package, "language": result.language, "facts": result.facts,
         "contexts": result.contexts, "seconds": round(result.seconds, 3),
         "totals": [{"role": t.role, "rubric": t.rubric, "label": t.label,

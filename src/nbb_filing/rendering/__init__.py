@@ -1,0 +1,146 @@
+"""``nbb-filing render``: a filing as a person reads it — one self-contained HTML page.
+
+The top layer of the package: it reads a filing (:mod:`nbb_filing.reading.reader`), lays out every table
+of its model that holds a fact in the package's order (:mod:`.layout`, all from the catalog), and
+adds, when asked, the validation findings at their rows, last year's filed figures beside this
+year's previous column, and the mapping's audit trail (:mod:`nbb_filing.books.trail`).  Nothing below
+this package imports it.
+
+    from nbb_filing.rendering import render_filing
+    result = render_filing("out/smartcoop-2024.xbrl", lang="nl")
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nbb_filing.books.trail import Trail, load_trail, trail_path_for
+from nbb_filing.core.atomic import write_atomic
+from nbb_filing.reading.reader import FilingFacts, read_facts
+from nbb_filing.taxonomy.catalog import Catalog
+from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
+
+from .findings import FindingsSummary, findings_by_key, load_report, summary_from_report
+from .html import Page, render_page
+from .identification import documents_of, page_head
+from .labels import RowLabels
+from .layout import PageInputs, TableView, build_tables
+
+__all__ = ["RenderResult", "render_filing", "render_html", "default_html_path"]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    output: Path
+    model: str
+    tables: int
+    rows: int
+    findings: int  # findings of the report
+    findings_placed: int  # of which shown at a row
+    differences: int  # previous-year cells that differ from last year's filing
+    trail: bool
+    label_fallbacks: int  # rows labelled from another model of the package
+
+
+def default_html_path(filing: str | os.PathLike) -> Path:
+    return Path(filing).with_suffix(".html")
+
+
+def filed_previous(prev: FilingFacts, catalog: Catalog) -> dict[tuple[str, tuple], str | None]:
+    """Last year's current-year facts placed on this year's previous-year datapoints."""
+    from nbb_filing.reading.previous import place_on_previous
+
+    out: dict[tuple[str, tuple], str | None] = {}
+    for f in prev.facts:
+        dp = place_on_previous(f, catalog)
+        if dp is not None:
+            out.setdefault((dp.key, f.typed_values), f.value)
+    return out
+
+
+def render_html(
+    filing: FilingFacts,
+    *,
+    lang: str = "fr",
+    summary: FindingsSummary | None = None,
+    previous: FilingFacts | None = None,
+    trail: Trail | None = None,
+    all_rows: bool = False,
+    labels: RowLabels | None = None,
+) -> tuple[str, list[TableView], RowLabels]:
+    """The page of ``filing`` as an HTML string, with the table views it shows."""
+    catalog = filing.catalog
+    labels = labels or RowLabels(catalog)
+    by_key, by_rubric = findings_by_key(summary)
+    inputs = PageInputs(
+        lang, by_key, by_rubric, filed_previous(previous, catalog) if previous else None, trail, all_rows
+    )
+    tables = build_tables(catalog, filing.facts, inputs, labels)
+    page = Page(lang, page_head(filing, lang, labels), tables, documents_of(filing, lang, labels), summary)
+    if previous is not None:
+        page.previous_note = f"{previous.path.name}: {_word(lang, 'differences')}"
+    if trail is not None:
+        page.trail_note = f"{_word(lang, 'trail')}: {trail.mapping} ({', '.join(trail.sources.values())})"
+    return render_page(page), tables, labels
+
+
+def _word(lang: str, key: str) -> str:
+    from .words import word
+
+    return word(lang, key)
+
+
+def render_filing(
+    filing: str | os.PathLike,
+    output: str | os.PathLike | None = None,
+    *,
+    lang: str = "fr",
+    taxonomy: str | os.PathLike | None = None,
+    package: PackageInfo | None = None,
+    validate: bool = False,
+    report: str | os.PathLike | Any | None = None,
+    previous: str | os.PathLike | None = None,
+    trail: str | os.PathLike | None = None,
+    all_rows: bool = False,
+) -> RenderResult:
+    """Write the HTML page of ``filing`` (default: beside it, ``.html``).
+
+    ``report`` is a JSON report path or a :class:`~nbb_filing.checks.validate.ValidationReport`;
+    ``validate`` runs the validation first (one Arelle run).  ``trail`` is a trail file; when not
+    given, ``FILE.trail.json`` beside the filing is used if it exists.
+    """
+    info = package or resolve_package(taxonomy)
+    facts = read_facts(filing, info)
+    summary = None
+    if validate:
+        from nbb_filing.checks.validate import validate_files
+
+        summary = summary_from_report(validate_files([filing], package=info, lang=lang), filing)
+    elif report is not None:
+        summary = (
+            load_report(report, filing)
+            if isinstance(report, (str, os.PathLike))
+            else summary_from_report(report, filing)
+        )
+    prev = read_facts(previous, info) if previous is not None else None
+    trail_file = Path(trail) if trail is not None else trail_path_for(filing)
+    tr = load_trail(trail_file) if trail is not None or trail_file.is_file() else None
+    html, tables, labels = render_html(facts, lang=lang, summary=summary, previous=prev, trail=tr, all_rows=all_rows)
+    out = Path(output) if output is not None else default_html_path(filing)
+    write_atomic(out, html.encode("utf-8"))
+    rows = [r for t in tables for r in t.rows]
+    placed = {f.number for r in rows for f in r.findings}
+    return RenderResult(
+        output=out,
+        model=facts.model,
+        tables=len(tables),
+        rows=len(rows),
+        findings=len(summary.findings) if summary else 0,
+        findings_placed=len(placed),
+        differences=len({(id(r), c.datapoint.key) for r in rows for c in r.cells if c is not None and c.differs}),
+        trail=tr is not None,
+        label_fallbacks=len(labels.fallbacks),
+    )

@@ -1,0 +1,306 @@
+"""``nbb-filing render``: the HTML page checked structurally (parsed with lxml.html).
+
+No Arelle run here: the SmartCoop sample is generated (no validation) and read back; findings come
+from a report object built from the catalog's own datapoints, written to JSON for ``--report``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+XBRLI = "http://www.xbrl.org/2003/instance"
+XBRLDI = "http://xbrl.org/2006/xbrldi"
+
+
+def _amount(text: str) -> Decimal:
+    """``−1.146.247,12`` -> Decimal (the page's Belgian format)."""
+    t = text.strip().replace("\u2212", "-").replace(".", "").replace(",", ".")
+    return Decimal(t)
+
+
+def _row(doc, rubric: str, table: str | None = None):
+    rows = doc.xpath(f'//tr[@data-rubric="{rubric}"]')
+    if table:
+        rows = [r for r in rows if table in r.getparent().getparent().get("data-table", "")]
+    assert rows, f"no row for {rubric}"
+    return rows[0]
+
+
+def _cell(row, period: str):
+    cells = row.xpath(f'td[@data-period="{period}"][not(contains(@class, "filed"))]')
+    assert cells, f"no {period} cell in row {row.get('data-rubric')}"
+    return cells[0]
+
+
+@pytest.fixture(scope="module")
+def smartcoop(tmp_path_factory, package, catalog):
+    """The SmartCoop sample generated with its audit trail (m82-f) through the CLI, and its page."""
+    from nbb_filing.cli import main
+
+    catalog("m82-f")
+    out = tmp_path_factory.mktemp("render") / "smartcoop.xbrl"
+    html = out.with_suffix(".html")
+    res = CliRunner().invoke(main, ["generate", str(ROOT / "samples/smartcoop-2024/dossier.yaml"), "-o", str(out),
+                                    "--trail", "--html", str(html)])
+    assert res.exit_code == 0, res.output
+    assert out.with_name("smartcoop.trail.json").is_file()
+    return out, lxml.html.parse(str(html)).getroot()
+
+
+def test_page_is_self_contained(smartcoop):
+    _, doc = smartcoop
+    assert doc.xpath("//style") and not doc.xpath("//script") and not doc.xpath("//link")
+    for el in doc.iter():
+        for attr in ("src", "href"):
+            v = el.get(attr)
+            assert v is None or v.startswith(("#", "data:")), f"external reference {attr}={v!r}"
+
+
+def test_key_rows_labels_codes_and_amounts(smartcoop):
+    _, doc = smartcoop
+    total = _row(doc, "20/58")
+    assert total.xpath('string(td[@class="label"]/text())').strip() == "TOTAL DE L'ACTIF"
+    assert _cell(total, "current").text == "10.018.553,00"
+    assert _cell(total, "previous").text == "17.131.627,39"
+    # a negative amount is shown as negative and marked
+    carried = _cell(_row(doc, "14"), "current")
+    assert carried.text.startswith("\u2212") and "neg" in carried.get("class")
+    assert _amount(carried.text) < 0
+    # the identification card and the entity in the header
+    assert doc.xpath('string(//header//h1)') == "SmartCoop"
+    assert "0999.000.030" in doc.xpath("string(//header)")
+
+
+def test_tables_in_package_order_with_identification_first(smartcoop, catalog):
+    from nbb_filing.rendering.layout import table_order_key
+
+    _, doc = smartcoop
+    ids = [t.get("data-table") for t in doc.xpath("//table[@data-table]")]
+    order = {t.id: i for i, t in enumerate(sorted(catalog("m82-f").tables, key=table_order_key))}
+    assert [order[i] for i in ids] == sorted(order[i] for i in ids)
+    ident = doc.xpath('//section[@id="identification"]//table/@data-table')
+    assert ident and ids[: len(ident)] == ident
+    assert not doc.xpath('//section[@id="identification"]//tr[@data-rubric!=""]')
+
+
+def test_people_and_participations_are_real_tables(smartcoop):
+    _, doc = smartcoop
+    people = [t for t in doc.xpath("//table[contains(@class, 'list')]") if "s.02.01" in t.get("data-table")]
+    names = {td.text for t in people for td in t.xpath("tbody/tr/td[1]")}
+    assert "Anne-Laure Desgris" in names
+    parts = [t for t in doc.xpath("//table[contains(@class, 'transposed')]") if "s.07.01" in t.get("data-table")]
+    assert parts, "the participations list is shown as a table"
+    heads = parts[0].xpath("thead/tr/th/text()")
+    assert {"Matlease", "Ubik"} <= set(heads)
+
+
+def test_documents_listed_with_size(smartcoop):
+    _, doc = smartcoop
+    docs = doc.xpath('//section[@id="documents"]//li[@class="document"]')
+    assert len(docs) == 2
+    text = (ROOT / "samples/smartcoop-2024/rapport-de-gestion.txt").read_text(encoding="utf-8").strip()
+    kb = f"{len(text.encode()) / 1024:.1f}".replace(".", ",")
+    assert any(f"{kb} KB" in li.text_content() for li in docs)
+
+
+def test_audit_trail_drills_down_to_accounts(smartcoop):
+    _, doc = smartcoop
+    checked = 0
+    for row in doc.xpath('//tr[.//details[@class="trail"]]'):
+        for table in row.xpath('.//details[@class="trail"]/table[@data-period="current"]'):
+            amounts = [_amount(t) for t in table.xpath('tr[@class="account"]/td[4]/text()')]
+            if not amounts:
+                continue
+            cell = _cell(row, "current")
+            assert sum(amounts) == _amount(cell.text), row.get("data-rubric")
+            checked += 1
+    assert checked >= 10
+    # a total drills down to its terms: the linked rows add up to it
+    total = _row(doc, "20/58")
+    caption = total.xpath('.//details[@class="trail"]/table[@data-period="current"]/caption')[0]
+    terms = [a.get("href")[len("#rub-"):] for a in caption.xpath('a[@class="term"][@href]')]
+    assert len(terms) >= 2
+    parts = sum(_amount(_cell(doc.xpath(f'//tr[@id="rub-{t}"]')[0], "current").text) for t in terms)
+    assert parts == _amount(_cell(total, "current").text)
+
+
+def test_second_language_and_english_numbers(smartcoop, package, tmp_path):
+    from nbb_filing.rendering import render_filing
+
+    xbrl, _ = smartcoop
+    for lang, label, amount in (("nl", "TOTAAL VAN DE ACTIVA", "10.018.553,00"), ("en", None, "10,018,553.00")):
+        res = render_filing(xbrl, tmp_path / f"{lang}.html", lang=lang, package=package)
+        doc = lxml.html.parse(str(res.output)).getroot()
+        row = _row(doc, "20/58")
+        if label:
+            assert row.xpath('string(td[@class="label"]/text())').strip() == label
+        assert _cell(row, "current").text == amount
+        assert doc.get("lang") == lang
+
+
+def _report(path: Path, catalog):
+    from nbb_filing.checks.validate import (
+        FactRef,
+        FileReport,
+        Finding,
+        ValidationReport,
+    )
+
+    dp = catalog.lookup("20/58", "current")
+    ref = FactRef(dp.key, "20/58", dp.label("fr"), dp.column_label("fr"), "current", "10018553", 12)
+    findings = [
+        Finding("va_calc_test", "assertion", "va", "blocking", "20/58 does not add up", (ref,)),
+        Finding("dat_test_note", "protocol", "protocol", "warning", "about the file as a whole"),
+    ]
+    return ValidationReport([FileReport(str(path), "m82-f", findings=findings)], lang="fr")
+
+
+def test_findings_shown_at_their_rows_and_summarised(smartcoop, catalog, package, tmp_path):
+    from nbb_filing.checks.report_formats import render_json
+    from nbb_filing.cli import main
+    from nbb_filing.rendering import render_filing
+
+    xbrl, _ = smartcoop
+    report = _report(xbrl, catalog("m82-f"))
+    res = render_filing(xbrl, tmp_path / "direct.html", package=package, report=report)
+    assert (res.findings, res.findings_placed) == (2, 1)
+    (tmp_path / "report.json").write_text(render_json(report), encoding="utf-8")
+    out = tmp_path / "from-json.html"
+    cli = CliRunner().invoke(main, ["render", str(xbrl), "-o", str(out), "--report", str(tmp_path / "report.json")])
+    assert cli.exit_code == 0, cli.output
+    for page in (res.output, out):
+        doc = lxml.html.parse(str(page)).getroot()
+        row = _row(doc, "20/58")
+        assert "finding-blocking" in row.get("class")
+        note = row.getnext()
+        assert "finding-note" in note.get("class")
+        assert "va_calc_test" in note.text_content() and "20/58 does not add up" in note.text_content()
+        assert "va_calc_test" in _cell(row, "current").text_content()
+        assert "va_calc_test" not in _cell(row, "previous").text_content()
+        summary = doc.xpath('//div[@id="findings"]')[0].text_content()
+        assert "1 bloquant" in summary and "1 avertissement" in summary and "about the file as a whole" in summary
+
+
+def _last_year(this_year: Path, target: Path, changed_rubric_fact: str, new_value: str) -> None:
+    """Last year's filing made from this one: its previous-year facts become the current ones."""
+    tree = etree.parse(str(this_year))
+    root = tree.getroot()
+    drop = set()
+    for ctx in root.iter(f"{{{XBRLI}}}context"):
+        for m in ctx.iter(f"{{{XBRLDI}}}explicitMember"):
+            if m.get("dimension") == "dim:prd":
+                if m.text.strip() == "prd:m1":
+                    drop.add(ctx.get("id"))
+                else:
+                    m.text = "prd:m1"
+    for el in list(root):
+        if el.get("contextRef") in drop or (el.tag == f"{{{XBRLI}}}context" and el.get("id") in drop):
+            root.remove(el)
+    for el in root:
+        if el.get("contextRef") == changed_rubric_fact:
+            el.text = new_value
+    tree.write(str(target), xml_declaration=True, encoding="UTF-8")
+
+
+def test_previous_filing_beside_previous_column(smartcoop, package, catalog, tmp_path):
+    from nbb_filing.reading.reader import read_facts
+    from nbb_filing.rendering import render_filing
+
+    xbrl, _ = smartcoop
+    facts = read_facts(xbrl, package)
+    prev_total = next(f for f in facts if f.datapoint.rubric == "20/58" and f.datapoint.period == "previous")
+    tree = etree.parse(str(xbrl))
+    ctx = next(el.get("contextRef") for el in tree.getroot() if el.get("contextRef") and
+               el.sourceline == prev_total.source_line)
+    last = tmp_path / "last.xbrl"
+    _last_year(xbrl, last, ctx, "17131000.00")
+    res = render_filing(xbrl, tmp_path / "p.html", package=package, previous=last)
+    assert res.differences == 1
+    doc = lxml.html.parse(str(res.output)).getroot()
+    row = _row(doc, "20/58")
+    filed = row.xpath('td[contains(@class, "filed")]')
+    assert filed and filed[0].text == "17.131.000,00" and "diff" in filed[0].get("class")
+    assert "diff" in _cell(row, "previous").get("class")
+    same = _row(doc, "10/15")
+    assert same.xpath('td[contains(@class, "filed")]')[0].text == _cell(same, "previous").text
+    assert len(doc.xpath('//td[contains(@class, "diff")][not(contains(@class, "filed"))]')) == 1
+
+
+@pytest.mark.parametrize("model", ["m81-f", "m87-f"])
+def test_smartcoop_renders_in_the_coarser_models(model, sample_outputs, package, tmp_path):
+    from nbb_filing.rendering import render_filing
+
+    res = render_filing(sample_outputs[model].output, tmp_path / f"{model}.html", package=package, lang="nl")
+    doc = lxml.html.parse(str(res.output)).getroot()
+    assert _cell(_row(doc, "20/58"), "current").text == "10.018.553,00"
+    assert res.tables >= 10
+
+
+def test_accepted_real_filing_renders(accepted_m87, package, tmp_path):
+    from nbb_filing.cli import main
+
+    out = tmp_path / "accepted.html"
+    res = CliRunner().invoke(main, ["render", str(accepted_m87), "-o", str(out), "--all-rows"])
+    assert res.exit_code == 0, res.output
+    doc = lxml.html.parse(str(out)).getroot()
+    assert _cell(_row(doc, "20/58"), "current").text == "554.894,28"
+    assert _cell(_row(doc, "20/58"), "previous").text == "273.907,17"
+    assert doc.xpath('string(//header//h1)') == "CALYX WORKS"
+    # --all-rows keeps the empty rows of a table that holds a fact: every rubric of the assets table
+    assets = _row(doc, "20/58").getparent()
+    assert len(assets.xpath("tr[@data-rubric!='']")) == 25
+
+
+def test_code_only_label_falls_back_to_another_model(catalog):
+    from nbb_filing.rendering.labels import RowLabels
+
+    m82, m81 = catalog("m82-f"), catalog("m81-f")
+    dp = m82.lookup("20/58", "current")
+    bare = replace(dp, labels=tuple((lang, "20/58") for lang, _ in dp.labels))
+    labels = RowLabels(m82, siblings=[m81])
+    assert labels.of(bare, "nl") == m81.lookup("20/58", "current").label("nl") != "20/58"
+    assert labels.fallbacks == {dp.key: "m81-f"}
+    lonely = replace(bare, key="met:none[]", rubric="no-such-rubric", other_rubrics=())
+    assert labels.of(lonely, "fr") == "20/58"
+
+
+def test_bad_inputs_are_one_line_errors(smartcoop, tmp_path):
+    from nbb_filing.cli import main
+
+    xbrl, _ = smartcoop
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    runner = CliRunner()
+    bad = str(tmp_path / "bad.json")
+    res = runner.invoke(main, ["render", str(xbrl), "-o", str(tmp_path / "x.html"), "--report", bad])
+    assert res.exit_code != 0 and "bad.json" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "x.html").exists()
+    res = runner.invoke(main, ["render", str(xbrl), "--trail", bad, "-o", str(tmp_path / "y.html")])
+    assert res.exit_code != 0 and "bad.json" in res.output and not (tmp_path / "y.html").exists()
+
+
+def test_belgian_number_format():
+    from nbb_filing.rendering.values import format_number
+
+    assert format_number(Decimal("-1234567.891"), "fr", 2) == "\u22121.234.567,89"
+    assert format_number(Decimal("1234567.5"), "en", 2) == "1,234,567.50"
+    assert format_number(Decimal("999"), "nl", 2) == "999,00"
+    assert format_number(Decimal("0.125"), "de") == "0,125"
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*,\d\d", format_number(Decimal("1000000"), "fr", 2))
+
+
+def test_rendering_is_the_top_layer():
+    """Nothing below the rendering package imports it (it may import everything else)."""
+    src = ROOT / "src" / "nbb_filing"
+    offenders = [p.name for p in src.glob("*.py") if p.name not in ("cli_render.py", "cli_generate.py")
+                 and re.search(r"\brendering\b", p.read_text(encoding="utf-8"))
+                 and re.search(r"^\s*(from|import)\s+.*rendering", p.read_text(encoding="utf-8"), re.M)]
+    assert offenders == []
