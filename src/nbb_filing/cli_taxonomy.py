@@ -57,6 +57,11 @@ def list_cmd(fmt: str) -> None:
         return
     if not pkgs:
         click.echo("no taxonomy package installed (nbb-filing taxonomy install --from FILE.zip)")
+        from .releases import embedded_package_path
+
+        embedded = embedded_package_path()
+        if embedded is not None:
+            click.echo(f"without one, commands use the embedded replica (not an official NBB package): {embedded}")
         return
     for p in pkgs:
         click.echo(f"{p.name} {p.version}  {p.path}")

@@ -207,6 +207,7 @@ class ValidationReport:
     lang: str = "fr"
     seconds: float = 0.0
     taxonomy_seconds: float = 0.0  # loading + compiling each model's taxonomy once (reuse mode)
+    notice: str = ""  # one line every report repeats, e.g. that the package is a replica
 
     @property
     def exit_code(self) -> int:
@@ -297,6 +298,7 @@ def validate_files(
     return ValidationReport(
         files=reports, package=info.path.name, package_version=info.version, lang=lang,
         seconds=time.perf_counter() - started, taxonomy_seconds=taxonomy_seconds,
+        notice=info.replica_notice or "",
     )
 
 
