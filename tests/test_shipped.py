@@ -12,6 +12,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
 from nbb_filing.mapping import load_mapping, locate_mapping
@@ -100,3 +101,25 @@ def test_named_mappings_and_embedded_package_from_a_wheel(tmp_path, catalog):
                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "mapping with-capital.yaml against m01-f" in res.stdout
+
+
+def test_a_dossier_names_a_shipped_mapping(sample_dir, package, catalog, tmp_path):
+    """`inputs.mapping: without-capital` in a dossier copied away from the repository's mappings/."""
+    from decimal import Decimal
+
+    from nbb_filing.errors import InputError
+    from nbb_filing.generate import generate
+
+    catalog("m82-f")
+    copy = tmp_path / "smartcoop"
+    shutil.copytree(sample_dir, copy)
+    text = (copy / "dossier.yaml").read_text(encoding="utf-8")
+    assert text.count("mapping: ../../mappings/without-capital.yaml") == 1
+    (copy / "dossier.yaml").write_text(text.replace("mapping: ../../mappings/without-capital.yaml",
+                                                    "mapping: without-capital"), encoding="utf-8")
+    res = generate(copy / "dossier.yaml", tmp_path / "out.xbrl", package=package)
+    assert res.total("total_assets") == Decimal("10018553.00")  # as with the path (README, the sample)
+    (copy / "dossier.yaml").write_text(text.replace("mapping: ../../mappings/without-capital.yaml",
+                                                    "mapping: no-such-mapping"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"no such file no-such-mapping \(nor a shipped mapping"):
+        generate(copy / "dossier.yaml", tmp_path / "out2.xbrl", package=package)
