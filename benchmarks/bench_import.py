@@ -1,7 +1,7 @@
 """Benchmark: reading and importing a filing, as ratios of one Arelle load of the same filing.
 
 Usage: python benchmarks/bench_import.py [--taxonomy PKG.zip] [FILING.xbrl]
-       (default: ../shared/filings/m87-f-accepted-2022-anonymised.xbrl)
+       (default: tests/data/m87-f-accepted-2022-anonymised.xbrl)
 
 Measures, with the catalog already cached (median of --repeat runs):
   parse    safe lxml parse only (filing_xml.parse_filing)
@@ -24,7 +24,7 @@ from pathlib import Path
 from _timing import arelle_load, timed_runs
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT.parent / "shared" / "filings" / "m87-f-accepted-2022-anonymised.xbrl"
+DEFAULT = ROOT / "tests" / "data" / "m87-f-accepted-2022-anonymised.xbrl"
 
 
 def median_time(fn, repeat: int) -> float:

@@ -6,7 +6,7 @@ Usage::
 
 The filing used is, in this order: the FILE given; the SmartCoop m82-f sample if a generated
 instance exists (``out/**/*.xbrl`` or ``samples/**/*.xbrl`` whose schemaRef names m82-f); else
-the accepted m87-f filing of ``../shared/filings`` moved to the package's framework.  The script
+the accepted m87-f filing of ``tests/data`` moved to the package's framework.  The script
 says which one it used.
 
 Measured in the same run, each command in its own subprocess (wall time; peak RSS of that
@@ -67,7 +67,7 @@ def find_sample(explicit: str | None, tmp: Path, info) -> tuple[Path, str]:
                 continue
             if ref.model == "m82-f":
                 return p, f"SmartCoop m82-f sample {p.relative_to(ROOT)}"
-    accepted = ROOT.parent / "shared" / "filings" / "m87-f-accepted-2022-anonymised.xbrl"
+    accepted = ROOT / "tests" / "data" / "m87-f-accepted-2022-anonymised.xbrl"
     tree = parse_filing(accepted)
     fw = info.frameworks[0]
     target = tmp / "m87-accepted-retargeted.xbrl"

@@ -1,5 +1,8 @@
 """Shared fixtures: the replica package, compiled catalogs (one compile per model per session).
 
+Nothing beside the repository is needed: the package is the replica embedded in ``taxonomies/``
+(unless ``NBB_FILING_TAXONOMY`` names another) and the real filing is in ``tests/data/``.
+
 Arelle loads cost seconds, so catalogs are compiled once per session into a session-wide
 ``NBB_FILING_HOME`` and shared by every test.  Topic-specific fixtures live in ``tests/fixtures_*.py``
 modules, registered below, so that each area owns its own file.
@@ -13,9 +16,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-REPLICA = Path(os.environ.get("NBB_FILING_TAXONOMY", SHARED / "taxonomies" / "nbb-cbso-22.19.3-replica.zip"))
-ACCEPTED_M87 = SHARED / "filings" / "m87-f-accepted-2022-anonymised.xbrl"
+DATA = ROOT / "tests" / "data"
+#: The package of the tests: $NBB_FILING_TAXONOMY when set, else the replica embedded in the repository.
+REPLICA = Path(os.environ.get("NBB_FILING_TAXONOMY") or ROOT / "taxonomies" / "nbb-cbso-22.19.3-replica.zip").resolve()
+#: A real accepted filing, copied into the repository with its licence notice (tests/data/README.md).
+ACCEPTED_M87 = DATA / "m87-f-accepted-2022-anonymised.xbrl"
 
 pytest_plugins = [
     name
@@ -38,7 +43,7 @@ def nbb_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def replica_path() -> Path:
     if not REPLICA.is_file():
-        pytest.fail(f"replica taxonomy package not found at {REPLICA} (../shared must be beside the repo)")
+        pytest.fail(f"taxonomy package not found at {REPLICA} (NBB_FILING_TAXONOMY, or taxonomies/ of the repo)")
     return REPLICA
 
 

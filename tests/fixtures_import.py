@@ -1,8 +1,8 @@
 """Session fixtures of the import area: the accepted m87 filing read once, and helpers to derive
 variants of it (other prefixes, other framework, extra facts) as temporary files.
 
-The shared filing is never copied into the repository: variants are written under pytest's
-temporary directory from its text at test time.
+The accepted filing is in ``tests/data/`` (with its licence notice) and is never edited: variants
+are written under pytest's temporary directory from its text at test time.
 """
 
 from __future__ import annotations

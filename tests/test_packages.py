@@ -110,6 +110,9 @@ def test_resolution_order(tmp_path, monkeypatch, replica_path):
 
     monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NBB_FILING_TAXONOMY", raising=False)
+    # nothing given or installed: the replica embedded in the repository (taxonomies/)
+    assert resolve_package(None).path.parent.name == "taxonomies"
+    monkeypatch.setattr("nbb_filing.taxonomy.packages.embedded_package_path", lambda: None)  # an install without it
     with pytest.raises(PackageError, match="no NBB taxonomy package"):
         resolve_package(None)
     install_package(replica_path)

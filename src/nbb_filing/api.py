@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.taxonomy.catalog import Catalog, load_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
+from nbb_filing.taxonomy.releases import framework_for_closing, replica_of
 
 #: Rubric roles shown in the summary, in this order (codes come from data/dossier-datapoints.yaml).
 SUMMARY_ROLES = ("total_assets", "equity", "result_before_taxes", "result_of_period")
@@ -98,11 +100,14 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         from nbb_filing.books.ledger import read_trial_balance
     except ImportError:
         raise NbbFilingError("this installation has no mapping engine (nbb_filing.books.mapping); give figures: in the dossier") from None
+    mapping_file = mapping_mod.locate_mapping(inp.mapping, dossier.base_dir)
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
         rel = getattr(inp, key)
-        if rel and not dossier.resolve_path(rel).is_file():
-            raise InputError(f"{dossier.where('inputs', key)}: no such file {rel}")
-    mp = mapping_mod.load_mapping(dossier.resolve_path(inp.mapping))
+        found = mapping_file if key == "mapping" else dossier.resolve_path(rel) if rel else None
+        if rel and found is not None and not found.is_file():
+            extra = " (nor a shipped mapping: with-capital, without-capital, association)" if key == "mapping" else ""
+            raise InputError(f"{dossier.where('inputs', key)}: no such file {rel}{extra}")
+    mp = mapping_mod.load_mapping(mapping_file)
     current = read_trial_balance(dossier.resolve_path(inp.trial_balance))
     previous = (
         read_trial_balance(dossier.resolve_path(inp.previous_trial_balance))
@@ -161,8 +166,9 @@ def _generate(
         dossier = dossier.model_copy(update={"model": model})
         dossier._lines, dossier._path = lines, path
     info = package or resolve_package(taxonomy)
+    framework, framework_notice = framework_of(info, dossier.model, dossier.exercise.end)
     try:
-        catalog = load_catalog(info, dossier.model)
+        catalog = load_catalog(info, dossier.model, framework)
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     mapped = compute_mapped_figures(dossier, catalog)
@@ -171,12 +177,12 @@ def _generate(
     closings = load_closings(dossier) if mapped is not None else None
     if mapped is not None:
         mapped = with_closings(catalog, mapped, closings)  # the notes' closing values (8059, 8059P ...)
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = tuple(n for n in (info.replica_notice, framework_notice) if n)
     if dossier.previous_filing:
         from nbb_filing.reading.previous import apply_previous_filing
 
         dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
-        notes = tuple(outcome.report_lines())
+        notes += tuple(outcome.report_lines())
     factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
     data, stats = build_instance(
         catalog,
@@ -216,6 +222,19 @@ def _generate(
         validation=report,
         trail_path=trail_path,
     )
+
+
+def framework_of(info: PackageInfo, model: str, closing: date) -> tuple[str | None, str | None]:
+    """The framework of ``info`` for ``model`` and accounts closed on ``closing``, with a notice or ``None``.
+
+    The framework in force for the closing date (``taxonomies/releases.yaml``) when the package
+    carries it for the model, else the newest it carries (see :func:`framework_for_closing`).
+    """
+    carried = tuple(sorted({e.framework for e in info.entry_points if e.model == model}))
+    if not carried:
+        return None, None  # load_catalog says the model is not in the package
+    return framework_for_closing(carried, closing, package_label=info.path.name,
+                                 replica=replica_of(info.name, info.version))
 
 
 def _key_totals(catalog: Catalog, factset: FactSet, lang: str) -> tuple[KeyTotal, ...]:

@@ -56,11 +56,11 @@ from pydantic import (
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.shipped import shipped_mapping
 from nbb_filing.core.yaml_lines import line_of, load_with_lines
 from nbb_filing.taxonomy.catalog import Catalog
 
 ZERO = Decimal(0)
-MAPPINGS_DIR = Path(__file__).resolve().parents[3] / "mappings"
 
 __all__ = [
     "MappingFile",
@@ -463,11 +463,27 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
     )
 
 
+def locate_mapping(path: str | os.PathLike, base: Path | None = None) -> Path:
+    """The mapping file ``path`` names: a file (relative to ``base`` when given), else a shipped mapping.
+
+    A bare name without suffix (``with-capital``) that is not a file there names the shipped mapping
+    ``mappings/with-capital.yaml`` (found in the installed package or the source tree, see
+    :mod:`nbb_filing.core.shipped`).  Returns the path as given when nothing is found (the caller says so).
+    """
+    given = Path(path)
+    p = base / given if base is not None and not given.is_absolute() else given
+    if p.is_file():
+        return p
+    if not given.suffix and len(given.parts) == 1:
+        shipped = shipped_mapping(str(given))
+        if shipped is not None:
+            return shipped
+    return p
+
+
 def load_mapping(path: str | os.PathLike) -> Mapping:
     """Read and validate a mapping file.  A bare name like ``without-capital`` means ``mappings/<name>.yaml``."""
-    p = Path(path)
-    if not p.is_file() and not p.suffix and (MAPPINGS_DIR / f"{p}.yaml").is_file():
-        p = MAPPINGS_DIR / f"{p}.yaml"
+    p = locate_mapping(path)
     if not p.is_file():
         raise InputError(f"{p}: mapping file not found")
     try:

@@ -175,6 +175,7 @@ class ValidationReport:
     lang: str = "fr"
     seconds: float = 0.0
     taxonomy_seconds: float = 0.0  # loading + compiling each model's taxonomy once (reuse mode)
+    notice: str = ""  # one line every report repeats, e.g. that the package is a replica
 
     @property
     def exit_code(self) -> int:

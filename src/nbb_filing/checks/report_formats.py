@@ -75,7 +75,7 @@ def _finding_lines(x: Finding) -> list[str]:
 
 
 def render_text(report: ValidationReport) -> str:
-    out: list[str] = []
+    out: list[str] = [f"note: {report.notice}"] if report.notice else []
     for f in report.files:
         out.append(f"{f.path}: {f.status.upper()}")
         if f.error:
@@ -136,6 +136,7 @@ def report_dict(report: ValidationReport) -> dict:
     return {
         "package": report.package,
         "package_version": report.package_version,
+        "notice": report.notice or None,
         "lang": report.lang,
         "exit_code": report.exit_code,
         "seconds": round(report.seconds, 3),
@@ -184,6 +185,8 @@ def _close_suite(suite: etree._Element) -> None:
 
 def render_junit(report: ValidationReport) -> str:
     root = etree.Element("testsuites", name="nbb-filing validate")
+    if report.notice:
+        root.append(etree.Comment(f" note: {report.notice} "))
     for f in report.files:
         if f.error:
             suite = _suite(root, f"{f.path}")

@@ -130,6 +130,7 @@ def _validate_files(
     return ValidationReport(
         files=reports, package=info.path.name, package_version=info.version, lang=lang,
         seconds=time.perf_counter() - started, taxonomy_seconds=taxonomy_seconds,
+        notice=info.replica_notice or "",
     )
 
 

@@ -67,7 +67,13 @@ def list_cmd(fmt: str, output: str | None) -> None:
         emit(dump_json([p.to_json() for p in pkgs]), output)
         return
     if not pkgs:
-        emit("no taxonomy package installed (nbb-filing taxonomy install --from FILE.zip)", output)
+        from nbb_filing.taxonomy.releases import embedded_package_path
+
+        text = "no taxonomy package installed (nbb-filing taxonomy install --from FILE.zip)"
+        embedded = embedded_package_path()
+        if embedded is not None:
+            text += f"\nwithout one, commands use the embedded replica (not an official NBB package): {embedded}"
+        emit(text, output)
         return
     lines = []
     for p in pkgs:

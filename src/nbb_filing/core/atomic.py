@@ -4,13 +4,32 @@ Every output of nbb-filing (instance, dossier, report, JSON Schema, package regi
 cache) goes through :func:`write_atomic`: the content is written to a temporary file in the target
 directory and renamed over the target, which is atomic on one file system.  On any error the
 temporary file is removed and an earlier file of the same name stays as it was.
+
+The written file gets the mode an ordinary ``open(path, "w")`` would give: ``0666`` less the
+process umask for a new file (the temporary file itself is private, ``0600``), and the mode of the
+file it replaces when there is one (so a report kept private with ``chmod 600`` stays private).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def current_umask() -> int:
+    """The process umask (read by setting it and putting it back: not safe against a thread changing it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _final_mode(p: Path) -> int:
+    try:
+        return stat.S_IMODE(p.stat().st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
 
 
 def write_atomic(path: str | os.PathLike, data: bytes | str, *, encoding: str = "utf-8") -> Path:
@@ -26,6 +45,8 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
+            if hasattr(os, "fchmod"):  # POSIX (Windows has no umask modes to follow)
+                os.fchmod(f.fileno(), _final_mode(p))
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -352,12 +352,26 @@ class _Builder:
         self.put(role, spec["box"], typed, addr.box, d.where(*loc, "box"))
         if belgian:
             self.put(role, spec["postal_code"], typed, addr.postal_code, d.where(*loc, "postal_code"))
+            if not self.postal_code_names(spec["postal_code"].metric, addr.postal_code, addr.city):
+                # the package's postal-code list names another town (5020 "Champion", not "Malonne"):
+                # the dossier's city goes to the city cell too, so that it is filed and read back
+                self.put(role, spec["city_other"], typed, addr.city, d.where(*loc, "city"))
         else:
             self.put(role, spec["postal_code_other"], typed, addr.postal_code, d.where(*loc, "postal_code"))
             self.put(role, spec["city_other"], typed, addr.city, d.where(*loc, "city"))
         self.put(role, spec["country"], typed, country, d.where(*loc, "country"))
         if role.address_type is not None:
             self.put(role, role.address_type, typed, role.address_type.value, d.where(*loc))
+
+    def postal_code_names(self, metric: str, postal_code: str, city: str) -> bool:
+        """Does the package's postal-code list (``metric``) label ``postal_code`` with ``city`` (any language/case)?"""
+        mt = self.catalog.metrics.get(metric)
+        qname = match_enum(mt, postal_code) if mt is not None else None
+        ev = mt.enum_value(qname) if mt is not None and qname else None
+        if ev is None:
+            return False
+        wanted = " ".join(city.split()).casefold()
+        return any(" ".join(ev.label(lang).split()).casefold() == wanted for lang in ("fr", "nl", "de", "en"))
 
     def people(self) -> None:
         d = self.dossier

@@ -7,7 +7,10 @@ this module only locates a package and lists what it declares.
 
 Resolution order for the package used by a command: the ``--taxonomy PATH`` option, then the
 environment variable ``NBB_FILING_TAXONOMY``, then the newest package installed in the user data
-directory (``NBB_FILING_HOME`` overrides that directory, which tests and CI use).
+directory (``NBB_FILING_HOME`` overrides that directory, which tests and CI use), then the replica
+package embedded in nbb-filing (``taxonomies/``, see :mod:`nbb_filing.taxonomy.releases`).  Relative paths in
+``NBB_FILING_TAXONOMY`` and ``NBB_FILING_HOME`` are resolved once, against the working directory the
+process started in (:func:`pin_environment`, called by the CLI at start).
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
+from nbb_filing.core.atomic import current_umask
 from nbb_filing.core.errors import ModelNotFound, PackageError
+from nbb_filing.taxonomy.releases import (
+    embedded_package_path,
+    load_releases,
+    replica_notice,
+)
 
 TP_NS = "http://xbrl.org/2016/taxonomy-package"
 ENV_PACKAGE = "NBB_FILING_TAXONOMY"
@@ -37,8 +46,16 @@ ENV_HOME = "NBB_FILING_HOME"
 MAX_UNCOMPRESSED = 2 * 1024**3
 #: Largest compression ratio of one entry: beyond this a "ZIP bomb" is more likely than XML.
 MAX_RATIO = 200
-#: Publication address of the official packages, as reported by other projects (unverified here).
-OFFICIAL_URL = "https://www.nbb.be/doc/ba/xbrl/taxo{year}/nbb-cbso-{version}.zip"
+
+def _cwd_or_none() -> Path | None:
+    try:
+        return Path.cwd()
+    except OSError:  # the working directory was removed
+        return None
+
+
+#: The working directory when nbb-filing was first imported: relative package paths are resolved here.
+START_DIR = _cwd_or_none()
 
 _ENTRY_RE = re.compile(r"/fws/(?P<fw>[^/]+)/mod/(?P<mod>[^/]+)/(?P<model>[^/]+)\.xsd$")
 
@@ -85,6 +102,11 @@ class PackageInfo:
                 f"(models: {known})"
             )
         return max(candidates, key=lambda e: _version_key(e.framework))
+
+    @property
+    def replica_notice(self) -> str | None:
+        """The one-line notice of reports made with a replica package; ``None`` for an official one."""
+        return replica_notice(self.name, self.version)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -196,11 +218,31 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
 # --------------------------------------------------------------------------- user data directory
 
 
+def _from_start(value: str) -> Path:
+    """``value`` as a path, a relative one taken against the directory the process started in."""
+    p = Path(value).expanduser()
+    if p.is_absolute() or START_DIR is None:
+        return p
+    return START_DIR / p
+
+
+def pin_environment() -> None:
+    """Make relative ``NBB_FILING_TAXONOMY`` / ``NBB_FILING_HOME`` absolute, once, at start.
+
+    Later changes of the working directory (a test, a library caller) and child processes then see
+    the same files.
+    """
+    for var in (ENV_PACKAGE, ENV_HOME):
+        value = os.environ.get(var)
+        if value:
+            os.environ[var] = str(_from_start(value))
+
+
 def data_home() -> Path:
     """Where installed packages and compiled catalogs live (``NBB_FILING_HOME`` overrides)."""
     env = os.environ.get(ENV_HOME)
     if env:
-        return Path(env)
+        return _from_start(env)
     import platformdirs
 
     return Path(platformdirs.user_data_dir("nbb-filing", appauthor=False))
@@ -243,6 +285,7 @@ def install_package(source: str | os.PathLike) -> PackageInfo:
         os.close(fd)
         try:
             shutil.copyfile(source, tmp)
+            os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp made it 0600
             os.replace(tmp, dest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -254,11 +297,8 @@ def install_package(source: str | os.PathLike) -> PackageInfo:
 
 
 def official_url(version: str) -> str:
-    """Publication address of an official package version, e.g. ``26.0.15`` (unverified pattern)."""
-    m = re.match(r"^(\d+)\.\d+(\.\d+)*$", version)
-    if not m:
-        raise PackageError(f"taxonomy version {version!r} is not of the form 26.0.15")
-    return OFFICIAL_URL.format(year=2000 + int(m.group(1)), version=version)
+    """Publication address of an official package version, e.g. ``26.0.15`` (``taxonomies/releases.yaml``)."""
+    return load_releases().address(version)[0]
 
 
 def download_package(
@@ -272,7 +312,7 @@ def download_package(
     ``progress(done_bytes, total_bytes_or_None)`` is called while downloading.  Offline machines get
     a one-line :class:`PackageError` suggesting ``taxonomy install --from FILE.zip``.
     """
-    url = official_url(version)
+    url, origin = load_releases().address(version)
     tmp_dir = Path(tempfile.mkdtemp(prefix="nbb-filing-dl-"))
     target = tmp_dir / url.rsplit("/", 1)[1]
     try:
@@ -292,7 +332,7 @@ def download_package(
         except (urllib.error.URLError, OSError, TimeoutError) as e:
             reason = getattr(e, "reason", e)
             raise PackageError(
-                f"cannot download {url} ({reason}); on an offline machine, fetch the ZIP elsewhere "
+                f"cannot download {url} ({reason}; address {origin}); on an offline machine, fetch the ZIP elsewhere "
                 "and run: nbb-filing taxonomy install --from FILE.zip"
             ) from None
         return install_package(target)
@@ -301,19 +341,22 @@ def download_package(
 
 
 def resolve_package(explicit: str | os.PathLike | None = None) -> PackageInfo:
-    """The package a command uses: ``explicit`` path, then ``$NBB_FILING_TAXONOMY``, then installed."""
+    """The package a command uses: ``explicit`` path, ``$NBB_FILING_TAXONOMY``, installed, embedded replica."""
     if explicit:
         return inspect_package(explicit)
     env = os.environ.get(ENV_PACKAGE)
     if env:
-        return inspect_package(env)
+        return inspect_package(_from_start(env))
     pkgs = installed_packages()
-    if not pkgs:
+    if pkgs:
+        return max(pkgs, key=lambda pk: _version_key(pk.version))
+    embedded = embedded_package_path()
+    if embedded is None:
         raise PackageError(
             "no NBB taxonomy package: pass --taxonomy PATH.zip, set NBB_FILING_TAXONOMY, "
             "or run: nbb-filing taxonomy install --from PATH.zip"
         )
-    return max(pkgs, key=lambda pk: _version_key(pk.version))
+    return inspect_package(embedded)
 
 
 def iter_models(info: PackageInfo, suffix: str | None = None) -> Iterable[str]:

@@ -270,9 +270,9 @@ def load_closings(dossier: "Dossier") -> Closings | None:
     if not (inp.trial_balance and inp.mapping):
         return None
     from nbb_filing.books.ledger import read_trial_balance
-    from nbb_filing.books.mapping import load_mapping
+    from nbb_filing.books.mapping import load_mapping, locate_mapping
 
-    mapping = load_mapping(dossier.resolve_path(inp.mapping))
+    mapping = load_mapping(locate_mapping(inp.mapping, dossier.base_dir))
     if not mapping.fixed_assets:
         return None
     current = closing_values(mapping, read_trial_balance(dossier.resolve_path(inp.trial_balance)))
