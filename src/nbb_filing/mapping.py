@@ -47,7 +47,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .catalog import Catalog
-from .errors import FindingsError, InputError
+from .errors import FindingsError, InputError, NbbFilingError
 from .figures import Figure, RubricFigures
 from .ledger import AccountLine, TrialBalance, read_trial_balance
 from .yaml_lines import line_of, load_with_lines
@@ -837,12 +837,16 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
                 Finding("total-mapped", f"{r.where}: rubric {r.target} is a total ({t.formula()}, {t.origin}); map its parts",
                         rule=r.id, rubric=r.target)
             )
-    # codes in the mapping's totals must exist in one of the models
+    # codes in the mapping's totals must exist in one of the models the mapping declares: a total
+    # of the smaller models (9900, 60/61, 172/3) is computed where a model has it, and is neither
+    # required of nor refused for a model (the full one) whose package lacks it
+    family = _family_catalogs(mapping, known_models)
     for t in mapping.totals:
         for code in [t.rubric, *(c for _, c in t.terms)]:
-            if not any(c.has_rubric(code) for c in known_models.values()):
-                out.append(Finding("unknown-rubric", f"total {t.rubric} of {mapping.source}: rubric {code} is in neither "
-                                   f"{full.model} nor {target.model}", rubric=code))
+            if not any(c.has_rubric(code) for c in family):
+                names = ", ".join(c.model for c in family)
+                out.append(Finding("unknown-rubric", f"total {t.rubric} of {mapping.source}: rubric {code} is in no "
+                                   f"model of the mapping ({names})", rubric=code))
 
     # sign conventions against the datapoint's type, and one orientation per rubric
     signs: dict[str, dict[str, list[Rule]]] = defaultdict(lambda: defaultdict(list))
@@ -886,6 +890,21 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
                         )
 
     out += _total_structure_findings(mapping, full, target, all_totals)
+    return out
+
+
+def _family_catalogs(mapping: Mapping, known: dict[str, Catalog]) -> list[Catalog]:
+    """The catalogs of every model ``mapping`` declares (the checked ones first), loaded from the
+    same package; a model the package does not have is skipped (reported as unknown-model)."""
+    out = list(known.values())
+    anchor = out[0]
+    for model in mapping.models:
+        if model in known or anchor.package is None:
+            continue
+        try:
+            out.append(anchor.sibling(model))
+        except NbbFilingError:
+            continue
     return out
 
 
