@@ -55,11 +55,24 @@ def test_rubric_codes_come_from_the_catalog(catalog):
     assert t.cell(m87, "intangible", "acquisitions", "previous") is None  # movements are of the year
 
 
-def test_full_model_financial_note_is_detailed_not_bound(catalog):
+def test_full_model_notes_are_per_kind(catalog):
     t = load_notes_table()
-    m82 = catalog("m82-f")
-    assert t.detailed(m82, "financial") and not t.has_class(m82, "financial")
-    assert t.has_class(m82, "intangible") and not t.detailed(catalog("m87-f"), "financial")
+    m82, m87 = catalog("m82-f"), catalog("m87-f")
+    for c in t.classes:  # the full model details every class per kind, the micro model none
+        assert t.detailed(m82, c) and not t.has_class(m82, c)
+        assert t.has_class(m87, c) and not t.detailed(m87, c)
+
+    def code(cls, kind, line="acquisition_value", period="current"):
+        return t.cell(m82, cls, line, period, kind).rubric
+
+    # the NBB full-model form: 8051 development costs, 8193 furniture and vehicles, 8391/8392/8393
+    # per category of investee (affiliated, participating interests, other)
+    assert code("intangible", "210") == "8051" and code("intangible", "210", period="previous") == "8051P"
+    assert code("intangible", "210", "depreciation_cancelled") == "8101"  # through the package's roll-forward
+    assert code("tangible", "24") == "8193" and code("tangible", "24", "depreciation") == "8323"
+    assert [code("financial", k) for k in ("280", "282", "284")] == ["8391", "8392", "8393"]
+    # receivables have no roll-forward note of their own: kinds without members
+    assert set(t.kinds_with_note(m82, "financial")) == {"280", "282", "284"}
 
 
 def test_dossier_vocabulary_matches_the_table():
@@ -67,7 +80,7 @@ def test_dossier_vocabulary_matches_the_table():
     assert set(t.classes) == set(FixedAssets.model_fields)
     movements = {ln.name for c in t.classes.values() for ln in c.lines if not ln.closing}
     closings = {ln.name for c in t.classes.values() for ln in c.lines if ln.closing}
-    assert movements == set(FixedAssetMovements.model_fields)
+    assert movements == set(FixedAssetMovements.model_fields) - {"by_kind"}
     assert not closings & set(FixedAssetMovements.model_fields)
 
 
@@ -125,8 +138,21 @@ def test_sample_notes_closing_values_and_movements(sample_outputs, catalog, mode
 
 def test_sample_m82_notes_and_what_is_left_out(sample_outputs, catalog):
     res = sample_outputs["m82-f"]
-    assert _amount(res, catalog, "m82-f", "8059") == D("1920415.25")
-    assert any("fixed_assets.financial" in x and "details" in x for x in res.left_out)
+    a = lambda r, p="current": _amount(res, catalog, "m82-f", r, p)  # noqa: E731
+    # development costs (210000 / 210900), per kind in the full model
+    assert a("8051") == D("1920415.25") and a("8051P", "previous") == D("1484750.00")
+    assert a("8021") == D("520665.25") and a("8031") == D("85000.00")
+    assert a("8121") == D("796064.85") and a("8071") == D("270420.00") and a("8101") == D("85000.00")
+    # its net value, a package total of the note (81311 = 8051 - 8121): 1,920,415.25 - 796,064.85
+    assert a("81311") == D("1124350.40")
+    # furniture and vehicles (240000 / 240900)
+    assert a("8193") == D("405426.40") and a("8193P", "previous") == D("398210.25")
+    assert a("8163") == D("25666.15") and a("8323") == D("236984.30") and a("8273") == D("42130.40")
+    # participations: affiliated 280000 62,000.00; other shares 284xxx 25,000 + 1,250 + 500
+    assert a("8391") == D("62000.00") and a("8393") == D("26750.00") and a("8393P", "previous") == D("26750.00")
+    # the guarantees (288000) have no note of their own in the full model: reported, not written
+    left = [x for x in res.left_out if "285/8" in x]
+    assert any("fixed_assets.financial.285/8" in x for x in left) and any("closing values" in x for x in left)
 
 
 @pytest.mark.parametrize("model", ["m82-f", "m81-f", "m87-f"])
@@ -177,9 +203,9 @@ def test_missing_movements_are_named(sample_copy, package, catalog):
     catalog("m87-f")
     _edit(
         sample_copy / "dossier.yaml",
-        "  financial:                       # participations (280000, 284xxx) and rent guarantees (288000)\n"
-        "    acquisitions: 12000.00         # guarantee paid for the new Liège office\n"
-        "    disposals: 3600.00             # guarantee refunded on leaving the Namur office\n",
+        '    "285/8":                       # cash guarantees (288000): rent guarantees\n'
+        "      acquisitions: 12000.00       # guarantee paid for the new Liège office\n"
+        "      disposals: 3600.00           # guarantee refunded on leaving the Namur office\n",
         "",
     )
     with pytest.raises(FindingsError) as e:
@@ -206,8 +232,9 @@ def test_depreciation_charge_must_equal_recorded_depreciation(sample_copy, packa
 def test_notes_rules_must_cover_the_balance_sheet(sample_copy, package, catalog):
     catalog("m87-f")
     mp = sample_copy.parent.parent / "mappings" / "without-capital.yaml"
-    _edit(mp, 'accounts: ["28"], note: financial.acquisition_value', 'accounts: ["280-284"], note: financial.acquisition_value')
-    _edit(sample_copy / "dossier.yaml", "acquisitions: 12000.00         # guarantee", "acquisitions: 3600.00         # guarantee")
+    _edit(mp, 'accounts: ["285-288"], note: financial.285/8.acquisition_value',
+          'accounts: ["285-287"], note: financial.285/8.acquisition_value')
+    _edit(sample_copy / "dossier.yaml", "acquisitions: 12000.00       # guarantee", "acquisitions: 3600.00       # guarantee")
     with pytest.raises(FindingsError) as e:
         generate(sample_copy / "dossier.yaml", sample_copy / "out.xbrl", package=package)
     msg = str(e.value)
@@ -219,10 +246,10 @@ def test_unknown_movement_and_unknown_note_line(sample_copy, package):
     from nbb_filing.dossier import load_dossier
 
     d = sample_copy / "dossier.yaml"
-    _edit(d, "    disposals: 85000.00 ", "    sales: 85000.00 ")
+    _edit(d, "      disposals: 85000.00 ", "      sales: 85000.00 ")
     with pytest.raises(InputError) as e:
         load_dossier(d)
-    assert "fixed_assets.intangible.sales" in str(e.value) and "unknown field" in str(e.value)
+    assert "fixed_assets.intangible.210.sales" in str(e.value) and "unknown field" in str(e.value)
     text = "family: x\nmodel: m82-f\nrules: [{id: a, accounts: ['61'], rubric: '61', sign: debit}]\n" \
            "fixed_assets: [{id: b, accounts: ['21'], note: intangible.acquisitions, sign: debit}]\n"
     m = parse_mapping(text, "t.yaml")
@@ -255,10 +282,10 @@ def test_mapping_check_reports_an_unknown_note_line(catalog):
     from nbb_filing.mapping import check_mapping, load_mapping
 
     text = (ROOT / "mappings" / "without-capital.yaml").read_text(encoding="utf-8")
-    text = text.replace("note: financial.uncalled,", "note: financial.uncalled_amounts,")
+    text = text.replace("note: financial.280.uncalled,", "note: financial.280.uncalled_amounts,")
     m = parse_mapping(text, "wc.yaml")
     report = check_mapping(m, catalog("m82-f"))
     codes = [(f.code, f.rule) for f in report.findings]
-    assert ("unknown-note", "notes-financial-uncalled") in codes
+    assert ("unknown-note", "notes-affiliated-shares-uncalled") in codes
     # the shipped file has none
     assert not [f for f in check_mapping(load_mapping("without-capital"), catalog("m82-f")).findings if f.code == "unknown-note"]

@@ -29,6 +29,15 @@ from typing import TYPE_CHECKING, Any, Mapping as TMapping
 from .catalog import Catalog, Datapoint
 from .data_files import load_data_yaml
 from .errors import FindingsError, InputError
+from .fixed_asset_kinds import (
+    Kind,
+    movement_in_roll_forward,
+    net_value_totals,
+    opening_in_roll_forward,
+    parse_kind,
+    resolve_any,
+    roll_forward_terms,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .dossier import Dossier
@@ -54,6 +63,7 @@ class NoteLine:
     of: str | None = None  # movement: the closing line it moves
     sign: int = 1  # movement: its sign in the roll-forward
     net: int = 0  # closing line: its sign in the net book value
+    own: tuple[tuple[str, str], ...] = ()  # the line's own members (without the note's and class's)
 
     @property
     def closing(self) -> bool:
@@ -65,10 +75,13 @@ class AssetClass:
     name: str
     balance_sheet: str  # rubric code of the class on the balance sheet (21, 22/27, 28)
     lines: tuple[NoteLine, ...]
-    detailed_by: tuple[tuple[str, str], ...] = ()  # members whose presence means a detailed (full-model) note
+    kinds: tuple[Kind, ...] = ()  # the kinds of asset the full models detail the note by
 
     def line(self, name: str) -> NoteLine | None:
         return next((ln for ln in self.lines if ln.name == name), None)
+
+    def kind(self, code: str) -> Kind | None:
+        return next((k for k in self.kinds if k.code == code), None)
 
     @property
     def closing_lines(self) -> tuple[NoteLine, ...]:
@@ -84,60 +97,113 @@ class NotesTable:
     current: tuple[tuple[str, str], ...]
     previous: tuple[tuple[str, str], ...]
     charge_checks: tuple[TMapping[str, Any], ...]
+    note: tuple[tuple[str, str], ...] = ()  # members of every cell of the notes
 
-    def cell(self, catalog: Catalog, cls: str, line: str, period: str = "current") -> Datapoint | None:
-        """The datapoint of ``cls.line`` for ``period`` in ``catalog`` (None if the model lacks it).
+    def cell(
+        self, catalog: Catalog, cls: str, line: str, period: str = "current", kind: str | None = None
+    ) -> Datapoint | None:
+        """The datapoint of ``cls.line`` (of ``kind``, else of the whole class) for ``period`` in
+        ``catalog`` (None if the model lacks it).
 
         Only closing lines have a previous-year cell (the "P" rubric); movements are of the year.
         """
-        ln = self.classes[cls].line(line)
+        c = self.classes[cls]
+        ln = c.line(line)
         if ln is None or (period == "previous" and not ln.closing):
             return None
         extra = self.current if period == "current" else self.previous
-        members = dict(ln.members)
-        members.update(extra)
-        return catalog.resolve(ln.metric, members.items())
+        if kind is None:
+            members = dict(ln.members)
+            members.update(extra)
+            return catalog.resolve(ln.metric, members.items())
+        k = c.kind(kind)
+        if k is None:
+            return None
+        dp = resolve_any(catalog, ln.metric, dict(self.note), k.member_sets, ln.own, extra)
+        if dp is None and not ln.closing and ln.of is not None:
+            closing = self.cell(catalog, cls, ln.of, "current", kind)
+            dp = movement_in_roll_forward(catalog, closing, ln.metric, ln.own, ln.sign) if closing else None
+        elif dp is None and period == "previous":
+            closing = self.cell(catalog, cls, line, "current", kind)
+            dp = opening_in_roll_forward(catalog, closing) if closing else None
+        return dp
+
+    def kinds_with_note(self, catalog: Catalog, cls: str) -> tuple[str, ...]:
+        """Kinds of ``cls`` whose note the model has (its closing acquisition value resolves); none
+        when the only cells the kinds name are the class's own (an abbreviated model's financial
+        note carries the members of the first category of investee: it is the class's note)."""
+        whole = self.cell(catalog, cls, "acquisition_value")
+        cells = {k.code: self.cell(catalog, cls, "acquisition_value", kind=k.code) for k in self.classes[cls].kinds}
+        found = {code: dp for code, dp in cells.items() if dp is not None}
+        if all(whole is not None and dp.key == whole.key for dp in found.values()):
+            return ()
+        return tuple(found)
+
+    def mode(self, catalog: Catalog, cls: str) -> str | None:
+        """How the model gives the note of ``cls``: "kinds" (full models), "class" or None."""
+        if self.kinds_with_note(catalog, cls):
+            return "kinds"
+        return "class" if self.cell(catalog, cls, "acquisition_value") is not None else None
+
+    def has_class(self, catalog: Catalog, cls: str) -> bool:
+        """Does the model have one note for the whole class (abbreviated and micro models)?"""
+        return self.mode(catalog, cls) == "class"
+
+    def detailed(self, catalog: Catalog, cls: str) -> bool:
+        """Does the model give the class's note per kind of asset (full models)?"""
+        return self.mode(catalog, cls) == "kinds"
+
+    def levels(self, catalog: Catalog) -> list[tuple[str, str | None]]:
+        """(class, kind or None) of every note the model has."""
+        out: list[tuple[str, str | None]] = []
+        for c in self.classes:
+            mode = self.mode(catalog, c)
+            if mode == "class":
+                out.append((c, None))
+            elif mode == "kinds":
+                out += [(c, k) for k in self.kinds_with_note(catalog, c)]
+        return out
 
     def movement_keys(self, catalog: Catalog) -> frozenset[str]:
         """Datapoint keys of the movement lines of ``catalog``'s notes (cells of the year only)."""
         return frozenset(
             dp.key
-            for c in self.classes.values()
-            for ln in c.lines
-            if not ln.closing and (dp := self.cell(catalog, c.name, ln.name)) is not None
+            for cname, kind in self.levels(catalog)
+            for ln in self.classes[cname].lines
+            if not ln.closing and (dp := self.cell(catalog, cname, ln.name, kind=kind)) is not None
         )
 
-    def has_class(self, catalog: Catalog, cls: str) -> bool:
-        """A model has the note of a class when it has the class's closing acquisition value
-        and does not detail the note further (see ``detailed_by``)."""
-        return self.cell(catalog, cls, "acquisition_value") is not None and not self.detailed(catalog, cls)
-
-    def detailed(self, catalog: Catalog, cls: str) -> bool:
-        """Does the model detail the class's note (e.g. financial assets by relation in a full model)?"""
-        c = self.classes[cls]
-        if not c.detailed_by:
-            return False
-        ln = c.line("acquisition_value")
-        members = dict(ln.members)  # type: ignore[union-attr]
-        members.update(self.current)
-        members.update(c.detailed_by)
-        return catalog.resolve(ln.metric, members.items()) is not None  # type: ignore[union-attr]
-
-    def problems(self, catalog: Catalog) -> list[str]:
-        """Lines that do not resolve in a model that has the class's note (for the tests)."""
+    def closing_notes(self) -> list[str]:
+        """Every closing value a mapping rule may feed: 'class.line' and 'class.kind.line'."""
         out = []
         for c in self.classes.values():
-            if not self.has_class(catalog, c.name):
-                continue
-            if not catalog.has_rubric(c.balance_sheet):
-                out.append(f"{c.name}: balance-sheet rubric {c.balance_sheet} is not in {catalog.model}")
-            for ln in c.lines:
-                for period in PERIODS if ln.closing else ("current",):
-                    dp = self.cell(catalog, c.name, ln.name, period)
+            out += [f"{c.name}.{ln.name}" for ln in c.closing_lines]
+            out += [f"{c.name}.{k.code}.{ln.name}" for k in c.kinds for ln in c.closing_lines]
+        return out
+
+    def problems(self, catalog: Catalog) -> list[str]:
+        """Where the table and a model's notes disagree (for the tests): a closing line of a note
+        the model has that does not resolve in both years or has no rubric, and a movement of the
+        package's own roll-forward of a closing cell that no line of the table names."""
+        out = []
+        for cname, kind in self.levels(catalog):
+            c = self.classes[cname]
+            what = f"{cname}{' ' + kind if kind else ''}"
+            if kind is None and not catalog.has_rubric(c.balance_sheet):
+                out.append(f"{cname}: balance-sheet rubric {c.balance_sheet} is not in {catalog.model}")
+            bound = {dp.rubric for ln in c.lines if (dp := self.cell(catalog, cname, ln.name, kind=kind)) is not None}
+            for ln in c.closing_lines:
+                for period in PERIODS:
+                    dp = self.cell(catalog, cname, ln.name, period, kind)
                     if dp is None:
-                        out.append(f"{c.name}.{ln.name} ({period} year) is not a datapoint of {catalog.model}")
+                        out.append(f"{what}.{ln.name} ({period} year) is not a datapoint of {catalog.model}")
                     elif not dp.rubric:
-                        out.append(f"{c.name}.{ln.name} ({period} year) has no rubric code in {catalog.model}")
+                        out.append(f"{what}.{ln.name} ({period} year) has no rubric code in {catalog.model}")
+                dp = self.cell(catalog, cname, ln.name, kind=kind)
+                if dp is not None:
+                    for code in roll_forward_terms(catalog, dp):
+                        if code not in bound:
+                            out.append(f"{what}.{ln.name}: movement {code} of {catalog.model}'s roll-forward is no line")
         return out
 
 
@@ -162,17 +228,27 @@ def parse_notes_table(data: TMapping[str, Any]) -> NotesTable:
                     of=of,
                     sign=int(raw.get("sign", 1)),
                     net=int(raw.get("net", 0)),
+                    own=tuple(sorted((raw.get("members") or {}).items())),
                 )
             )
-        classes[cname] = AssetClass(
-            cname, str(c["balance_sheet"]), tuple(lines), tuple(sorted((c.get("detailed_by") or {}).items()))
-        )
+        kinds = tuple(parse_kind(code, raw or {}) for code, raw in (c.get("kinds") or {}).items())
+        classes[cname] = AssetClass(cname, str(c["balance_sheet"]), tuple(lines), kinds)
     return NotesTable(
         classes,
         tuple(sorted((data.get("current") or {}).items())),
         tuple(sorted((data.get("previous") or {}).items())),
         tuple(data.get("charge_checks") or ()),
+        tuple(sorted(note.items())),
     )
+
+
+def split_note(note: str) -> tuple[str, str | None, str]:
+    """'class.line' -> (class, None, line); 'class.kind.line' -> (class, kind, line)."""
+    parts = note.split(".")
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    cname, _, line = note.partition(".")
+    return cname, None, line
 
 
 @lru_cache(maxsize=1)
@@ -210,17 +286,42 @@ class Closings:
         c = self.get(note, period)
         return c.amount if c is not None else ZERO
 
+    def parts(self, cls: str, line: str, period: str, kind: str | None = None) -> list[Closing]:
+        """The closing values that make ``cls.line`` of ``kind`` (or of the whole class: the
+        class-level rules' and every kind's)."""
+        values = self.current if period == "current" else self.previous
+        if values is None:
+            return []
+        out = []
+        for note, c in values.items():
+            cn, k, ln = split_note(note)
+            if cn == cls and ln == line and (kind is None or k == kind):
+                out.append(c)
+        return out
+
+    def total(self, cls: str, line: str, period: str, kind: str | None = None) -> Decimal:
+        return sum((c.amount for c in self.parts(cls, line, period, kind)), ZERO)
+
+    def source(self, cls: str, line: str, period: str, kind: str | None = None) -> str | None:
+        parts = self.parts(cls, line, period, kind)
+        return "; ".join(c.source for c in parts) if parts else None
+
+    def kinds(self, cls: str) -> set[str | None]:
+        """Kinds of ``cls`` the rules fed (None: class-level rules)."""
+        return {split_note(n)[1] for v in (self.current, self.previous or {}) for n in v if split_note(n)[0] == cls}
+
 
 def check_note_rules(mapping: "Mapping", table: NotesTable | None = None) -> None:
     """Every ``fixed_assets:`` rule of ``mapping`` names a closing line of the table."""
     table = table or load_notes_table()
+    valid = set(table.closing_notes())
     for r in mapping.fixed_assets:
-        cname, _, lname = r.note.partition(".")
-        cls = table.classes.get(cname)
-        ln = cls.line(lname) if cls else None
-        if ln is None or not ln.closing:
-            choices = ", ".join(f"{c.name}.{x.name}" for c in table.classes.values() for x in c.closing_lines)
-            raise InputError(f"{mapping.source}: {r.where}: {r.note!r} is not a closing line of the notes ({choices})")
+        if r.note not in valid:
+            choices = ", ".join(f"{c.name}[.kind].{x.name}" for c in table.classes.values() for x in c.closing_lines)
+            kinds = "; ".join(f"{c.name}: {', '.join(k.code for k in c.kinds)}" for c in table.classes.values())
+            raise InputError(
+                f"{mapping.source}: {r.where}: {r.note!r} is not a closing line of the notes ({choices}; kinds {kinds})"
+            )
 
 
 def closing_values(mapping: "Mapping", tb: "TrialBalance") -> dict[str, Closing]:
@@ -277,38 +378,53 @@ def load_closings(dossier: "Dossier") -> Closings | None:
     previous = None
     if inp.previous_trial_balance:
         previous = closing_values(mapping, read_trial_balance(dossier.resolve_path(inp.previous_trial_balance)))
-    classes = frozenset(r.note.split(".", 1)[0] for r in mapping.fixed_assets)
+    classes = frozenset(split_note(r.note)[0] for r in mapping.fixed_assets)
     return Closings(mapping.source, current, previous, classes)
 
 
 def closing_figures(catalog: Catalog, closings: Closings) -> list["Figure"]:
-    """The closing values as rubric figures of ``catalog`` (8059, 8059P ...), for the classes the
-    model has, so that they travel with the other trial-balance figures (the previous-filing
-    comparison included) and are written by the same code."""
+    """The closing values as rubric figures of ``catalog`` (8059, 8059P ... for a class's note;
+    8051, 8191, 8391 ... per kind of asset in the full models), so that they travel with the other
+    trial-balance figures (the previous-filing comparison included) and are written by the same
+    code.  A class's note takes the sum of its kinds' closing values."""
     from .figures import Figure
 
     table = load_notes_table()
     out = []
-    for cname, cls in table.classes.items():
-        if cname not in closings.classes or not table.has_class(catalog, cname):
+    for cname, kind in table.levels(catalog):
+        if cname not in closings.classes:
             continue
-        for ln in cls.closing_lines:
+        for ln in table.classes[cname].closing_lines:
             for period in PERIODS:
-                c = closings.get(f"{cname}.{ln.name}", period)
-                dp = table.cell(catalog, cname, ln.name, period)
-                if c is None or c.amount == 0 or dp is None or not dp.rubric:
+                amount = closings.total(cname, ln.name, period, kind)
+                dp = table.cell(catalog, cname, ln.name, period, kind)
+                if amount == 0 or dp is None or not dp.rubric:
                     continue
-                out.append(Figure(dp.rubric, period, c.amount, c.source))
+                out.append(Figure(dp.rubric, period, amount, closings.source(cname, ln.name, period, kind) or ""))
     return out
 
 
 def with_closings(catalog: Catalog, mapped: "RubricFigures", closings: Closings | None) -> "RubricFigures":
-    """``mapped`` plus the closing values of the notes (see :func:`closing_figures`)."""
-    from .figures import RubricFigures
+    """``mapped`` plus the closing values of the notes (see :func:`closing_figures`) and the
+    package's totals made of them alone (the net value of each kind in the full models, 211 =
+    8052 - 8122 ...)."""
+    from .figures import Figure, RubricFigures
 
     if closings is None:
         return mapped
     extra = closing_figures(catalog, closings)
+    table = load_notes_table()
+    note_rubrics = {
+        dp.rubric
+        for cname, kind in table.levels(catalog)
+        for ln in table.classes[cname].closing_lines
+        for period in PERIODS
+        if (dp := table.cell(catalog, cname, ln.name, period, kind)) is not None and dp.rubric
+    }
+    known = {(f.rubric, f.period): f.amount for f in (*mapped.figures, *extra)}
+    for period in PERIODS:
+        for rubric, amount, why in net_value_totals(catalog, note_rubrics, known, period):
+            extra.append(Figure(rubric, period, amount, f"{why}, from the fixed-asset notes"))
     return RubricFigures(mapped.model, mapped.figures + tuple(extra)) if extra else mapped
 
 
@@ -323,10 +439,10 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
     """Write the movements through ``builder`` (a ``facts._Builder``) and check the notes.
 
     Runs after the rubric figures, whose balance-sheet and 630 facts it compares with.  The closing
-    values are rubric figures already (:func:`with_closings`); here they are only checked.
+    values are rubric figures already (:func:`with_closings`); here they are only checked.  A class
+    is written per kind of asset where the model details it so (full models), else as a whole, its
+    movements being then the sum of its kinds'.
     """
-    from .facts import _check
-
     catalog: Catalog = builder.catalog
     d = builder.dossier
     table = load_notes_table()
@@ -334,84 +450,180 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
     fed = closings.classes if closings is not None else frozenset()
     previous_known = closings is not None and closings.previous is not None and d.previous_exercise is not None
     done: set[str] = set()  # classes whose note is written and whose movements are checked
+    totals: dict[str, dict[str, Decimal]] = {}  # class -> movement -> amount (kinds summed)
     for cname, cls in table.classes.items():
         mv = given.get(cname)
         if mv is None and cname not in fed:
             continue
-        where = d.where("fixed_assets", cname)
-        if table.detailed(catalog, cname):
+        per_kind = {k: dict(x.items()) for k, x in mv.by_kind.items()} if mv is not None else {}
+        whole = dict(mv.items()) if mv is not None else {}
+        _check_movement_names(d, cls, whole, per_kind)
+        totals[cname] = _sum_moves(whole, per_kind)
+        mode = table.mode(catalog, cname)
+        if mode is None:
             builder.left_out.append(
-                f"{where}: model {catalog.model} details the {cname} fixed-asset note further than by class; not written"
+                f"{d.where('fixed_assets', cname)}: model {catalog.model} has no fixed-asset note for {cname} assets"
             )
-            continue
-        if not table.has_class(catalog, cname):
-            builder.left_out.append(f"{where}: model {catalog.model} has no fixed-asset note for {cname} assets")
             continue
         if previous_known:
             done.add(cname)
-        moves = dict(mv.items()) if mv is not None else {}
-        for name in moves:
-            if cls.line(name) is None or cls.line(name).closing:  # type: ignore[union-attr]
-                names = ", ".join(ln.name for ln in cls.lines if not ln.closing)
-                raise InputError(f"{d.where('fixed_assets', cname, name)}: {cname} assets have no movement {name!r} ({names})")
-
-        def put(ln: NoteLine, period: str, amount: Decimal, source: str) -> Datapoint | None:
-            dp = table.cell(catalog, cname, ln.name, period)
-            if amount == 0:
-                return dp
-            if dp is None:
-                builder.left_out.append(f"{source}: model {catalog.model} has no cell for {cname}.{ln.name} ({period} year)")
-                return None
-            why = _check(catalog.metric_type(dp), amount)
-            if why:
-                raise InputError(f"{source}: {cname}.{ln.name} ({dp.rubric}, {period} year) {why}")
-            builder.add(dp, amount, source)
-            return dp
-
-        periods = ("current", "previous") if previous_known else ("current",)
-        for name, amount in moves.items():
-            put(cls.line(name), "current", amount, d.where("fixed_assets", cname, name))  # type: ignore[arg-type]
-
-        # opening + movements = closing, line by line
+        if mode == "class":
+            _put_moves(builder, table, cname, None, totals[cname], ("fixed_assets", cname))
+        else:
+            _put_kinds(builder, table, cname, whole, per_kind, closings)
         if closings is not None and previous_known:
-            for ln in cls.closing_lines:
-                opening = closings.amount(f"{cname}.{ln.name}", "previous")
-                closing = closings.amount(f"{cname}.{ln.name}", "current")
-                delta = sum((m.sign * moves.get(m.name, ZERO) for m in cls.movements_of(ln.name)), ZERO)
-                if opening + delta != closing:
-                    dp = table.cell(catalog, cname, ln.name)
-                    code = f"{dp.rubric} " if dp is not None and dp.rubric else ""
-                    c = closings.get(f"{cname}.{ln.name}", "current")
-                    src = c.source if c is not None else f"no account of {closings.mapping}"
-                    raise FindingsError(
-                        f"{where}: {cname} assets, {code}{ln.name}: {_fmt(opening)} at the start of the year "
-                        f"{'+' if delta >= 0 else '-'} movements {_fmt(abs(delta))} = {_fmt(opening + delta)}, but the "
-                        f"trial balance gives {_fmt(closing)} at the end ({src}); complete fixed_assets.{cname}"
-                    )
+            levels: list[str | None] = [None]
+            if per_kind:
+                levels += sorted({*per_kind, *(k for k in closings.kinds(cname) if k is not None)})
+            for kind in levels:
+                moves = totals[cname] if kind is None else per_kind.get(kind, {})
+                _check_roll_forward(builder, table, closings, cname, kind, moves)
         elif closings is not None:
             builder.left_out.append(
-                f"{where}: no previous-year trial balance: opening values of the {cname} note not written, movements not checked"
+                f"{d.where('fixed_assets', cname)}: no previous-year trial balance: opening values of the {cname} note "
+                "not written, movements not checked"
+            )
+        if closings is not None and cname in fed:
+            _check_net_values(builder, table, closings, cname, previous_known)
+    _check_charges(builder, table, done, given, totals)
+
+
+def _check_movement_names(d: Any, cls: AssetClass, whole: dict, per_kind: dict) -> None:
+    names = ", ".join(ln.name for ln in cls.lines if not ln.closing)
+    for kind, moves in [(None, whole), *per_kind.items()]:
+        if kind is not None and cls.kind(kind) is None:
+            codes = ", ".join(k.code for k in cls.kinds)
+            raise InputError(f"{d.where('fixed_assets', cls.name, kind)}: {cls.name} assets have no kind {kind!r} ({codes})")
+        for name in moves:
+            ln = cls.line(name)
+            if ln is None or ln.closing:
+                loc = ("fixed_assets", cls.name, name) if kind is None else ("fixed_assets", cls.name, kind, name)
+                raise InputError(f"{d.where(*loc)}: {cls.name} assets have no movement {name!r} ({names})")
+
+
+def _sum_moves(whole: dict[str, Decimal], per_kind: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:
+    out = dict(whole)
+    for moves in per_kind.values():
+        for name, amount in moves.items():
+            out[name] = out.get(name, ZERO) + amount
+    return out
+
+
+def _put_moves(builder: Any, table: NotesTable, cname: str, kind: str | None, moves: dict, loc: tuple) -> None:
+    """Write the movements of one note (a class's, or a kind's in the full models)."""
+    from .facts import _check
+
+    catalog: Catalog = builder.catalog
+    where = builder.dossier.where(*loc)
+    what = f"{cname}{' ' + kind if kind else ''}"
+    for name, amount in moves.items():
+        if amount == 0:
+            continue
+        dp = table.cell(catalog, cname, name, "current", kind)
+        if dp is None:
+            builder.left_out.append(f"{where}: model {catalog.model} has no cell for {what}.{name} (current year)")
+            continue
+        why = _check(catalog.metric_type(dp), amount)
+        if why:
+            raise InputError(f"{where}: {what}.{name} ({dp.rubric}, current year) {why}")
+        builder.add(dp, amount, builder.dossier.where(*loc, name))
+
+
+def _put_kinds(
+    builder: Any, table: NotesTable, cname: str, whole: dict, per_kind: dict, closings: Closings | None
+) -> None:
+    """A class the model details per kind: each kind's movements in its note, and what has no
+    place reported (movements given for the whole class; kinds without a note of their own)."""
+    catalog: Catalog = builder.catalog
+    d = builder.dossier
+    noted = set(table.kinds_with_note(catalog, cname))
+    if any(whole.values()):
+        builder.left_out.append(
+            f"{d.where('fixed_assets', cname)}: model {catalog.model} gives the {cname} note per kind of asset "
+            f"({', '.join(sorted(noted))}): movements given for the whole class not written; give them per kind"
+        )
+    for kind, moves in per_kind.items():
+        if kind in noted:
+            _put_moves(builder, table, cname, kind, moves, ("fixed_assets", cname, kind))
+        elif any(moves.values()):
+            builder.left_out.append(
+                f"{d.where('fixed_assets', cname, kind)}: model {catalog.model} has no note of its own for {cname} "
+                f"{kind}: movements not written (they count in the {cname} total of the smaller models)"
+            )
+    if closings is None:
+        return
+    for kind in sorted(closings.kinds(cname), key=str):
+        if kind in noted:
+            continue
+        lines = [ln.name for ln in table.classes[cname].closing_lines
+                 if any(closings.total(cname, ln.name, p, kind) for p in PERIODS)]
+        if lines:
+            what = f"{cname} {kind}" if kind else f"{cname} (rules without a kind)"
+            builder.left_out.append(
+                f"{closings.mapping}: model {catalog.model} has no note of its own for {what}: closing values "
+                f"({', '.join(lines)}) not written"
             )
 
-        # the notes' net value is the balance sheet's
-        if closings is not None and cname in fed:
-            for period in periods:
-                net = sum((ln.net * closings.amount(f"{cname}.{ln.name}", period) for ln in cls.closing_lines), ZERO)
-                bs = builder.amount(cls.balance_sheet, period) or ZERO
-                if net != bs:
-                    parts = " ".join(
-                        f"{'+' if ln.net > 0 else '-'} {ln.name} {_fmt(closings.amount(f'{cname}.{ln.name}', period))}"
-                        for ln in cls.closing_lines
-                        if closings.amount(f"{cname}.{ln.name}", period)
-                    ).lstrip("+ ")
-                    raise FindingsError(
-                        f"{closings.mapping}: {cname} assets ({period} year): the notes give {_fmt(net)} "
-                        f"({parts or 'nothing'}) but balance-sheet rubric {cls.balance_sheet} is {_fmt(bs)}; the "
-                        f"fixed_assets rules must cover the accounts of {cls.balance_sheet}"
-                    )
 
-    # the depreciation charge equals the depreciation recorded in the notes (where the movements
-    # were checked against both trial balances: without the previous year nothing ties them down)
+def _check_roll_forward(
+    builder: Any, table: NotesTable, closings: Closings, cname: str, kind: str | None, moves: dict
+) -> None:
+    """opening + movements = closing, line by line, for a class (kinds summed) or one kind."""
+    catalog: Catalog = builder.catalog
+    d = builder.dossier
+    cls = table.classes[cname]
+    what = f"{cname} assets{' ' + kind if kind else ''}"
+    loc = ("fixed_assets", cname) if kind is None else ("fixed_assets", cname, kind)
+    for ln in cls.closing_lines:
+        opening = closings.total(cname, ln.name, "previous", kind)
+        closing = closings.total(cname, ln.name, "current", kind)
+        delta = sum((m.sign * moves.get(m.name, ZERO) for m in cls.movements_of(ln.name)), ZERO)
+        if opening + delta == closing:
+            continue
+        whole_in_kinds = kind is None and table.mode(catalog, cname) == "kinds"
+        dp = None if whole_in_kinds else table.cell(catalog, cname, ln.name, "current", kind)
+        code = f"{dp.rubric} " if dp is not None and dp.rubric else ""
+        src = closings.source(cname, ln.name, "current", kind) or f"no account of {closings.mapping}"
+        raise FindingsError(
+            f"{d.where(*loc)}: {what}, {code}{ln.name}: {_fmt(opening)} at the start of the year "
+            f"{'+' if delta >= 0 else '-'} movements {_fmt(abs(delta))} = {_fmt(opening + delta)}, but the "
+            f"trial balance gives {_fmt(closing)} at the end ({src}); complete {'.'.join(loc)}"
+        )
+
+
+def _check_net_values(builder: Any, table: NotesTable, closings: Closings, cname: str, previous_known: bool) -> None:
+    """The notes' net value is the balance sheet's: the class's, and each kind's whose rubric the model has."""
+    catalog: Catalog = builder.catalog
+    cls = table.classes[cname]
+    periods = PERIODS if previous_known else ("current",)
+    levels: list[tuple[str | None, str]] = [(None, cls.balance_sheet)]
+    levels += [(k.code, k.balance_sheet) for k in cls.kinds if k.balance_sheet and catalog.has_rubric(k.balance_sheet)]
+    fed_kinds = closings.kinds(cname)
+    for kind, rubric in levels:
+        if kind is not None and kind not in fed_kinds:
+            continue
+        for period in periods:
+            net = sum((ln.net * closings.total(cname, ln.name, period, kind) for ln in cls.closing_lines), ZERO)
+            bs = builder.amount(rubric, period) or ZERO
+            if net == bs:
+                continue
+            parts = " ".join(
+                f"{'+' if ln.net > 0 else '-'} {ln.name} {_fmt(closings.total(cname, ln.name, period, kind))}"
+                for ln in cls.closing_lines
+                if closings.total(cname, ln.name, period, kind)
+            ).lstrip("+ ")
+            what = f"{cname} assets{' ' + kind if kind else ''}"
+            raise FindingsError(
+                f"{closings.mapping}: {what} ({period} year): the notes give {_fmt(net)} ({parts or 'nothing'}) but "
+                f"balance-sheet rubric {rubric} is {_fmt(bs)}; the fixed_assets rules must cover the accounts of {rubric}"
+            )
+
+
+def _check_charges(builder: Any, table: NotesTable, done: set[str], given: dict, totals: dict) -> None:
+    """The depreciation charge equals the depreciation recorded in the notes (where the movements
+    were checked against both trial balances: without the previous year nothing ties them down)."""
+    catalog: Catalog = builder.catalog
+    d = builder.dossier
     for chk in table.charge_checks:
         code = str(chk["rubric"])
         terms = [str(t).split(".", 1) for t in chk.get("equals", ())]
@@ -419,7 +631,7 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
             continue
         if not any(c in given for c, _ in terms):
             continue
-        parts = [(c, line, getattr(given.get(c), line, None) or ZERO) for c, line in terms]
+        parts = [(c, line, totals.get(c, {}).get(line, ZERO)) for c, line in terms]
         total = sum((x for _, _, x in parts), ZERO)
         charge = builder.amount(code, "current") or ZERO
         if total != charge:

@@ -218,8 +218,8 @@ class NoteRuleModel(_Strict):
     id: str = Field(description="unique name of the rule, used in messages and provenance")
     accounts: list[str] = Field(min_length=1, description="selectors: '21' prefix, '=210900' exact, '600-608' range")
     note: str = Field(
-        description="'class.line' of data/fixed-assets.yaml, e.g. 'intangible.acquisition_value', "
-        "'tangible.depreciation', 'financial.uncalled'"
+        description="'class.line' or 'class.kind.line' of data/fixed-assets.yaml, e.g. 'intangible.acquisition_value', "
+        "'tangible.24.depreciation' (furniture and vehicles), 'financial.280.uncalled'"
     )
     sign: Literal["debit", "credit"] = Field(description="'debit': amount = debit - credit; 'credit': credit - debit")
     comment: Optional[str] = Field(None, description="free comment (why this rule)")
@@ -230,8 +230,9 @@ class NoteRuleModel(_Strict):
     @field_validator("note")
     @classmethod
     def _note(cls, v: str) -> str:
-        if not re.fullmatch(r"[a-z_]+\.[a-z_]+", v.strip()):
-            raise ValueError("note is 'class.line', e.g. 'intangible.acquisition_value'")
+        if not re.fullmatch(r"[a-z_]+\.(\d[\d/-]*\.)?[a-z_]+", v.strip()):
+            raise ValueError("note is 'class.line' or 'class.kind.line', e.g. 'intangible.acquisition_value', "
+                             "'tangible.24.depreciation'")
         return v.strip()
 
 
@@ -814,12 +815,13 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
         from .fixed_assets import load_notes_table
 
         table = load_notes_table()
-        closing = {f"{c.name}.{ln.name}" for c in table.classes.values() for ln in c.closing_lines}
+        closing = set(table.closing_notes())
+        shown = sorted(n for n in closing if n.count(".") == 1)
         for n in mapping.fixed_assets:
             if n.note not in closing:
                 out.append(
                     Finding("unknown-note", f"{n.where}: {n.note!r} is not a closing line of the fixed-asset notes "
-                            f"({', '.join(sorted(closing))})", rule=n.id)
+                            f"({', '.join(shown)}, or class.kind.line)", rule=n.id)
                 )
     all_totals = _dedupe([*package_totals(full), *package_totals(target), *mapping.totals])
     total_rubrics = {t.rubric: t for t in all_totals}
