@@ -472,9 +472,11 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
         else:
             _put_kinds(builder, table, cname, whole, per_kind, closings)
         if closings is not None and previous_known:
-            levels: list[str | None] = [None]
+            # the most detailed note the model shows is checked first (its message names its cells)
+            kinds: list[str | None] = []
             if per_kind:
-                levels += sorted({*per_kind, *(k for k in closings.kinds(cname) if k is not None)})
+                kinds = sorted({*per_kind, *(k for k in closings.kinds(cname) if k is not None)})
+            levels = [*kinds, None] if mode == "kinds" else [None, *kinds]
             for kind in levels:
                 moves = totals[cname] if kind is None else per_kind.get(kind, {})
                 _check_roll_forward(builder, table, closings, cname, kind, moves)
