@@ -114,7 +114,8 @@ def net_value_totals(
     for t in catalog.totals:
         if (t.rubric, period) in known or not t.terms or not all(c in note_rubrics for _, c in t.terms):
             continue
-        if not any(dp.period == period and catalog.metric_type(dp).kind == "amount" for dp in _cells(catalog, t.rubric)):
+        cells = _cells(catalog, t.rubric)
+        if not any(dp.period == period and catalog.metric_type(dp).kind == "amount" for dp in cells):
             continue
         amount = sum((sg * known.get((c, period), Decimal(0)) for sg, c in t.terms), Decimal(0))
         if amount:

@@ -24,11 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Mapping as TMapping
+from typing import TYPE_CHECKING, Any
+from typing import Mapping as TMapping
 
 from .catalog import Catalog, Datapoint
 from .data_files import load_data_yaml
-from .errors import FindingsError, InputError
+from .errors import InputError
 from .fixed_asset_kinds import (
     Kind,
     movement_in_roll_forward,
@@ -37,6 +38,15 @@ from .fixed_asset_kinds import (
     parse_kind,
     resolve_any,
     roll_forward_terms,
+)
+from .fixed_asset_notes import (
+    check_charges,
+    check_movement_names,
+    check_net_values,
+    check_roll_forward,
+    put_kinds,
+    put_moves,
+    sum_moves,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -203,7 +213,7 @@ class NotesTable:
                 if dp is not None:
                     for code in roll_forward_terms(catalog, dp):
                         if code not in bound:
-                            out.append(f"{what}.{ln.name}: movement {code} of {catalog.model}'s roll-forward is no line")
+                            out.append(f"{what}.{ln.name}: {catalog.model}'s roll-forward movement {code} is no line")
         return out
 
 
@@ -431,10 +441,6 @@ def with_closings(catalog: Catalog, mapped: "RubricFigures", closings: Closings 
 # =========================================================================== facts and checks
 
 
-def _fmt(x: Decimal) -> str:
-    return f"{x:,.2f}"
-
-
 def add_notes(builder: Any, closings: Closings | None) -> None:
     """Write the movements through ``builder`` (a ``facts._Builder``) and check the notes.
 
@@ -457,8 +463,8 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
             continue
         per_kind = {k: dict(x.items()) for k, x in mv.by_kind.items()} if mv is not None else {}
         whole = dict(mv.items()) if mv is not None else {}
-        _check_movement_names(d, cls, whole, per_kind)
-        totals[cname] = _sum_moves(whole, per_kind)
+        check_movement_names(d, cls, whole, per_kind)
+        totals[cname] = sum_moves(whole, per_kind)
         mode = table.mode(catalog, cname)
         if mode is None:
             builder.left_out.append(
@@ -468,9 +474,9 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
         if previous_known:
             done.add(cname)
         if mode == "class":
-            _put_moves(builder, table, cname, None, totals[cname], ("fixed_assets", cname))
+            put_moves(builder, table, cname, None, totals[cname], ("fixed_assets", cname))
         else:
-            _put_kinds(builder, table, cname, whole, per_kind, closings)
+            put_kinds(builder, table, cname, whole, per_kind, closings)
         if closings is not None and previous_known:
             # the most detailed note the model shows is checked first (its message names its cells)
             kinds: list[str | None] = []
@@ -479,166 +485,12 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
             levels = [*kinds, None] if mode == "kinds" else [None, *kinds]
             for kind in levels:
                 moves = totals[cname] if kind is None else per_kind.get(kind, {})
-                _check_roll_forward(builder, table, closings, cname, kind, moves)
+                check_roll_forward(builder, table, closings, cname, kind, moves)
         elif closings is not None:
             builder.left_out.append(
                 f"{d.where('fixed_assets', cname)}: no previous-year trial balance: opening values of the {cname} note "
                 "not written, movements not checked"
             )
         if closings is not None and cname in fed:
-            _check_net_values(builder, table, closings, cname, previous_known)
-    _check_charges(builder, table, done, given, totals)
-
-
-def _check_movement_names(d: Any, cls: AssetClass, whole: dict, per_kind: dict) -> None:
-    names = ", ".join(ln.name for ln in cls.lines if not ln.closing)
-    for kind, moves in [(None, whole), *per_kind.items()]:
-        if kind is not None and cls.kind(kind) is None:
-            codes = ", ".join(k.code for k in cls.kinds)
-            raise InputError(f"{d.where('fixed_assets', cls.name, kind)}: {cls.name} assets have no kind {kind!r} ({codes})")
-        for name in moves:
-            ln = cls.line(name)
-            if ln is None or ln.closing:
-                loc = ("fixed_assets", cls.name, name) if kind is None else ("fixed_assets", cls.name, kind, name)
-                raise InputError(f"{d.where(*loc)}: {cls.name} assets have no movement {name!r} ({names})")
-
-
-def _sum_moves(whole: dict[str, Decimal], per_kind: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:
-    out = dict(whole)
-    for moves in per_kind.values():
-        for name, amount in moves.items():
-            out[name] = out.get(name, ZERO) + amount
-    return out
-
-
-def _put_moves(builder: Any, table: NotesTable, cname: str, kind: str | None, moves: dict, loc: tuple) -> None:
-    """Write the movements of one note (a class's, or a kind's in the full models)."""
-    from .facts import _check
-
-    catalog: Catalog = builder.catalog
-    where = builder.dossier.where(*loc)
-    what = f"{cname}{' ' + kind if kind else ''}"
-    for name, amount in moves.items():
-        if amount == 0:
-            continue
-        dp = table.cell(catalog, cname, name, "current", kind)
-        if dp is None:
-            builder.left_out.append(f"{where}: model {catalog.model} has no cell for {what}.{name} (current year)")
-            continue
-        why = _check(catalog.metric_type(dp), amount)
-        if why:
-            raise InputError(f"{where}: {what}.{name} ({dp.rubric}, current year) {why}")
-        builder.add(dp, amount, builder.dossier.where(*loc, name))
-
-
-def _put_kinds(
-    builder: Any, table: NotesTable, cname: str, whole: dict, per_kind: dict, closings: Closings | None
-) -> None:
-    """A class the model details per kind: each kind's movements in its note, and what has no
-    place reported (movements given for the whole class; kinds without a note of their own)."""
-    catalog: Catalog = builder.catalog
-    d = builder.dossier
-    noted = set(table.kinds_with_note(catalog, cname))
-    if any(whole.values()):
-        builder.left_out.append(
-            f"{d.where('fixed_assets', cname)}: model {catalog.model} gives the {cname} note per kind of asset "
-            f"({', '.join(sorted(noted))}): movements given for the whole class not written; give them per kind"
-        )
-    for kind, moves in per_kind.items():
-        if kind in noted:
-            _put_moves(builder, table, cname, kind, moves, ("fixed_assets", cname, kind))
-        elif any(moves.values()):
-            builder.left_out.append(
-                f"{d.where('fixed_assets', cname, kind)}: model {catalog.model} has no note of its own for {cname} "
-                f"{kind}: movements not written (they count in the {cname} total of the smaller models)"
-            )
-    if closings is None:
-        return
-    for kind in sorted(closings.kinds(cname), key=str):
-        if kind in noted:
-            continue
-        lines = [ln.name for ln in table.classes[cname].closing_lines
-                 if any(closings.total(cname, ln.name, p, kind) for p in PERIODS)]
-        if lines:
-            what = f"{cname} {kind}" if kind else f"{cname} (rules without a kind)"
-            builder.left_out.append(
-                f"{closings.mapping}: model {catalog.model} has no note of its own for {what}: closing values "
-                f"({', '.join(lines)}) not written"
-            )
-
-
-def _check_roll_forward(
-    builder: Any, table: NotesTable, closings: Closings, cname: str, kind: str | None, moves: dict
-) -> None:
-    """opening + movements = closing, line by line, for a class (kinds summed) or one kind."""
-    catalog: Catalog = builder.catalog
-    d = builder.dossier
-    cls = table.classes[cname]
-    what = f"{cname} assets{' ' + kind if kind else ''}"
-    loc = ("fixed_assets", cname) if kind is None else ("fixed_assets", cname, kind)
-    for ln in cls.closing_lines:
-        opening = closings.total(cname, ln.name, "previous", kind)
-        closing = closings.total(cname, ln.name, "current", kind)
-        delta = sum((m.sign * moves.get(m.name, ZERO) for m in cls.movements_of(ln.name)), ZERO)
-        if opening + delta == closing:
-            continue
-        whole_in_kinds = kind is None and table.mode(catalog, cname) == "kinds"
-        dp = None if whole_in_kinds else table.cell(catalog, cname, ln.name, "current", kind)
-        code = f"{dp.rubric} " if dp is not None and dp.rubric else ""
-        src = closings.source(cname, ln.name, "current", kind) or f"no account of {closings.mapping}"
-        raise FindingsError(
-            f"{d.where(*loc)}: {what}, {code}{ln.name}: {_fmt(opening)} at the start of the year "
-            f"{'+' if delta >= 0 else '-'} movements {_fmt(abs(delta))} = {_fmt(opening + delta)}, but the "
-            f"trial balance gives {_fmt(closing)} at the end ({src}); complete {'.'.join(loc)}"
-        )
-
-
-def _check_net_values(builder: Any, table: NotesTable, closings: Closings, cname: str, previous_known: bool) -> None:
-    """The notes' net value is the balance sheet's: the class's, and each kind's whose rubric the model has."""
-    catalog: Catalog = builder.catalog
-    cls = table.classes[cname]
-    periods = PERIODS if previous_known else ("current",)
-    levels: list[tuple[str | None, str]] = [(None, cls.balance_sheet)]
-    levels += [(k.code, k.balance_sheet) for k in cls.kinds if k.balance_sheet and catalog.has_rubric(k.balance_sheet)]
-    fed_kinds = closings.kinds(cname)
-    for kind, rubric in levels:
-        if kind is not None and kind not in fed_kinds:
-            continue
-        for period in periods:
-            net = sum((ln.net * closings.total(cname, ln.name, period, kind) for ln in cls.closing_lines), ZERO)
-            bs = builder.amount(rubric, period) or ZERO
-            if net == bs:
-                continue
-            parts = " ".join(
-                f"{'+' if ln.net > 0 else '-'} {ln.name} {_fmt(closings.total(cname, ln.name, period, kind))}"
-                for ln in cls.closing_lines
-                if closings.total(cname, ln.name, period, kind)
-            ).lstrip("+ ")
-            what = f"{cname} assets{' ' + kind if kind else ''}"
-            raise FindingsError(
-                f"{closings.mapping}: {what} ({period} year): the notes give {_fmt(net)} ({parts or 'nothing'}) but "
-                f"balance-sheet rubric {rubric} is {_fmt(bs)}; the fixed_assets rules must cover the accounts of {rubric}"
-            )
-
-
-def _check_charges(builder: Any, table: NotesTable, done: set[str], given: dict, totals: dict) -> None:
-    """The depreciation charge equals the depreciation recorded in the notes (where the movements
-    were checked against both trial balances: without the previous year nothing ties them down)."""
-    catalog: Catalog = builder.catalog
-    d = builder.dossier
-    for chk in table.charge_checks:
-        code = str(chk["rubric"])
-        terms = [str(t).split(".", 1) for t in chk.get("equals", ())]
-        if not catalog.has_rubric(code) or not all(c in done for c, _ in terms):
-            continue
-        if not any(c in given for c, _ in terms):
-            continue
-        parts = [(c, line, totals.get(c, {}).get(line, ZERO)) for c, line in terms]
-        total = sum((x for _, _, x in parts), ZERO)
-        charge = builder.amount(code, "current") or ZERO
-        if total != charge:
-            shown = " + ".join(f"{_fmt(x)} ({c})" for c, _, x in parts)
-            raise FindingsError(
-                f"{d.where('fixed_assets')}: rubric {code} (current year) is {_fmt(charge)} but the depreciation recorded "
-                f"in the notes is {shown} = {_fmt(total)}"
-            )
+            check_net_values(builder, table, closings, cname, previous_known)
+    check_charges(builder, table, done, given, totals)
