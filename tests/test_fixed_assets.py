@@ -30,7 +30,9 @@ D = Decimal
 # ---------------------------------------------------------------- the binding table
 
 
-@pytest.mark.parametrize("model", ["m81-f", "m87-f", "m82-f"])
+# every model of the package: the table is data for all three families (catalogs are compiled once
+# per session and shared with test_catalog's nine-model test)
+@pytest.mark.parametrize("model", ["m01-f", "m02-f", "m04-f", "m05-f", "m07-f", "m08-f", "m81-f", "m82-f", "m87-f"])
 def test_every_line_resolves_where_the_model_has_the_note(catalog, model):
     assert load_notes_table().problems(catalog(model)) == []
 
@@ -289,3 +291,79 @@ def test_mapping_check_reports_an_unknown_note_line(catalog):
     assert ("unknown-note", "notes-affiliated-shares-uncalled") in codes
     # the shipped file has none
     assert not [f for f in check_mapping(load_mapping("without-capital"), catalog("m82-f")).findings if f.code == "unknown-note"]
+
+
+# ---------------------------------------------------------------- kinds of asset (no Arelle)
+
+
+@pytest.fixture
+def sample_m82(tmp_path):
+    """A copy of the sample (and the mappings) in its own model, m82-f."""
+    root = tmp_path / "w"
+    copy = root / "samples" / "smartcoop-2024"
+    shutil.copytree(SAMPLE, copy)
+    shutil.copytree(ROOT / "mappings", root / "mappings")
+    return copy
+
+
+def test_full_model_roll_forward_names_the_kind(sample_m82, package, catalog):
+    catalog("m82-f")
+    _edit(sample_m82 / "dossier.yaml", "acquisitions: 520665.25", "acquisitions: 520000.00")
+    with pytest.raises(FindingsError) as e:
+        generate(sample_m82 / "dossier.yaml", sample_m82 / "out.xbrl", package=package)
+    msg = str(e.value)
+    # the development costs' own note (8051 in the full model), and the kind in the location
+    assert "\n" not in msg and "intangible assets 210, 8051 acquisition_value" in msg
+    assert "1,919,750.00" in msg and "1,920,415.25" in msg and "complete fixed_assets.intangible.210" in msg
+
+
+def test_class_movements_are_not_spread_over_kinds(sample_m82, package, catalog):
+    catalog("m82-f")
+    d = sample_m82 / "dossier.yaml"
+    text = d.read_text(encoding="utf-8")
+    # the tangible movements given for the whole class: m82-f cannot tell which kind they belong to
+    start = text.index("  tangible:\n")
+    end = text.index("  financial:", start)
+    whole = "  tangible:\n    acquisitions: 25666.15\n    disposals: 18450.00\n" \
+            "    depreciation_recorded: 42130.40\n    depreciation_cancelled: 18450.00\n"
+    text = text[:start] + whole + text[end:]
+    d.write_text(text, encoding="utf-8")
+    res = generate(d, sample_m82 / "out.xbrl", package=package)
+    assert any("fixed_assets.tangible" in x and "give them per kind" in x for x in res.left_out)
+    # the closing values are still written per kind (from the mapping's per-kind rules) ...
+    assert _amount(res, catalog, "m82-f", "8193") == D("405426.40")
+    # ... but not the movements
+    assert _amount(res, catalog, "m82-f", "8163") is None
+
+
+def test_unknown_kind_and_mixed_levels(sample_copy, package):
+    from nbb_filing.dossier import load_dossier
+
+    d = sample_copy / "dossier.yaml"
+    _edit(d, '    "24":', '    "29":')
+    with pytest.raises(InputError) as e:
+        generate(d, sample_copy / "out.xbrl", package=package)
+    assert "fixed_assets.tangible.29" in str(e.value) and "no kind '29' (22, 23, 24, 25, 26, 27)" in str(e.value)
+    _edit(d, '    "29":', "    acquisitions: 1.00\n    \"24\":")
+    with pytest.raises(InputError) as e:
+        load_dossier(d)
+    assert "fixed_assets.tangible" in str(e.value) and "per kind of asset, not both" in str(e.value)
+
+
+def test_note_rules_name_a_kind_of_the_table():
+    from nbb_filing.fixed_assets import check_note_rules
+
+    def rules(note: str) -> object:
+        return parse_mapping(
+            "family: x\nmodel: m82-f\nrules: [{id: a, accounts: ['61'], rubric: '61', sign: debit}]\n"
+            f"fixed_assets: [{{id: b, accounts: ['24'], note: '{note}', sign: debit}}]\n",
+            "t.yaml",
+        )
+
+    check_note_rules(rules("tangible.24.acquisition_value"))  # a kind of the class
+    check_note_rules(rules("tangible.acquisition_value"))  # the whole class
+    with pytest.raises(InputError) as e:
+        check_note_rules(rules("tangible.29.acquisition_value"))
+    assert "'tangible.29.acquisition_value' is not a closing line" in str(e.value) and "22, 23, 24" in str(e.value)
+    with pytest.raises(InputError, match="class.kind.line"):
+        rules("tangible.twenty.acquisition_value")
