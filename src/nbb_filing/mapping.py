@@ -348,7 +348,8 @@ class TotalDef:
 
 @dataclass(frozen=True)
 class NoteRule(_Selecting):
-    """``fixed_assets:`` rule: accounts -> closing value ``note`` ("class.line") of the fixed-asset notes."""
+    """``fixed_assets:`` rule: accounts -> closing value ``note`` ("class.line" or "class.kind.line")
+    of the fixed-asset notes."""
 
     id: str
     note: str
