@@ -70,7 +70,11 @@ def test_full_model_notes_are_per_kind(catalog):
     # the NBB full-model form: 8051 development costs, 8193 furniture and vehicles, 8391/8392/8393
     # per category of investee (affiliated, participating interests, other)
     assert code("intangible", "210") == "8051" and code("intangible", "210", period="previous") == "8051P"
-    assert code("intangible", "210", "depreciation_cancelled") == "8101"  # through the package's roll-forward
+    assert code("intangible", "210", "depreciation_cancelled") == "8101"
+    # goodwill's depreciation written back has no dim:bkd in the package: found in its roll-forward
+    assert code("intangible", "212", "depreciation_written_back") == "8083"
+    # the intangible kinds' previous-year cells have no dim:rut: the roll-forward's opening term
+    assert code("intangible", "212", "depreciation", "previous") == "8123P"
     assert code("tangible", "24") == "8193" and code("tangible", "24", "depreciation") == "8323"
     assert [code("financial", k) for k in ("280", "282", "284")] == ["8391", "8392", "8393"]
     # receivables have no roll-forward note of their own: kinds without members
