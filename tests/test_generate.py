@@ -157,9 +157,19 @@ def test_sample_same_totals_in_coarser_models(sample_outputs):
         assert res.total("result_before_taxes") == Decimal("456498.00")
 
 
-def test_sample_left_out_is_explained(sample_outputs):
-    assert any("participations" in x and "no datapoints for participation" in x for x in sample_outputs["m82-f"].left_out)
-    assert not any("participation" in x for x in sample_outputs["m81-f"].left_out)
+def test_sample_left_out_is_explained(sample_outputs, catalog):
+    # the list of participations is written wherever the model's catalog has it (the section with
+    # the typed dimension dim:ptpn), and reported as left out, with the reason, where it has not
+    for model, res in sample_outputs.items():
+        has_list = any("dim:ptpn" in dp.typed for dp in catalog(model).datapoints)
+        root = etree.parse(str(res.output)).getroot()
+        typed = {(t.get("dimension"), t[0].text) for t in root.iter("{http://xbrl.org/2006/xbrldi}typedMember")}
+        written = {name for dim, name in typed if dim == "dim:ptpn"}
+        left = [x for x in res.left_out if "participation" in x]
+        if has_list:
+            assert written == {"Ubik", "SmartImmo", "Palais de l'intérim", "Matlease"} and not left, model
+        else:
+            assert not written and any("no datapoints for participation" in x for x in left), model
 
 
 def test_sample_participations_as_fractions(sample_outputs):
@@ -318,14 +328,25 @@ def test_column_of_a_rubric(mini_text, write_dossier, m82):
 
 
 def test_rubric_in_two_tables_under_the_same_column_fills_both(mini_text, write_dossier, m82):
-    # The replica's m82-f shows rubric 70 (turnover) in two tables (am2 and am1 cells, both under
-    # "Exercice"); the figure belongs in each.
+    # A rubric figure is written in every current-year amount cell the catalog gives the rubric
+    # (a package may show one rubric in two tables under the same column; the replica's build 1 did
+    # so for 70 in m82-f, build 2+ has one cell per year): the cells are read from the catalog.
+    cells = sorted(dp.metric for dp in m82.by_rubric("70")
+                   if dp.period == "current" and m82.metric_type(dp).kind == "amount" and dp.rubric == "70")
+    assert cells
     mapped = RubricFigures("m82-f", (Figure("70", "current", Decimal("1234.56"), "tb"),))
     fs = facts_of(write_dossier, mini_text, m82, mapped)
-    cells = sorted(f.datapoint.metric for f in fs.facts if f.datapoint.rubric == "70")
-    assert cells == ["met:am1", "met:am2"]
-    # a negative amount fits only the signed cell: written there, the other refusal reported
+    assert sorted(f.datapoint.metric for f in fs.facts if f.datapoint.rubric == "70") == cells
+    # a negative amount is written only in the cells whose type admits it; a cell that refuses it
+    # beside one that takes it is reported, and with no cell taking it the figure is an error
+    fit = [c for c in cells if m82.metrics[c].check(Decimal("-1")) is None]
     mapped = RubricFigures("m82-f", (Figure("70", "current", Decimal("-1"), "tb"),))
+    if not fit:
+        with pytest.raises((FindingsError, InputError)):
+            facts_of(write_dossier, mini_text, m82, mapped)
+        return
     fs = facts_of(write_dossier, mini_text, m82, mapped)
-    assert [f.datapoint.metric for f in fs.facts if f.datapoint.rubric == "70"] == ["met:am2"]
-    assert any(x.startswith("rubric 70 (current year): 1 of its 2 cells refuse -1") for x in fs.left_out)
+    assert sorted(f.datapoint.metric for f in fs.facts if f.datapoint.rubric == "70") == fit
+    refused = len(cells) - len(fit)
+    assert any(x.startswith(f"rubric 70 (current year): {refused} of its {len(cells)} cells refuse -1")
+               for x in fs.left_out) == bool(refused)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from nbb_filing.filing.notes.fixed_assets import load_notes_table
+from nbb_filing.books.notes_table import load_notes_table
 
 
 @pytest.mark.parametrize("model", ["m87-f", "m81-f"])

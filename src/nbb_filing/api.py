@@ -172,7 +172,8 @@ def _generate(
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     mapped = compute_mapped_figures(dossier, catalog)
-    from nbb_filing.filing.notes.fixed_assets import load_closings, with_closings
+    from nbb_filing.books.closings import with_closings
+    from nbb_filing.filing.notes.fixed_assets import load_closings
 
     closings = load_closings(dossier) if mapped is not None else None
     if mapped is not None:

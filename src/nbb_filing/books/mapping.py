@@ -55,7 +55,7 @@ from pydantic import (
 
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
-from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.errors import FindingsError, InputError, NbbFilingError
 from nbb_filing.core.shipped import shipped_mapping
 from nbb_filing.core.yaml_lines import line_of, load_with_lines
 from nbb_filing.taxonomy.catalog import Catalog
@@ -225,8 +225,8 @@ class NoteRuleModel(_Strict):
     id: str = Field(description="unique name of the rule, used in messages and provenance")
     accounts: list[str] = Field(min_length=1, description="selectors: '21' prefix, '=210900' exact, '600-608' range")
     note: str = Field(
-        description="'class.line' of data/fixed-assets.yaml, e.g. 'intangible.acquisition_value', "
-        "'tangible.depreciation', 'financial.uncalled'"
+        description="'class.line' or 'class.kind.line' of data/fixed-assets.yaml, e.g. 'intangible.acquisition_value', "
+        "'tangible.24.depreciation' (furniture and vehicles), 'financial.280.uncalled'"
     )
     sign: Literal["debit", "credit"] = Field(description="'debit': amount = debit - credit; 'credit': credit - debit")
     comment: Optional[str] = Field(None, description="free comment (why this rule)")
@@ -237,8 +237,9 @@ class NoteRuleModel(_Strict):
     @field_validator("note")
     @classmethod
     def _note(cls, v: str) -> str:
-        if not re.fullmatch(r"[a-z_]+\.[a-z_]+", v.strip()):
-            raise ValueError("note is 'class.line', e.g. 'intangible.acquisition_value'")
+        if not re.fullmatch(r"[a-z_]+\.(\d[\d/-]*\.)?[a-z_]+", v.strip()):
+            raise ValueError("note is 'class.line' or 'class.kind.line', e.g. 'intangible.acquisition_value', "
+                             "'tangible.24.depreciation'")
         return v.strip()
 
 
@@ -354,7 +355,8 @@ class TotalDef:
 
 @dataclass(frozen=True)
 class NoteRule(_Selecting):
-    """``fixed_assets:`` rule: accounts -> closing value ``note`` ("class.line") of the fixed-asset notes."""
+    """``fixed_assets:`` rule: accounts -> closing value ``note`` ("class.line" or "class.kind.line")
+    of the fixed-asset notes."""
 
     id: str
     note: str
@@ -834,15 +836,16 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
             Finding("unknown-model", f"{mapping.source} declares models {', '.join(mapping.models)}, not {target.model}")
         )
     if mapping.fixed_assets:
-        from nbb_filing.filing.notes.fixed_assets import load_notes_table
+        from nbb_filing.books.notes_table import load_notes_table
 
         table = load_notes_table()
-        closing = {f"{c.name}.{ln.name}" for c in table.classes.values() for ln in c.closing_lines}
+        closing = set(table.closing_notes())
+        shown = sorted(n for n in closing if n.count(".") == 1)
         for n in mapping.fixed_assets:
             if n.note not in closing:
                 out.append(
                     Finding("unknown-note", f"{n.where}: {n.note!r} is not a closing line of the fixed-asset notes "
-                            f"({', '.join(sorted(closing))})", rule=n.id)
+                            f"({', '.join(shown)}, or class.kind.line)", rule=n.id)
                 )
     all_totals = _dedupe([*package_totals(full), *package_totals(target), *mapping.totals])
     total_rubrics = {t.rubric: t for t in all_totals}
@@ -860,12 +863,16 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
                 Finding("total-mapped", f"{r.where}: rubric {r.target} is a total ({t.formula()}, {t.origin}); map its parts",
                         rule=r.id, rubric=r.target)
             )
-    # codes in the mapping's totals must exist in one of the models
+    # codes in the mapping's totals must exist in one of the models the mapping declares: a total
+    # of the smaller models (9900, 60/61, 172/3) is computed where a model has it, and is neither
+    # required of nor refused for a model (the full one) whose package lacks it
+    family = _family_catalogs(mapping, known_models)
     for t in mapping.totals:
         for code in [t.rubric, *(c for _, c in t.terms)]:
-            if not any(c.has_rubric(code) for c in known_models.values()):
-                out.append(Finding("unknown-rubric", f"total {t.rubric} of {mapping.source}: rubric {code} is in neither "
-                                   f"{full.model} nor {target.model}", rubric=code))
+            if not any(c.has_rubric(code) for c in family):
+                names = ", ".join(c.model for c in family)
+                out.append(Finding("unknown-rubric", f"total {t.rubric} of {mapping.source}: rubric {code} is in no "
+                                   f"model of the mapping ({names})", rubric=code))
 
     # sign conventions against the datapoint's type, and one orientation per rubric
     signs: dict[str, dict[str, list[Rule]]] = defaultdict(lambda: defaultdict(list))
@@ -909,6 +916,21 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
                         )
 
     out += _total_structure_findings(mapping, full, target, all_totals)
+    return out
+
+
+def _family_catalogs(mapping: Mapping, known: dict[str, Catalog]) -> list[Catalog]:
+    """The catalogs of every model ``mapping`` declares (the checked ones first), loaded from the
+    same package; a model the package does not have is skipped (reported as unknown-model)."""
+    out = list(known.values())
+    anchor = out[0]
+    for model in mapping.models:
+        if model in known or anchor.package is None:
+            continue
+        try:
+            out.append(anchor.sibling(model))
+        except NbbFilingError:
+            continue
     return out
 
 

@@ -335,6 +335,14 @@ class Participation(_Model):
         return self.address.country if self.address is not None else self.country
 
 
+_KIND_KEY = re.compile(r"\d[\d/-]*")
+_MOVEMENT_FIELDS = (
+    "acquisitions", "disposals", "transfers", "other_movements", "revaluation_recorded", "revaluation_acquired",
+    "revaluation_cancelled", "revaluation_transferred", "depreciation_recorded", "depreciation_written_back",
+    "depreciation_acquired", "depreciation_cancelled", "depreciation_transferred", "uncalled_movements",
+)
+
+
 class FixedAssetMovements(_Model):
     """Movements of the exercise of one class of fixed assets (the "état des immobilisations").
 
@@ -360,11 +368,36 @@ class FixedAssetMovements(_Model):
     depreciation_cancelled: Optional[Decimal] = Field(None, description="cancelled on disposals and retirements")
     depreciation_transferred: Optional[Decimal] = None
     uncalled_movements: Optional[Decimal] = Field(None, description="financial assets: movements of uncalled amounts (+/-)")
+    by_kind: dict[str, "FixedAssetMovements"] = Field(
+        default_factory=dict,
+        description="movements per kind of asset, written in YAML as keys of the class: '210', '22' ... '27', "
+        "'280' ... '285/8' (data/fixed-assets.yaml `kinds`); full models show the notes per kind",
+    )
 
-    _no_float = field_validator("*", mode="before")(_exact("an amount"))
+    _no_float = field_validator(*_MOVEMENT_FIELDS, mode="before")(_exact("an amount"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kinds(cls, v: Any) -> Any:
+        """Keys that are asset-kind codes (digits, '/', '-') hold the movements of that kind."""
+        if not isinstance(v, dict):
+            return v
+        out = {k: x for k, x in v.items() if not _KIND_KEY.fullmatch(str(k))}
+        kinds = {str(k): x for k, x in v.items() if _KIND_KEY.fullmatch(str(k))}
+        if kinds:
+            out["by_kind"] = kinds
+        return out
+
+    @model_validator(mode="after")
+    def _one_level(self) -> "FixedAssetMovements":
+        if self.by_kind and self.items():
+            raise ValueError("give the movements either for the whole class or per kind of asset, not both")
+        if any(k.by_kind for k in self.by_kind.values()):
+            raise ValueError("a kind of asset has no kinds of its own")
+        return self
 
     def items(self) -> list[tuple[str, Decimal]]:
-        return [(k, v) for k, v in self.__dict__.items() if v is not None]
+        return [(k, v) for k, v in self.__dict__.items() if v is not None and k != "by_kind"]
 
 
 class FixedAssets(_Model):
@@ -641,7 +674,8 @@ def parse_dossier(text: str, path: Path | None = None) -> Dossier:
         dossier = Dossier.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
-        loc = _str_loc(tuple(x for x in err["loc"] if not (isinstance(x, str) and x in _UNION_TAGS)), lines)
+        # by_kind is how the model holds the kind keys written under a fixed-asset class: not in the YAML
+        loc = _str_loc(tuple(x for x in err["loc"] if not (isinstance(x, str) and x in (*_UNION_TAGS, "by_kind"))), lines)
         msg = _pydantic_message(err)
         line = line_of(lines, loc)
         at = f" line {line}" if line else ""

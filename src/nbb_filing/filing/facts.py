@@ -747,7 +747,7 @@ def build_facts(
 ) -> FactSet:
     """All facts of the filing, in catalog order; raises on the first error (one line).
 
-    ``closings`` (:class:`nbb_filing.filing.notes.fixed_assets.Closings`) are the closing values of the
+    ``closings`` (:class:`nbb_filing.books.closings.Closings`) are the closing values of the
     fixed-asset notes from the trial balances; with the dossier's ``fixed_assets:`` movements they
     give the notes (see :mod:`nbb_filing.filing.notes.fixed_assets`).
     """

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Iterable
 
 from nbb_filing.books.figures import Figure, RubricFigures
+from nbb_filing.books.notes_table import load_notes_table
 from nbb_filing.core.errors import InputError, RubricNotFound
-from nbb_filing.filing.notes.fixed_assets import load_notes_table
 from nbb_filing.reading.reader import FilingFacts, ReadFact, TypedValues, read_facts
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.packages import PackageInfo
