@@ -353,15 +353,28 @@ class _Builder:
         if belgian:
             self.put(role, spec["postal_code"], typed, addr.postal_code, d.where(*loc, "postal_code"))
             if not self.postal_code_names(spec["postal_code"].metric, addr.postal_code, addr.city):
-                # the package's postal-code list names another town (5020 "Champion", not "Malonne"):
-                # the dossier's city goes to the city cell too, so that it is filed and read back
-                self.put(role, spec["city_other"], typed, addr.city, d.where(*loc, "city"))
+                # A Belgian address is filed as a member of the NBB's postal-code list, and the list
+                # names the town (5020 "Champion", not "Malonne").  The free city cell is for codes
+                # outside the list only: the package's own rule (oa_01.00.2_0010 in the replica)
+                # refuses a list member and a free city together.  So the city is not written; say so.
+                self.left_out.append(
+                    f"{d.where(*loc, 'city')}: city {addr.city!r} is not written: a Belgian address is filed "
+                    f"by its postal code {addr.postal_code}, which the NBB's list names "
+                    f"{self.postal_code_label(spec['postal_code'].metric, addr.postal_code)!r}"
+                )
         else:
             self.put(role, spec["postal_code_other"], typed, addr.postal_code, d.where(*loc, "postal_code"))
             self.put(role, spec["city_other"], typed, addr.city, d.where(*loc, "city"))
         self.put(role, spec["country"], typed, country, d.where(*loc, "country"))
         if role.address_type is not None:
             self.put(role, role.address_type, typed, role.address_type.value, d.where(*loc))
+
+    def postal_code_label(self, metric: str, postal_code: str) -> str:
+        """The package's label of ``postal_code`` in the filing's language ('' when not in the list)."""
+        mt = self.catalog.metrics.get(metric)
+        qname = match_enum(mt, postal_code) if mt is not None else None
+        ev = mt.enum_value(qname) if mt is not None and qname else None
+        return ev.label(self.dossier.language) if ev is not None else ""
 
     def postal_code_names(self, metric: str, postal_code: str, city: str) -> bool:
         """Does the package's postal-code list (``metric``) label ``postal_code`` with ``city`` (any language/case)?"""
