@@ -191,17 +191,25 @@ def test_findings_shown_at_their_rows_and_summarised(smartcoop, catalog, package
 
 
 def _last_year(this_year: Path, target: Path, changed_rubric_fact: str, new_value: str) -> None:
-    """Last year's filing made from this one: its previous-year facts become the current ones."""
+    """Last year's filing made from this one: its previous-year facts become the current ones.
+
+    A previous-year closing cell of the fixed-asset notes carries two members more than the current
+    one (dim:aln, dim:rut: "at the end of the previous exercise", data/fixed-assets.yaml), which
+    last year's current cell does not have."""
     tree = etree.parse(str(this_year))
     root = tree.getroot()
     drop = set()
     for ctx in root.iter(f"{{{XBRLI}}}context"):
-        for m in ctx.iter(f"{{{XBRLDI}}}explicitMember"):
+        members = list(ctx.iter(f"{{{XBRLDI}}}explicitMember"))
+        previous = any(m.get("dimension") == "dim:prd" and m.text.strip() == "prd:m2" for m in members)
+        for m in members:
             if m.get("dimension") == "dim:prd":
                 if m.text.strip() == "prd:m1":
                     drop.add(ctx.get("id"))
                 else:
                     m.text = "prd:m1"
+            elif previous and m.get("dimension") in ("dim:aln", "dim:rut"):
+                m.getparent().remove(m)
     for el in list(root):
         if el.get("contextRef") in drop or (el.tag == f"{{{XBRLI}}}context" and el.get("id") in drop):
             root.remove(el)
