@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import InputError
-from .yaml_lines import line_of, load_with_lines
+from .yaml_lines import StrictLoader, line_of, load_with_lines
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -583,7 +583,7 @@ class Dossier(_Model):
 # --------------------------------------------------------------------------- YAML loading
 
 
-class _DecimalLoader(yaml.SafeLoader):
+class _DecimalLoader(StrictLoader):
     """SafeLoader whose floats are Decimals built from their text (no binary rounding)."""
 
 

@@ -50,7 +50,7 @@ from .catalog import Catalog
 from .errors import FindingsError, InputError
 from .figures import Figure, RubricFigures
 from .ledger import AccountLine, TrialBalance, read_trial_balance
-from .yaml_lines import line_of, load_with_lines
+from .yaml_lines import StrictLoader, line_of, load_with_lines
 
 ZERO = Decimal(0)
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
@@ -394,7 +394,7 @@ class Mapping:
 # ====================================================================== loading
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(StrictLoader):
     """Safe loader that keeps numbers as text: rubric codes like 10 or 9904 are codes, not ints."""
 
 
