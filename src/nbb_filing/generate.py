@@ -164,6 +164,10 @@ def generate(
         lang=dossier.language,
     )
     out = Path(output) if output is not None else default_output(dpath)
+    from .limits import check_filing_size
+
+    documents = {f.source: len(f.value) for f in factset.facts if isinstance(f.value, (bytes, bytearray))}
+    check_filing_size(len(data), str(out), documents)
     write_instance(out, data)
     totals = _key_totals(catalog, factset, lang or dossier.language)
     seconds = time.perf_counter() - t0  # generation alone; validation reports its own time

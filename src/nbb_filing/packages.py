@@ -28,6 +28,7 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from .errors import ModelNotFound, PackageError
+from .filing_xml import refuse_dtd, refuse_parsed_dtd
 
 TP_NS = "http://xbrl.org/2016/taxonomy-package"
 ENV_PACKAGE = "NBB_FILING_TAXONOMY"
@@ -155,7 +156,10 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
         if top + "META-INF/catalog.xml" not in names:
             raise PackageError(f"{p}: not a taxonomy package (no META-INF/catalog.xml beside taxonomyPackage.xml)")
         try:
-            root = etree.fromstring(zf.read(meta_name), _safe_parser())
+            meta_bytes = zf.read(meta_name)
+            refuse_dtd(meta_bytes, f"{p}: {meta_name}", PackageError)
+            root = etree.fromstring(meta_bytes, _safe_parser())
+            refuse_parsed_dtd(root.getroottree(), f"{p}: {meta_name}", PackageError)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as e:
             raise PackageError(f"{p}: unreadable {meta_name} ({e})") from None
     if root.tag != f"{{{TP_NS}}}taxonomyPackage":
