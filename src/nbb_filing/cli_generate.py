@@ -32,13 +32,24 @@ def _money(d: Decimal | None) -> str:
 @click.option("-o", "--output", metavar="FILE.xbrl", default=None, help="Where to write the instance (default: beside the dossier, .xbrl).")
 @click.option("--validate", "validate", is_flag=True, help="Validate the written instance with Arelle (offline) afterwards.")
 @click.option("--model", default=None, metavar="MODEL", help="Override the dossier's model (e.g. m87-f).")
+@click.option(
+    "--allow-outside-paths", is_flag=True,
+    help="Let the dossier name documents, trial balances and a previous filing outside its own folder "
+    "(refused by default: a dossier received from someone else must not pull local files into a filing).",
+)
 @taxonomy_option
 @lang_option
-def generate(dossier: str, output: str | None, validate: bool, model: str | None, taxonomy: str | None, lang: str) -> None:
+def generate(
+    dossier: str, output: str | None, validate: bool, model: str | None, allow_outside_paths: bool,
+    taxonomy: str | None, lang: str,
+) -> None:
     """Generate the NBB XBRL filing described by DOSSIER (a YAML file)."""
     from .generate import generate as run
 
-    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model)
+    result = run(
+        dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model,
+        allow_outside_paths=allow_outside_paths,
+    )
     click.echo(f"wrote {result.output}")
     click.echo(f"model {result.model} (framework {result.framework}, {result.package}), language {result.language}")
     click.echo(f"{result.facts} facts in {result.contexts} contexts, {result.seconds:.1f} s")

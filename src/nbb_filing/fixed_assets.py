@@ -270,13 +270,16 @@ def load_closings(dossier: "Dossier") -> Closings | None:
     from .ledger import read_trial_balance
     from .mapping import load_mapping
 
-    mapping = load_mapping(dossier.resolve_path(inp.mapping))
+    mapping = load_mapping(dossier.resolve_path(inp.mapping, "inputs", "mapping", confined=False))
     if not mapping.fixed_assets:
         return None
-    current = closing_values(mapping, read_trial_balance(dossier.resolve_path(inp.trial_balance)))
+    tb = dossier.resolve_path(inp.trial_balance, "inputs", "trial_balance")
+    current = closing_values(mapping, read_trial_balance(tb))
     previous = None
     if inp.previous_trial_balance:
-        previous = closing_values(mapping, read_trial_balance(dossier.resolve_path(inp.previous_trial_balance)))
+        previous = closing_values(mapping, read_trial_balance(
+            dossier.resolve_path(inp.previous_trial_balance, "inputs", "previous_trial_balance")
+        ))
     classes = frozenset(r.note.split(".", 1)[0] for r in mapping.fixed_assets)
     return Closings(mapping.source, current, previous, classes)
 

@@ -99,12 +99,13 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         raise NbbFilingError("this installation has no mapping engine (nbb_filing.mapping); give figures: in the dossier") from None
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
         rel = getattr(inp, key)
-        if rel and not dossier.resolve_path(rel).is_file():
+        # the mapping holds rules, not content of the filing: it may be a shared file (../../mappings/)
+        if rel and not dossier.resolve_path(rel, "inputs", key, confined=key != "mapping").is_file():
             raise InputError(f"{dossier.where('inputs', key)}: no such file {rel}")
-    mp = mapping_mod.load_mapping(dossier.resolve_path(inp.mapping))
-    current = read_trial_balance(dossier.resolve_path(inp.trial_balance))
+    mp = mapping_mod.load_mapping(dossier.resolve_path(inp.mapping, "inputs", "mapping", confined=False))
+    current = read_trial_balance(dossier.resolve_path(inp.trial_balance, "inputs", "trial_balance"))
     previous = (
-        read_trial_balance(dossier.resolve_path(inp.previous_trial_balance))
+        read_trial_balance(dossier.resolve_path(inp.previous_trial_balance, "inputs", "previous_trial_balance"))
         if inp.previous_trial_balance
         else None
     )
@@ -124,20 +125,23 @@ def generate(
     validate: bool = False,
     lang: str | None = None,
     model: str | None = None,
+    allow_outside_paths: bool = False,
 ) -> GenerateResult:
     """Generate the filing of ``dossier_path`` into ``output`` (default: beside the dossier, ``.xbrl``).
 
     ``model`` overrides the dossier's model (used to test coarser models on the same inputs);
     ``lang`` is the language of labels in messages (the filing language is the dossier's).
+    ``allow_outside_paths``: documents, trial balances and the previous filing the dossier names
+    may lie outside its folder (refused by default: a dossier may come from someone else).
     Raises :class:`NbbFilingError` subclasses with one-line messages; writes nothing on error.
     """
     t0 = time.perf_counter()
     dpath = Path(dossier_path)
-    dossier = load_dossier(dpath)
+    dossier = load_dossier(dpath, allow_outside_paths=allow_outside_paths)
     if model is not None and model != dossier.model:
         lines, path = dossier._lines, dossier._path
         dossier = dossier.model_copy(update={"model": model})
-        dossier._lines, dossier._path = lines, path
+        dossier._lines, dossier._path, dossier._allow_outside = lines, path, allow_outside_paths
     info = package or resolve_package(taxonomy)
     try:
         catalog = load_catalog(info, dossier.model)

@@ -209,7 +209,10 @@ class _Collector:
             data = self.document(f, value)
             if data is None:
                 return
-            fname = f"document-line{f.source_line}" + (".pdf" if data.startswith(b"%PDF") else ".bin")
+            if not data.startswith(b"%PDF"):
+                self.skip(f, "the embedded document is not a PDF (the dossier takes PDF files)")
+                return
+            fname = f"document-line{f.source_line}.pdf"
             self.files[fname] = data
             entry["file"] = fname
         else:
