@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import InputError
-from .yaml_lines import StrictLoader, line_of, load_with_lines
+from .yaml_lines import StrictLoader, line_of, load_with_lines, represent_text
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -725,6 +725,7 @@ def _decimal_representer(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
 
 
 _Dumper.add_representer(Decimal, _decimal_representer)
+_Dumper.add_representer(str, represent_text)  # load(dump(text)) == text for every string
 
 
 def dossier_to_yaml(dossier: Dossier) -> str:

@@ -39,6 +39,7 @@ from .dossier import LANGUAGES, Dossier, dossier_to_yaml, load_dossier
 from .errors import InputError, NbbFilingError
 from .packages import PackageInfo
 from .reader import FilingFacts, ReadFact, canonical_decimal, normalise_value, read_facts
+from .yaml_lines import comment_text
 
 DOSSIER_NAME = "dossier.yaml"
 
@@ -467,7 +468,8 @@ def _header(filing: FilingFacts, not_imported: list[str], remarks: list[str]) ->
     if remarks:
         lines.append("# Remarks:")
         lines += [f"#   {x}" for x in remarks]
-    return "\n".join(" ".join(x.split("\n")) for x in lines) + "\n"
+    # text from the filing (names, values, its framework) must not end a comment line early
+    return "\n".join(comment_text(x) for x in lines) + "\n"
 
 
 def import_filing(

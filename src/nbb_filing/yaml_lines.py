@@ -30,7 +30,7 @@ import yaml
 
 from .errors import InputError
 
-__all__ = ["MAX_DEPTH", "StrictLoader", "load_with_lines", "line_map", "line_of"]
+__all__ = ["MAX_DEPTH", "StrictLoader", "comment_text", "load_with_lines", "line_map", "line_of", "represent_text"]
 
 #: Deepest nesting of lists and mappings accepted in a dossier or a mapping file (real files use < 10).
 MAX_DEPTH = 64
@@ -77,6 +77,28 @@ class StrictLoader(yaml.SafeLoader):
                     )
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+def represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    """Representer for ``str`` so that reading the dump back gives ``value`` exactly.
+
+    Text with a character that is not printable (CR, LF, tab, NEL, the Unicode line and paragraph
+    separators, other controls, a BOM) is written double-quoted, where YAML escapes it; plain and
+    single-quoted scalars would fold or drop such characters, and a CR in a plain scalar would end
+    the line (and could start a new key).  Everything else is left to PyYAML, which quotes text that
+    would read as another type (``'0403170701'``, ``'yes'``, ``'a: b'``, ``'#c'``, ``'!!tag'``).
+    """
+    style = '"' if not all(ch.isprintable() or ch == " " for ch in value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_YAML_BREAKS = re.compile(r"[\r\n\x85\u2028\u2029]|[^\S ]|[\x00-\x1f\x7f]")
+
+
+def comment_text(text: str) -> str:
+    """``text`` made safe for a ``# comment`` line: every YAML line break (CR, LF, NEL, U+2028,
+    U+2029) and control character becomes a space, so the comment cannot end early."""
+    return _YAML_BREAKS.sub(" ", text)
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
