@@ -208,13 +208,25 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
 
 
 def data_home() -> Path:
-    """Where installed packages and compiled catalogs live (``NBB_FILING_HOME`` overrides)."""
+    """Where installed packages and compiled catalogs live (``NBB_FILING_HOME`` overrides).
+
+    Raises :class:`PackageError` (one line) when the path, or its nearest existing parent, is not a
+    directory (e.g. ``NBB_FILING_HOME`` names a regular file).
+    """
     env = os.environ.get(ENV_HOME)
     if env:
-        return Path(env)
-    import platformdirs
+        home = Path(env)
+    else:
+        import platformdirs
 
-    return Path(platformdirs.user_data_dir("nbb-filing", appauthor=False))
+        home = Path(platformdirs.user_data_dir("nbb-filing", appauthor=False))
+    probe = home
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        what = f"{ENV_HOME}={env}" if env else f"the data directory {home}"
+        raise PackageError(f"{what}: {probe} is not a directory (point {ENV_HOME} at a directory)")
+    return home
 
 
 def cache_dir() -> Path:
@@ -225,16 +237,51 @@ def _registry_path() -> Path:
     return data_home() / "packages" / "installed.json"
 
 
-def installed_packages() -> list[PackageInfo]:
+def _read_registry() -> tuple[list[PackageInfo], bool]:
+    """The packages the registry lists (whose ZIP still exists), and whether the registry is damaged
+    (unreadable, not JSON, or of the wrong shape: such entries are skipped, never an internal error)."""
     reg = _registry_path()
-    if not reg.is_file():
-        return []
+    if not reg.exists():
+        return [], False
     try:
         data = json.loads(reg.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise PackageError(f"{reg}: unreadable package registry ({e})") from None
-    out = [PackageInfo.from_json(d) for d in data.get("packages", [])]
-    return [pk for pk in out if pk.path.is_file()]
+    except (OSError, ValueError):
+        return [], True
+    entries = data.get("packages") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return [], True
+    out, damaged = [], False
+    for d in entries:
+        try:
+            pk = PackageInfo.from_json(d)
+            if not (isinstance(pk.sha256, str) and isinstance(pk.version, str) and pk.entry_points):
+                raise TypeError("incomplete entry")
+        except Exception:  # any wrong shape
+            damaged = True
+            continue
+        if pk.path.is_file():
+            out.append(pk)
+    return out, damaged
+
+
+def installed_packages() -> list[PackageInfo]:
+    """The installed packages; a damaged registry is tolerated (its bad entries are skipped;
+    ``taxonomy install`` repairs it)."""
+    return _read_registry()[0]
+
+
+def _rebuild_registry(dest_dir: Path, known: list[PackageInfo]) -> list[PackageInfo]:
+    """``known`` plus every package ZIP in ``dest_dir`` the registry lost (checked again)."""
+    have = {pk.path.resolve() for pk in known}
+    out = list(known)
+    for z in sorted(dest_dir.glob("*.zip")):
+        if z.resolve() in have:
+            continue
+        try:
+            out.append(PackageInfo(**{**inspect_package(z).__dict__, "path": z.resolve()}))
+        except PackageError:
+            continue  # not a package (or not one any more): left alone
+    return out
 
 
 def _write_json_atomic(path: Path, data: object) -> None:
@@ -259,7 +306,10 @@ def install_package(source: str | os.PathLike) -> PackageInfo:
             Path(tmp).unlink(missing_ok=True)
             raise
     installed = PackageInfo(**{**info.__dict__, "path": dest.resolve()})
-    others = [pk for pk in installed_packages() if pk.sha256 != installed.sha256]
+    known, damaged = _read_registry()
+    if damaged:  # repaired: rebuilt from the package ZIPs present in the folder
+        known = _rebuild_registry(dest_dir, known)
+    others = [pk for pk in known if pk.sha256 != installed.sha256]
     _write_json_atomic(_registry_path(), {"packages": [pk.to_json() for pk in others + [installed]]})
     return installed
 
@@ -318,11 +368,12 @@ def resolve_package(explicit: str | os.PathLike | None = None) -> PackageInfo:
     env = os.environ.get(ENV_PACKAGE)
     if env:
         return inspect_package(env)
-    pkgs = installed_packages()
+    pkgs, damaged = _read_registry()
     if not pkgs:
+        why = f" (the package registry {_registry_path()} is damaged; installing repairs it)" if damaged else ""
         raise PackageError(
             "no NBB taxonomy package: pass --taxonomy PATH.zip, set NBB_FILING_TAXONOMY, "
-            "or run: nbb-filing taxonomy install --from PATH.zip"
+            f"or run: nbb-filing taxonomy install --from PATH.zip{why}"
         )
     return max(pkgs, key=lambda pk: _version_key(pk.version))
 
