@@ -29,6 +29,7 @@ from lxml import etree
 
 from .errors import ModelNotFound, PackageError
 from .filing_xml import refuse_dtd, refuse_parsed_dtd
+from .lifetime import owned_name, run_temp_dir, sweep_stale, terminate_as_exit
 
 TP_NS = "http://xbrl.org/2016/taxonomy-package"
 ENV_PACKAGE = "NBB_FILING_TAXONOMY"
@@ -36,6 +37,8 @@ ENV_HOME = "NBB_FILING_HOME"
 
 #: Largest uncompressed size we accept for a whole package (the official one is ~60 MB zipped).
 MAX_UNCOMPRESSED = 2 * 1024**3
+#: Name start of a package being copied into the packages folder (``.partial-<pid>-xxxx.zip.tmp``).
+PARTIAL_PREFIX = ".partial-"
 #: Largest compression ratio of one entry: beyond this a "ZIP bomb" is more likely than XML (the
 #: NBB's XML expands at most ~75x: 74x for the largest linkbase of the 22.19 replica).
 MAX_RATIO = 200
@@ -296,12 +299,16 @@ def install_package(source: str | os.PathLike) -> PackageInfo:
     dest_dir = data_home() / "packages"
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / f"{info.sha256[:12]}-{Path(source).name}"
+    # copies interrupted by a kill in earlier runs (their owner pid is dead) are removed; "tmp…" is the old naming
+    sweep_stale(dest_dir, PARTIAL_PREFIX, ".zip.tmp")
+    sweep_stale(dest_dir, "tmp", ".zip.tmp")
     if not dest.exists():
-        fd, tmp = tempfile.mkstemp(dir=dest_dir, suffix=".zip.tmp")
+        fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=owned_name(PARTIAL_PREFIX), suffix=".zip.tmp")
         os.close(fd)
         try:
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, dest)
+            with terminate_as_exit():  # SIGTERM during the copy still removes the partial file
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, dest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -334,31 +341,34 @@ def download_package(
     a one-line :class:`PackageError` suggesting ``taxonomy install --from FILE.zip``.
     """
     url = official_url(version)
-    tmp_dir = Path(tempfile.mkdtemp(prefix="nbb-filing-dl-"))
-    target = tmp_dir / url.rsplit("/", 1)[1]
+    with run_temp_dir("nbb-filing-dl-") as tmp_dir:  # a download killed midway is swept by a later run
+        return _download_into(url, tmp_dir / url.rsplit("/", 1)[1], progress, timeout)
+
+
+def _download_into(
+    url: str, target: Path, progress: Callable[[int, int | None], None] | None, timeout: float
+) -> PackageInfo:
+    """Fetch ``url`` into ``target`` (a file of a run temp folder) and install it."""
     try:
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as resp, open(target, "wb") as out:
-                total = resp.headers.get("Content-Length")
-                total_n = int(total) if total and total.isdigit() else None
-                done = 0
-                while True:
-                    block = resp.read(1 << 16)
-                    if not block:
-                        break
-                    out.write(block)
-                    done += len(block)
-                    if progress:
-                        progress(done, total_n)
-        except (urllib.error.URLError, OSError, TimeoutError) as e:
-            reason = getattr(e, "reason", e)
-            raise PackageError(
-                f"cannot download {url} ({reason}); on an offline machine, fetch the ZIP elsewhere "
-                "and run: nbb-filing taxonomy install --from FILE.zip"
-            ) from None
-        return install_package(target)
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+        with urllib.request.urlopen(url, timeout=timeout) as resp, open(target, "wb") as out:
+            total = resp.headers.get("Content-Length")
+            total_n = int(total) if total and total.isdigit() else None
+            done = 0
+            while True:
+                block = resp.read(1 << 16)
+                if not block:
+                    break
+                out.write(block)
+                done += len(block)
+                if progress:
+                    progress(done, total_n)
+    except (urllib.error.URLError, OSError, TimeoutError) as e:
+        reason = getattr(e, "reason", e)
+        raise PackageError(
+            f"cannot download {url} ({reason}); on an offline machine, fetch the ZIP elsewhere "
+            "and run: nbb-filing taxonomy install --from FILE.zip"
+        ) from None
+    return install_package(target)
 
 
 def resolve_package(explicit: str | os.PathLike | None = None) -> PackageInfo:
