@@ -266,7 +266,9 @@ class MappingFile(_Strict):
     @classmethod
     def _totals(cls, v: Any) -> Any:
         if isinstance(v, dict):
-            return {str(k): [str(t) for t in (ts or [])] for k, ts in v.items()}
+            # terms become text (YAML reads -60 as a number); anything but a list is left to pydantic to refuse
+            return {str(k): [str(t) for t in ts] if isinstance(ts, list) else ([] if ts is None else ts)
+                    for k, ts in v.items()}
         return v
 
     @field_validator("totals")
