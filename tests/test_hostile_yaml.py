@@ -74,6 +74,14 @@ def test_numbers_yaml_would_convert_stay_text(mini_text, written):
     assert parse_dossier(text, Path("dossier.yaml")).entity.address.number == written
 
 
+def test_yaml_1_1_booleans_stay_text(mini_text):
+    text = mini_text.replace("city: Gent}", "city: Oslo, country: NO}")
+    text = text.replace("general_meeting: 2025-06-17", "general_meeting: 2025-06-17\nin_liquidation: yes")
+    d = parse_dossier(text, Path("dossier.yaml"))
+    assert d.auditors[0].address.country == "NO"  # Norway, not false
+    assert d.in_liquidation is True  # a boolean field still reads yes as true
+
+
 def test_duplicate_key_names_both_lines(mini_text):
     text = mini_text.replace("  court: Bruxelles", "  enterprise_number: 0403170701\n  court: Bruxelles", 1)
     first = next(i for i, line in enumerate(text.splitlines(), 1) if "enterprise_number: 0999" in line)

@@ -17,6 +17,8 @@ possibly received from someone else) defensively:
 * identifiers stay text: only plain decimal integers (``0``, ``42``, ``-7``) are read as integers;
   ``0403170701`` (an enterprise number, which YAML 1.1 reads as an octal number), ``0x1F``,
   ``1_000`` or ``12:30`` (sexagesimal) stay the text that was written;
+* only ``true``/``false`` are booleans (as in YAML 1.2): ``NO`` (Norway), ``yes``, ``on``, ``off``
+  stay text (a boolean field still reads ``yes``/``no`` as true/false through its own validation);
 * an impossible date (``2025-13-45``) stays text, so the model's validation reports it at its line
   and field instead of the YAML reader failing without context.
 """
@@ -108,6 +110,12 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return text  # 0403170701, 0x1F, 1_000, 12:30 ... stay as written
 
 
+def _construct_bool(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    text = loader.construct_scalar(node)  # type: ignore[arg-type]
+    low = str(text).lower()
+    return low == "true" if low in ("true", "false") else text  # yes/no/on/off/y/n stay text
+
+
 def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
@@ -117,6 +125,7 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+StrictLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 
 def line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
