@@ -138,3 +138,15 @@ def test_ratio_rule_is_the_documented_one(tmp_path, size, refused):
     else:  # no ratio refusal: the package is read on, up to its (missing) entry points
         with pytest.raises(PackageError, match="declares no NBB model entry point"):
             inspect_package(z)
+
+
+def test_cli_install_refuses_an_expanding_entry_and_installs_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
+    meta = b'<tp:taxonomyPackage xmlns:tp="http://xbrl.org/2016/taxonomy-package"/>'
+    z = _zip(tmp_path / "bomb.zip", {"p/META-INF/taxonomyPackage.xml": meta, "p/META-INF/catalog.xml": b"<c/>",
+                                     "p/zeros.xml": b"\0" * (5 * 1024 * 1024)})
+    res = CliRunner().invoke(main, ["taxonomy", "install", "--from", str(z)])
+    assert res.exit_code == 2
+    assert "entry 'p/zeros.xml' expands" in _one_line_error(res) and "more than 200x" in res.output
+    packages = tmp_path / "home" / "packages"
+    assert not packages.exists() or not any(packages.iterdir())
