@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from nbb_filing.lifetime import TERMINATED_EXIT, sweep_stale
+from nbb_filing.lifetime import TERMINATED_EXIT, owned_name, pid_namespace, sweep_stale
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and fork are Linux mechanisms")
 
@@ -67,6 +67,12 @@ def _gone(pid: int, within: float = 5.0) -> bool:
     return False
 
 
+def _dead_pid() -> int:
+    """The pid of a process that has ended."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
 def _start(script: str, tmp_path: Path, *args: str) -> subprocess.Popen:
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir(exist_ok=True)
@@ -82,7 +88,7 @@ def _leftovers(tmp_path: Path) -> list[str]:
 def test_sigterm_kills_the_children_and_removes_the_temp_folder(tmp_path):
     proc = _start(DUMMY, tmp_path)
     tmp, child = proc.stdout.readline().split()
-    assert Path(tmp).is_dir() and Path(tmp).name.startswith(f"nbb-validate-{proc.pid}-")
+    assert Path(tmp).is_dir() and Path(tmp).name.startswith(f"nbb-validate-{proc.pid}-{pid_namespace()}-")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == TERMINATED_EXIT == 143
     assert _gone(int(child))
@@ -97,10 +103,15 @@ def test_sigkill_takes_the_children_along_and_a_later_run_sweeps_the_folder(tmp_
     proc.wait(timeout=10)
     assert _gone(int(child)), "the child outlived its SIGKILLed parent"
     assert Path(tmp).is_dir()  # a SIGKILLed run cannot clean up ...
-    live = tmp_path / "tmp" / f"nbb-validate-{os.getpid()}-live"  # ... a live run's folder is never touched
+    live = tmp_path / "tmp" / f"{owned_name('nbb-validate-')}live"  # ... a live run's folder is never touched
     live.mkdir()
+    # ... nor, for a day, one of a dead pid in another PID namespace (a container sharing /tmp)
+    other_ns = tmp_path / "tmp" / f"nbb-validate-{_dead_pid()}-999-x"
+    other_ns.mkdir()
     assert sweep_stale(tmp_path / "tmp", "nbb-validate-") == [Path(tmp)]  # ... the next run does
-    assert _leftovers(tmp_path) == [live.name]
+    assert _leftovers(tmp_path) == sorted([live.name, other_ns.name])
+    os.utime(other_ns, (time.time() - 2 * 86400,) * 2)
+    assert sweep_stale(tmp_path / "tmp", "nbb-validate-") == [other_ns]
 
 
 def test_validate_files_on_sigterm_and_sigkill(tmp_path, accepted_m87, nbb_home, catalog):
@@ -128,14 +139,12 @@ def test_install_sweeps_partial_copies_of_dead_runs(tmp_path, monkeypatch, repli
     monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
     packages = tmp_path / "home" / "packages"
     packages.mkdir(parents=True)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(dead.stdout)
-    stale = packages / f".partial-{dead_pid}-abcd.zip.tmp"
+    stale = packages / f".partial-{_dead_pid()}-{pid_namespace()}-abcd.zip.tmp"
     stale.write_bytes(b"\0" * 1024)  # what a kill during the copy of a package leaves
     old = packages / "tmpk2j3h4.zip.tmp"  # the earlier naming, without a pid: swept once a day old
     old.write_bytes(b"\0")
     os.utime(old, (time.time() - 2 * 86400,) * 2)
-    live = packages / f".partial-{os.getpid()}-efgh.zip.tmp"
+    live = packages / f"{owned_name('.partial-')}efgh.zip.tmp"
     live.write_bytes(b"\0")
     install_package(replica_path)
     left = sorted(p.name for p in packages.iterdir())

@@ -10,9 +10,11 @@ downloads packages through temporary files.  When such a run is killed (SIGKILL)
   thread, so ``finally`` blocks and context managers clean up (children killed, folders removed);
 * :class:`Children`: forked children killed and reaped when the block they run in is left by an
   exception;
-* :func:`run_temp_dir` and :func:`sweep_stale`: temporary names carry the owner's process id
-  (``nbb-validate-<pid>-xxxx``); leftovers whose owner is dead (a SIGKILL gives no chance to clean)
-  are removed by later runs.  Entries of another user, or of a live process, are never touched.
+* :func:`run_temp_dir` and :func:`sweep_stale`: temporary names carry the owner's process id and
+  PID namespace (``nbb-validate-<pid>-<namespace>-xxxx``); leftovers whose owner is dead (a SIGKILL
+  gives no chance to clean) are removed by later runs.  Entries of another user, of a live process,
+  or of another PID namespace (a container sharing /tmp, where the pid means another process) are
+  not judged by their pid: they are left alone for a day.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from pathlib import Path
 from typing import Iterator
 
 __all__ = [
-    "Children", "die_with_parent", "owned_name", "run_temp_dir", "sweep_stale", "terminate_as_exit",
-    "TERMINATED_EXIT",
+    "Children", "die_with_parent", "owned_name", "pid_namespace", "run_temp_dir", "sweep_stale",
+    "terminate_as_exit", "TERMINATED_EXIT",
 ]
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -104,9 +106,17 @@ class Children:
             self.kill_all()
 
 
+def pid_namespace() -> str:
+    """An identifier of this process's PID namespace (the inode of ``/proc/self/ns/pid``; ``0`` elsewhere)."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "0"
+
+
 def owned_name(prefix: str) -> str:
-    """``prefix`` followed by this process's id and a dash: the start of a name :func:`sweep_stale` knows."""
-    return f"{prefix}{os.getpid()}-"
+    """``<prefix><pid>-<namespace>-``: the start of a temporary name :func:`sweep_stale` can judge."""
+    return f"{prefix}{os.getpid()}-{pid_namespace()}-"
 
 
 def _alive(pid: int) -> bool:
@@ -120,10 +130,11 @@ def _alive(pid: int) -> bool:
 
 
 def sweep_stale(directory: str | os.PathLike, prefix: str, suffix: str = "") -> list[Path]:
-    """Remove entries ``<prefix><pid>-…<suffix>`` of ``directory`` whose process is dead; returns them.
+    """Remove entries ``<prefix><pid>-<namespace>-…<suffix>`` of ``directory`` whose process is dead
+    (same PID namespace); returns them.
 
-    Only entries of the current user are removed.  Entries named without a pid (older layouts,
-    ``<prefix>…``) are removed once older than :data:`LEGACY_AGE_SECONDS`.
+    Only entries of the current user are removed.  Entries named otherwise (older layouts without a
+    pid, another PID namespace) are removed once older than :data:`LEGACY_AGE_SECONDS`.
     """
     removed: list[Path] = []
     try:
@@ -132,6 +143,7 @@ def sweep_stale(directory: str | os.PathLike, prefix: str, suffix: str = "") -> 
         return removed
     uid = os.getuid() if hasattr(os, "getuid") else None
     now = time.time()
+    namespace = pid_namespace()
     for p in entries:
         name = p.name
         if not name.startswith(prefix) or not name.endswith(suffix):
@@ -142,9 +154,9 @@ def sweep_stale(directory: str | os.PathLike, prefix: str, suffix: str = "") -> 
             continue
         if uid is not None and st.st_uid != uid:
             continue
-        head = name[len(prefix):].split("-", 1)[0]
-        if head.isdigit() and "-" in name[len(prefix):]:
-            if int(head) == os.getpid() or _alive(int(head)):
+        parts = name[len(prefix):].split("-", 2)
+        if len(parts) == 3 and parts[0].isdigit() and parts[1] == namespace:
+            if int(parts[0]) == os.getpid() or _alive(int(parts[0])):
                 continue
         elif now - st.st_mtime < LEGACY_AGE_SECONDS:
             continue
