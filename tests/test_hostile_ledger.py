@@ -92,3 +92,13 @@ def test_well_formed_amounts_still_read(tmp_path, decimal, cell, value):
 
     p = _csv(tmp_path, f"550000;Banque;{cell};", f"100000;Capital;;{cell}")
     assert read_trial_balance(p, decimal=decimal).accounts[0].debit == Decimal(value)
+
+
+def test_xlsx_zip_bomb_is_refused(tmp_path):
+    import zipfile
+
+    p = tmp_path / "tb.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (257 * 1024 * 1024))  # 257 MiB of zeros, ~260 KB zipped
+    with pytest.raises(InputError, match=r"^tb.xlsx: refused, the workbook expands to \d+ bytes"):
+        read_trial_balance(p)

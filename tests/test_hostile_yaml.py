@@ -142,3 +142,14 @@ def test_load_dossier_reads_the_file(mini_text, tmp_path):
     p = tmp_path / "d.yaml"
     p.write_text(mini_text.replace("enterprise_number: 0999.999.922", "enterprise_number: 0403170701"))
     assert load_dossier(p).entity.enterprise_number == "0403170701"
+
+
+def test_oversized_dossier_and_mapping_are_refused_before_reading(tmp_path):
+    from nbb_filing.mapping import load_mapping
+    from nbb_filing.yaml_lines import MAX_YAML_BYTES
+
+    for name, load in (("dossier.yaml", load_dossier), ("m.yaml", load_mapping)):
+        p = tmp_path / name
+        p.write_bytes(b"# " + b"x" * MAX_YAML_BYTES + b"\n")
+        with pytest.raises(InputError, match=r"larger than the 4194304 bytes accepted for a (dossier|mapping) file"):
+            load(p)

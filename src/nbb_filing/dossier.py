@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import InputError
-from .yaml_lines import StrictLoader, line_of, load_with_lines, represent_text
+from .yaml_lines import StrictLoader, check_yaml_size, line_of, load_with_lines, represent_text
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -694,6 +694,7 @@ def _pydantic_message(err: dict) -> str:
 def load_dossier(path: str | os.PathLike, *, allow_outside_paths: bool = False) -> Dossier:
     """Read and validate the dossier at ``path`` (step 1: no taxonomy needed); see :func:`parse_dossier`."""
     p = Path(path)
+    check_yaml_size(p, "dossier")
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:

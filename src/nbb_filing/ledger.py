@@ -226,6 +226,7 @@ def _xlsx_rows(p: Path, sheet: str | None) -> list[tuple[int, list]]:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a declared dependency
         raise InputError("reading XLSX needs openpyxl") from None
+    _check_xlsx_size(p)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
         formulas = load_workbook(p, read_only=True, data_only=False)
@@ -259,6 +260,26 @@ def _xlsx_rows(p: Path, sheet: str | None) -> list[tuple[int, list]]:
     finally:
         wb.close()
         formulas.close()
+
+
+#: Largest uncompressed content of an XLSX trial balance (a 10,000-account workbook is ~5 MB).
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+
+
+def _check_xlsx_size(p: Path) -> None:
+    """Refuse an XLSX whose parts would expand beyond :data:`MAX_XLSX_UNCOMPRESSED` (a ZIP bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # reported by openpyxl's reader as "not a readable XLSX workbook"
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise InputError(
+            f"{p.name}: refused, the workbook expands to {total} bytes (more than {MAX_XLSX_UNCOMPRESSED}); "
+            "export the trial balance as CSV"
+        )
 
 
 def _cell_name(row: int, col: int) -> str:

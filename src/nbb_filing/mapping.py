@@ -50,7 +50,7 @@ from .catalog import Catalog
 from .errors import FindingsError, InputError
 from .figures import Figure, RubricFigures
 from .ledger import AccountLine, TrialBalance, read_trial_balance
-from .yaml_lines import StrictLoader, line_of, load_with_lines
+from .yaml_lines import StrictLoader, check_yaml_size, line_of, load_with_lines
 
 ZERO = Decimal(0)
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
@@ -465,6 +465,7 @@ def load_mapping(path: str | os.PathLike) -> Mapping:
         p = MAPPINGS_DIR / f"{p}.yaml"
     if not p.is_file():
         raise InputError(f"{p}: mapping file not found")
+    check_yaml_size(p, "mapping")
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:

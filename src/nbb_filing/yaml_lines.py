@@ -26,16 +26,32 @@ possibly received from someone else) defensively:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Sequence
 
 import yaml
 
 from .errors import InputError
 
-__all__ = ["MAX_DEPTH", "StrictLoader", "comment_text", "load_with_lines", "line_map", "line_of", "represent_text"]
+__all__ = [
+    "MAX_DEPTH", "MAX_YAML_BYTES", "StrictLoader", "check_yaml_size", "comment_text", "load_with_lines", "line_map",
+    "line_of", "represent_text",
+]
 
 #: Deepest nesting of lists and mappings accepted in a dossier or a mapping file (real files use < 10).
 MAX_DEPTH = 64
+#: Largest dossier or mapping file read (real ones are a few kilobytes; the sample dossier is 6 KB).
+MAX_YAML_BYTES = 4 * 1024 * 1024
+
+
+def check_yaml_size(path: Path, what: str) -> None:
+    """Refuse (one line) a ``what`` file (dossier, mapping) larger than :data:`MAX_YAML_BYTES`."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the caller's read reports a missing or unreadable file
+    if size > MAX_YAML_BYTES:
+        raise InputError(f"{path}: {size} bytes, larger than the {MAX_YAML_BYTES} bytes accepted for a {what} file")
 
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
