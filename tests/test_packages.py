@@ -18,6 +18,8 @@ from nbb_filing.taxonomy.packages import (
     official_url,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -121,3 +123,37 @@ def test_resolution_order(tmp_path, monkeypatch, replica_path):
     assert resolve_package(None).path == replica_path.resolve()
     with pytest.raises(PackageError, match="no such taxonomy package file"):
         resolve_package(tmp_path / "explicit-missing.zip")
+
+
+@pytest.mark.parametrize("size, refused", [
+    (5 * 1024 * 1024, True),  # 1,000x and more, under 10 MiB: refused (issue 15, class 9)
+    (64 * 1024, True),  # from the documented minimum size on, the ratio is checked
+    (64 * 1024 - 1, False),  # below it, it is not: a small file of repeated bytes is harmless
+])
+def test_ratio_rule_is_the_documented_one(tmp_path, size, refused):
+    from nbb_filing.taxonomy.packages import MAX_RATIO, RATIO_CHECK_FROM_BYTES
+
+    assert (MAX_RATIO, RATIO_CHECK_FROM_BYTES) == (200, 64 * 1024)
+    doc = (ROOT / "docs" / "taxonomy.md").read_text(encoding="utf-8")
+    assert "64 KiB or more expanding more\nthan 200×" in doc
+    meta = b'<tp:taxonomyPackage xmlns:tp="http://xbrl.org/2016/taxonomy-package"/>'
+    z = _zip(tmp_path / "p.zip", {"p/META-INF/taxonomyPackage.xml": meta, "p/META-INF/catalog.xml": b"<c/>",
+                                  "p/zeros.xml": b"\0" * size})
+    if refused:
+        with pytest.raises(PackageError, match=r"expands \d+x, more than 200x"):
+            inspect_package(z)
+    else:  # no ratio refusal: the package is read on, up to its (missing) entry points
+        with pytest.raises(PackageError, match="declares no NBB model entry point"):
+            inspect_package(z)
+
+
+def test_cli_install_refuses_an_expanding_entry_and_installs_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
+    meta = b'<tp:taxonomyPackage xmlns:tp="http://xbrl.org/2016/taxonomy-package"/>'
+    z = _zip(tmp_path / "bomb.zip", {"p/META-INF/taxonomyPackage.xml": meta, "p/META-INF/catalog.xml": b"<c/>",
+                                     "p/zeros.xml": b"\0" * (5 * 1024 * 1024)})
+    res = CliRunner().invoke(main, ["taxonomy", "install", "--from", str(z)])
+    assert res.exit_code == 2
+    assert "entry 'p/zeros.xml' expands" in _one_line_error(res) and "more than 200x" in res.output
+    packages = tmp_path / "home" / "packages"
+    assert not packages.exists() or not any(packages.iterdir())

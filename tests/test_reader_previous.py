@@ -112,7 +112,12 @@ def dossier_2023(imported_m87, accepted_m87, tmp_path):
     Its 2023 figures are the 2022 ones, except the appropriation lines that must follow from 2022:
     14P (brought forward) = 14 of 2022 = 231428.46, so 9906 = 9905 + 14P = 1672.05 + 231428.46.
     """
+    import shutil
+
     from nbb_filing.filing.dossier import PeriodAmounts, dossier_to_yaml, load_dossier
+
+    # beside the dossier: files a dossier names are read from its folder (docs/security.md)
+    shutil.copyfile(accepted_m87, tmp_path / accepted_m87.name)
 
     def make(**changes):
         d = load_dossier(imported_m87.dossier_path)
@@ -123,7 +128,7 @@ def dossier_2023(imported_m87, accepted_m87, tmp_path):
         data.update(
             exercise={"start": date(2023, 1, 1), "end": date(2023, 12, 31)},
             general_meeting=date(2024, 6, 3),
-            previous_filing=str(accepted_m87),
+            previous_filing=accepted_m87.name,
             figures={k: v.model_dump(exclude_none=True) for k, v in figures.items()},
         )
         data.pop("previous_exercise", None)

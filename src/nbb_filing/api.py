@@ -103,14 +103,15 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
     mapping_file = mapping_mod.locate_mapping(inp.mapping, dossier.base_dir)
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
         rel = getattr(inp, key)
-        found = mapping_file if key == "mapping" else dossier.resolve_path(rel) if rel else None
+        # the mapping holds rules, not content of the filing: a shipped one or a shared file (../../mappings/)
+        found = mapping_file if key == "mapping" else dossier.resolve_path(rel, "inputs", key) if rel else None
         if rel and found is not None and not found.is_file():
             extra = " (nor a shipped mapping: with-capital, without-capital, association)" if key == "mapping" else ""
             raise InputError(f"{dossier.where('inputs', key)}: no such file {rel}{extra}")
     mp = mapping_mod.load_mapping(mapping_file)
-    current = read_trial_balance(dossier.resolve_path(inp.trial_balance))
+    current = read_trial_balance(dossier.resolve_path(inp.trial_balance, "inputs", "trial_balance"))
     previous = (
-        read_trial_balance(dossier.resolve_path(inp.previous_trial_balance))
+        read_trial_balance(dossier.resolve_path(inp.previous_trial_balance, "inputs", "previous_trial_balance"))
         if inp.previous_trial_balance
         else None
     )
@@ -132,12 +133,15 @@ def generate(
     model: str | None = None,
     progress: Any = None,
     trail: bool = False,
+    allow_outside_paths: bool = False,
 ) -> GenerateResult:
     """Generate the filing of ``dossier_path`` into ``output`` (default: beside the dossier, ``.xbrl``).
 
     ``model`` overrides the dossier's model (used to test coarser models on the same inputs);
     ``lang`` is the language of labels in messages (the filing language is the dossier's).
     ``trail`` also writes the mapping's audit trail beside the output (``FILE.trail.json``).
+    ``allow_outside_paths``: documents, trial balances and the previous filing the dossier names
+    may lie outside its folder (refused by default: a dossier may come from someone else).
     Raises :class:`NbbFilingError` subclasses with one-line messages; writes nothing on error.
     ``progress``: a :class:`nbb_filing.core.progress.ProgressHook` told about the long steps (catalog
     compile, validation); nothing is printed without one.
@@ -145,7 +149,7 @@ def generate(
     from nbb_filing.core.progress import reporting
 
     with reporting(progress):
-        return _generate(dossier_path, output, taxonomy, package, validate, lang, model, trail)
+        return _generate(dossier_path, output, taxonomy, package, validate, lang, model, trail, allow_outside_paths)
 
 
 def _generate(
@@ -157,14 +161,15 @@ def _generate(
     lang: str | None,
     model: str | None,
     trail: bool,
+    allow_outside_paths: bool,
 ) -> GenerateResult:
     t0 = time.perf_counter()
     dpath = Path(dossier_path)
-    dossier = load_dossier(dpath)
+    dossier = load_dossier(dpath, allow_outside_paths=allow_outside_paths)
     if model is not None and model != dossier.model:
         lines, path = dossier._lines, dossier._path
         dossier = dossier.model_copy(update={"model": model})
-        dossier._lines, dossier._path = lines, path
+        dossier._lines, dossier._path, dossier._allow_outside = lines, path, allow_outside_paths
     info = package or resolve_package(taxonomy)
     framework, framework_notice = framework_of(info, dossier.model, dossier.exercise.end)
     try:
@@ -193,6 +198,10 @@ def _generate(
         lang=dossier.language,
     )
     out = Path(output) if output is not None else default_output(dpath)
+    from nbb_filing.taxonomy.limits import check_filing_size
+
+    documents = {f.source: len(f.value) for f in factset.facts if isinstance(f.value, (bytes, bytearray))}
+    check_filing_size(len(data), str(out), documents)
     write_instance(out, data)
     trail_path = None
     if trail:

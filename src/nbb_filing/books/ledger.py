@@ -13,7 +13,12 @@ Why the checks are strict:
   ``"6100.A"`` or ``"61 00"`` could silently land in the wrong rubric;
 * two lines for the same account are refused rather than added: exports that repeat an account
   usually repeat it by mistake (a sub-total line, a second export appended);
-* debits must equal credits: an unbalanced trial balance is an incomplete export.
+* debits must equal credits: an unbalanced trial balance is an incomplete export;
+* one file uses one number convention: ``1.234,56`` on one line and ``1,234.56`` on another is
+  refused (naming both lines), and every amount must be well formed in the file's convention
+  (thousands groups of three digits);
+* an XLSX cell holding a formula without a computed (cached) value is refused, naming the cell:
+  files written by programs that do not compute formulas would otherwise read as zero.
 """
 
 from __future__ import annotations
@@ -221,23 +226,70 @@ def _xlsx_rows(p: Path, sheet: str | None) -> list[tuple[int, list]]:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a declared dependency
         raise InputError("reading XLSX needs openpyxl") from None
+    _check_xlsx_size(p)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
+        formulas = load_workbook(p, read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a bad file
         raise InputError(f"{p.name}: not a readable XLSX workbook ({type(e).__name__})") from None
     try:
         if sheet is not None:
             if sheet not in wb.sheetnames:
                 raise InputError(f"{p.name}: no worksheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
-            ws = wb[sheet]
+            ws, fs = wb[sheet], formulas[sheet]
         else:
-            ws = wb.worksheets[0]
+            if not wb.worksheets:
+                raise InputError(f"{p.name}: the workbook has no worksheet")
+            ws, fs = wb.worksheets[0], formulas.worksheets[0]
         rows = []
-        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        pairs = zip(ws.iter_rows(min_row=1, min_col=1, values_only=True),
+                    fs.iter_rows(min_row=1, min_col=1, values_only=True))
+        for i, (row, frow) in enumerate(pairs, start=1):
+            for j, (v, f) in enumerate(zip(row, frow)):
+                if v is None and isinstance(f, str) and f.startswith("="):
+                    raise InputError(
+                        f"{p.name} sheet {ws.title!r} cell {_cell_name(i, j)}: formula {f[:60]} has no computed "
+                        "value (saved by a program that does not calculate); recalculate and save it, or export CSV"
+                    )
             rows.append((i, ["" if v is None else v for v in row]))
         return rows
+    except InputError:
+        raise
+    except Exception as e:  # a damaged sheet inside a valid ZIP
+        raise InputError(f"{p.name}: not a readable XLSX workbook ({type(e).__name__})") from None
     finally:
         wb.close()
+        formulas.close()
+
+
+#: Largest uncompressed content of an XLSX trial balance (a 10,000-account workbook is ~5 MB).
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+
+
+def _check_xlsx_size(p: Path) -> None:
+    """Refuse an XLSX whose parts would expand beyond :data:`MAX_XLSX_UNCOMPRESSED` (a ZIP bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # reported by openpyxl's reader as "not a readable XLSX workbook"
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise InputError(
+            f"{p.name}: refused, the workbook expands to {total} bytes (more than {MAX_XLSX_UNCOMPRESSED}); "
+            "export the trial balance as CSV"
+        )
+
+
+def _cell_name(row: int, col: int) -> str:
+    """``(5, 2)`` -> ``C5`` (``col`` is 0-based)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
 
 
 def _norm_header(h: object) -> str:
@@ -273,16 +325,33 @@ def _find_columns(name: str, line: int, header: Sequence[object]) -> dict[str, i
 _AMOUNT_CHARS = re.compile(r"^[+-]?[\d.,' \u00a0\u202f]*\d[\d.,' \u00a0\u202f]*-?$")
 
 
-def _detect_decimal(cells: Iterable[str]) -> str:
-    """',' when some amount ends with a comma and one or two digits (``1.234,56``), else '.'."""
-    comma = point = False
-    for c in cells:
-        c = c.strip().rstrip("-")
-        if re.search(r",\d{1,2}$", c):
-            comma = True
-        if re.search(r"\.\d{1,2}$", c):
-            point = True
-    return "," if comma and not point else "."
+def _detect_decimal(name: str, cells: Iterable[tuple[int, str]]) -> str:
+    """',' when some amount ends with a comma and one or two digits (``1.234,56``), else '.'.
+
+    A file where some amounts do so with a comma and others with a point (``1,234.56``) is refused,
+    naming a line of each: which one is a thousands separator cannot be decided.
+    """
+    comma: tuple[int, str] | None = None
+    point: tuple[int, str] | None = None
+    for line, c in cells:
+        c = c.strip().rstrip("-)")
+        if comma is None and re.search(r",\d{1,2}$", c):
+            comma = (line, c)
+        if point is None and re.search(r"\.\d{1,2}$", c):
+            point = (line, c)
+        if comma and point:
+            first, second = sorted((comma, point))
+            raise InputError(
+                f"{name} line {second[0]}: amount {second[1]!r} and line {first[0]}: {first[1]!r} use different "
+                "decimal separators; one file uses one convention (or give --decimal)"
+            )
+    return "," if comma else "."
+
+
+def _well_formed(body: str, decimal: str) -> bool:
+    """``body`` (no sign, no spaces) is digits, optionally in thousands groups of three, and decimals."""
+    t, d = ("." if decimal == "," else ","), decimal
+    return re.fullmatch(rf"(?:\d{{1,3}}(?:{re.escape(t)}\d{{3}})+|\d*)(?:{re.escape(d)}\d+)?", body) is not None
 
 
 def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> Decimal:
@@ -310,6 +379,10 @@ def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> De
     body = text.strip("+-")
     for sep in (" ", "\u00a0", "\u202f", "'"):
         body = body.replace(sep, "")
+    if not _well_formed(body, decimal):
+        raise InputError(
+            f"{name} line {line}: {column} {text!r} is not a number written with {decimal!r} as decimal separator"
+        )
     thousands = "." if decimal == "," else ","
     body = body.replace(thousands, "")
     if decimal == ",":
@@ -334,7 +407,9 @@ def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) ->
         raise InputError(f"{name}: the trial balance is empty (a header and no account line)")
     amount_cols = [cols[c] for c in ("debit", "credit", "balance") if c in cols]
     if decimal is None:
-        decimal = _detect_decimal(str(r[i]) for _, r in body for i in amount_cols if i < len(r) and isinstance(r[i], str))
+        decimal = _detect_decimal(
+            name, ((n, str(r[i])) for n, r in body for i in amount_cols if i < len(r) and isinstance(r[i], str))
+        )
 
     def cell(r: list, col: str) -> object:
         i = cols.get(col)

@@ -57,7 +57,12 @@ from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
 from nbb_filing.core.errors import FindingsError, InputError, NbbFilingError
 from nbb_filing.core.shipped import shipped_mapping
-from nbb_filing.core.yaml_lines import line_of, load_with_lines
+from nbb_filing.core.yaml_lines import (
+    StrictLoader,
+    check_yaml_size,
+    line_of,
+    load_with_lines,
+)
 from nbb_filing.taxonomy.catalog import Catalog
 
 ZERO = Decimal(0)
@@ -274,7 +279,9 @@ class MappingFile(_Strict):
     @classmethod
     def _totals(cls, v: Any) -> Any:
         if isinstance(v, dict):
-            return {str(k): [str(t) for t in (ts or [])] for k, ts in v.items()}
+            # terms become text (YAML reads -60 as a number); anything but a list is left to pydantic to refuse
+            return {str(k): [str(t) for t in ts] if isinstance(ts, list) else ([] if ts is None else ts)
+                    for k, ts in v.items()}
         return v
 
     @field_validator("totals")
@@ -403,7 +410,7 @@ class Mapping:
 # ====================================================================== loading
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(StrictLoader):
     """Safe loader that keeps numbers as text: rubric codes like 10 or 9904 are codes, not ints."""
 
 
@@ -488,6 +495,7 @@ def load_mapping(path: str | os.PathLike) -> Mapping:
     p = locate_mapping(path)
     if not p.is_file():
         raise InputError(f"{p}: mapping file not found")
+    check_yaml_size(p, "mapping")
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -27,6 +27,7 @@ from lxml import etree
 from nbb_filing.checks.findings import BLOCKING, WARNING, FactRef, Finding
 from nbb_filing.reading.reader import FilingFacts, ReadFact
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
+from nbb_filing.taxonomy.limits import max_filing_bytes
 
 try:  # the dossier module owns the enterprise-number check (modulo 97)
     from nbb_filing.filing.dossier import check_enterprise_number
@@ -36,8 +37,8 @@ except ImportError:  # pragma: no cover - only while the dossier module is absen
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XBRLI = "http://www.xbrl.org/2003/instance"
 
-#: The NBB refuses files above 50 MB (its upload limit), whatever their content.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+#: The NBB refuses files above 50 MB (its upload limit), whatever their content (data/nbb-limits.yaml).
+MAX_FILE_BYTES = max_filing_bytes()
 #: Belgium's official languages: a filing is written in exactly one of them (DAT 14/15).
 OFFICIAL_LANGUAGES = ("fr", "nl", "de")
 #: The dictionary domain of business courts (tribunal de l'entreprise / ondernemingsrechtbank).

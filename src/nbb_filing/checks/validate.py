@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -54,7 +53,16 @@ from nbb_filing.checks.findings import (
     family_of,
 )
 from nbb_filing.core.errors import InputError, NbbFilingError
+from nbb_filing.core.lifetime import (
+    Children,
+    die_with_parent,
+    run_temp_dir,
+    terminate_as_exit,
+)
 from nbb_filing.taxonomy.packages import PackageInfo
+
+#: Temporary folders of a validation: ``<tmp>/nbb-validate-<pid>-xxxx`` (swept once their owner is dead).
+TEMP_PREFIX = "nbb-validate-"
 
 #: Arelle codes already reported (with rubric codes) by a protocol rule: not repeated.
 COVERED_BY_PROTOCOL = {"arelle:duplicateFacts"}
@@ -117,21 +125,35 @@ def _validate_files(
         reuse = _fork_available()
     reports: list[FileReport]
     taxonomy_seconds = 0.0
-    if reuse:
-        reports, taxonomy_seconds = _validate_reusing_dts(files, info, lang, n)
-    elif n > 1:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            reports = list(pool.map(_worker_validate, [(f, info, lang) for f in files]))
-    else:
-        reports = [validate_file(f, info, lang) for f in files]
+    # SIGTERM (a CI timeout) ends the run through SystemExit: children are killed, temp folders removed
+    with terminate_as_exit():
+        if reuse:
+            reports, taxonomy_seconds = _validate_reusing_dts(files, info, lang, n)
+        elif n > 1:
+            reports = _validate_in_pool(files, info, lang, n)
+        else:
+            reports = [validate_file(f, info, lang) for f in files]
     return ValidationReport(
         files=reports, package=info.path.name, package_version=info.version, lang=lang,
         seconds=time.perf_counter() - started, taxonomy_seconds=taxonomy_seconds,
         notice=info.replica_notice or "",
     )
+
+
+def _validate_in_pool(files: list[str], info: PackageInfo, lang: str, n: int) -> list[FileReport]:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        return list(pool.map(_worker_validate, [(f, info, lang) for f in files]))
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):  # workers end with the run
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _fork_available() -> bool:
@@ -150,8 +172,8 @@ def validate_file(path: str | os.PathLike, info: PackageInfo, lang: str = "fr") 
     started = time.perf_counter()
     report = FileReport(path=str(path))
     try:
-        with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
-            job = _prepare(report, Path(path), info, lang, Path(tmp))
+        with run_temp_dir(TEMP_PREFIX) as tmp:
+            job = _prepare(report, Path(path), info, lang, tmp)
             _run_arelle(report, job, info, lang)
     except NbbFilingError as e:
         report.error = str(e)
@@ -275,7 +297,7 @@ def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, worker
     """Reports of ``files`` and the seconds spent loading taxonomies in this call."""
     reports: list[FileReport] = []
     taxonomy_seconds = 0.0
-    with tempfile.TemporaryDirectory(prefix="nbb-validate-") as tmp:
+    with run_temp_dir(TEMP_PREFIX) as tmp, Children() as children:
         jobs: list[_Job | None] = []
         for i, f in enumerate(files):
             started = time.perf_counter()
@@ -298,7 +320,7 @@ def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, worker
                 # Children share the parent's open file descriptors (the package ZIP): the parent
                 # reads no taxonomy file while a child runs.
                 while running:
-                    _reap(running.pop(0), reports)
+                    _reap(running.pop(0), reports, children)
             loading = time.perf_counter()
             try:
                 dts = _dts_for(info, job.model)
@@ -308,10 +330,11 @@ def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, worker
                 continue
             taxonomy_seconds += time.perf_counter() - loading
             if len(running) >= workers:
-                _reap(running.pop(0), reports)
+                _reap(running.pop(0), reports, children)
             running.append(_fork_child(i, reports[i], dts, job, info, lang))
+            children.add(running[-1][1])
         for r in running:
-            _reap(r, reports)
+            _reap(r, reports, children)
     return reports, taxonomy_seconds
 
 
@@ -320,9 +343,11 @@ def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: Packa
 
     rfd, wfd = os.pipe()
     started = time.perf_counter()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: validate, send the report back, leave without cleanup handlers
         try:
+            die_with_parent(parent)  # a killed parent (even SIGKILL) takes its children along
             os.close(rfd)
             try:
                 _validate_on_dts(report, dts, job, lang)
@@ -337,13 +362,14 @@ def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: Packa
     return (index, pid, rfd, started)
 
 
-def _reap(child: tuple[int, int, int, float], reports: list[FileReport]) -> None:
+def _reap(child: tuple[int, int, int, float], reports: list[FileReport], children: Children) -> None:
     import pickle
 
     index, pid, rfd, started = child
     with os.fdopen(rfd, "rb") as inp:
         data = inp.read()
     os.waitpid(pid, 0)
+    children.discard(pid)
     elapsed = time.perf_counter() - started
     before = reports[index]
     try:

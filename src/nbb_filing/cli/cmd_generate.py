@@ -72,13 +72,16 @@ def _money(d: Decimal | None) -> str:
               help="Keep the mapping's audit trail (which accounts made each rubric) beside the output.")
 @click.option("--html", "html", metavar="FILE.html", default=None,
               help="Also write the filing as an HTML page (after validating, with --validate).")
+@click.option("--allow-outside-paths", is_flag=True,
+              help="Let the dossier name documents, trial balances and a previous filing outside its own folder "
+              "(refused by default: a dossier received from someone else must not pull local files into a filing).")
 @taxonomy_option
 @click.option("--lang", type=click.Choice(["fr", "nl", "de", "en"]), default=None,
               help="Language of the summary and its labels (default: English summary; "
               "validation messages in the dossier's language).")
 @format_option("text", "json")
 def generate(dossier: str, output: str | None, validate: bool, report_path: str | None, report_format: str | None,
-             model: str | None, trail: bool, html: str | None, taxonomy: str | None, lang: str | None,
+             model: str | None, trail: bool, html: str | None, allow_outside_paths: bool, taxonomy: str | None, lang: str | None,
              fmt: str) -> None:
     """Generate the NBB XBRL filing described by DOSSIER (a YAML file).
 
@@ -93,7 +96,8 @@ def generate(dossier: str, output: str | None, validate: bool, report_path: str 
     if report_path == "-" and fmt == "json":
         raise NbbFilingError("--report - with --format json would put two documents on standard output; "
                              "give --report a file name")
-    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model, trail=trail)
+    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model, trail=trail,
+                 allow_outside_paths=allow_outside_paths)
     report = result.validation
     page = None
     if html:

@@ -17,9 +17,42 @@ import click
 
 from nbb_filing.core.errors import NbbFilingError
 
+#: Exit code when standard output was closed early (``nbb-filing ... | head -1``): 128 + SIGPIPE,
+#: what a shell reports for a program ended by a broken pipe.
+BROKEN_PIPE_EXIT = 141
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. click's test runner)
+        pass
+
 
 class ErrorHandlingGroup(click.Group):
-    """A click group whose commands report errors as one line and an exit code, never a traceback."""
+    """A click group whose commands report errors as one line and an exit code, never a traceback.
+
+    A reader that closes standard output early (``| head -1``) ends the command quietly with exit
+    code :data:`BROKEN_PIPE_EXIT`, whether the pipe breaks while writing or at the final flush.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(BROKEN_PIPE_EXIT)
+        finally:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _quiet_stdout()
+                sys.exit(BROKEN_PIPE_EXIT)
+            except (OSError, ValueError):
+                pass
 
     def invoke(self, ctx: click.Context) -> Any:
         from nbb_filing.core.progress import reporting
@@ -27,6 +60,9 @@ class ErrorHandlingGroup(click.Group):
         try:
             with reporting(progress_hook()):  # long steps show a status line on a terminal's stderr
                 return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(BROKEN_PIPE_EXIT)
         except NbbFilingError as e:
             click.echo(f"error: {e}", err=True)
             ctx.exit(e.exit_code)

@@ -43,7 +43,13 @@ from pydantic import (
 )
 
 from nbb_filing.core.errors import InputError
-from nbb_filing.core.yaml_lines import line_of, load_with_lines
+from nbb_filing.core.yaml_lines import (
+    StrictLoader,
+    check_yaml_size,
+    line_of,
+    load_with_lines,
+    represent_text,
+)
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -551,6 +557,7 @@ class Dossier(_Model):
 
     _path: Optional[Path] = PrivateAttr(default=None)
     _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)
+    _allow_outside: bool = PrivateAttr(default=False)
 
     @field_validator("model")
     @classmethod
@@ -601,9 +608,30 @@ class Dossier(_Model):
     def base_dir(self) -> Path:
         return self._path.parent if self._path else Path.cwd()
 
-    def resolve_path(self, relative: str) -> Path:
+    @property
+    def allow_outside_paths(self) -> bool:
+        """Whether paths may point outside the dossier's folder (``--allow-outside-paths``)."""
+        return self._allow_outside
+
+    def resolve_path(self, relative: str, *loc: Any, confined: bool = True) -> Path:
+        """The file a path of the dossier names (relative to the dossier's folder).
+
+        A dossier may come from someone else: unless it was loaded with ``allow_outside_paths``,
+        a ``confined`` path (a document, a trial balance, a previous filing: anything whose content
+        goes into the filing) must resolve, symbolic links followed, inside the dossier's folder;
+        otherwise :class:`InputError` names the field at ``loc``.
+        """
         p = Path(relative)
-        return p if p.is_absolute() else self.base_dir / p
+        p = p if p.is_absolute() else self.base_dir / p
+        if confined and not self._allow_outside:
+            base = self.base_dir.resolve()
+            real = p.resolve()
+            if real != base and base not in real.parents:
+                raise InputError(
+                    f"{self.where(*loc)}: {relative} is outside the dossier's folder {base}; files a dossier "
+                    "names are read from its folder only, unless --allow-outside-paths is given"
+                )
+        return p
 
     def where(self, *loc: Any) -> str:
         """``dossier.yaml line 12 (entity.court)`` for error messages (nearest known line)."""
@@ -624,7 +652,7 @@ class Dossier(_Model):
 # --------------------------------------------------------------------------- YAML loading
 
 
-class _DecimalLoader(yaml.SafeLoader):
+class _DecimalLoader(StrictLoader):
     """SafeLoader whose floats are Decimals built from their text (no binary rounding)."""
 
 
@@ -663,8 +691,12 @@ def _str_loc(loc: tuple, lines: dict) -> tuple:
     return tuple(out)
 
 
-def parse_dossier(text: str, path: Path | None = None) -> Dossier:
-    """Validate the YAML ``text`` of a dossier; errors name ``path``'s line and field."""
+def parse_dossier(text: str, path: Path | None = None, *, allow_outside_paths: bool = False) -> Dossier:
+    """Validate the YAML ``text`` of a dossier; errors name ``path``'s line and field.
+
+    ``allow_outside_paths``: the files the dossier names may lie outside its folder (see
+    :meth:`Dossier.resolve_path`); refused by default.
+    """
     name = path.name if path else "dossier"
     data, lines = load_with_lines(text, _DecimalLoader, name)
     if not isinstance(data, dict) or lines is None:
@@ -684,6 +716,7 @@ def parse_dossier(text: str, path: Path | None = None) -> Dossier:
         raise InputError(f"{name}{at}{field}: {msg}{more}") from None
     dossier._path = path.resolve() if path else None
     dossier._lines = lines
+    dossier._allow_outside = allow_outside_paths
     return dossier
 
 
@@ -722,16 +755,17 @@ def _pydantic_message(err: dict) -> str:
     return msg
 
 
-def load_dossier(path: str | os.PathLike) -> Dossier:
-    """Read and validate the dossier at ``path`` (step 1: no taxonomy needed)."""
+def load_dossier(path: str | os.PathLike, *, allow_outside_paths: bool = False) -> Dossier:
+    """Read and validate the dossier at ``path`` (step 1: no taxonomy needed); see :func:`parse_dossier`."""
     p = Path(path)
+    check_yaml_size(p, "dossier")
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{p}: no such dossier file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{p}: cannot read dossier ({e})") from None
-    return parse_dossier(text, p)
+    return parse_dossier(text, p, allow_outside_paths=allow_outside_paths)
 
 
 # --------------------------------------------------------------------------- writing
@@ -756,6 +790,7 @@ def _decimal_representer(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
 
 
 _Dumper.add_representer(Decimal, _decimal_representer)
+_Dumper.add_representer(str, represent_text)  # load(dump(text)) == text for every string
 
 
 def dossier_to_yaml(dossier: Dossier) -> str:

@@ -23,6 +23,7 @@ reported in :attr:`FactSet.left_out`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -42,6 +43,8 @@ from nbb_filing.taxonomy.catalog import Catalog, Datapoint, MetricType
 from nbb_filing.taxonomy.values import check_value, match_enum
 
 TABLE_FILE = "dossier-datapoints.yaml"
+#: Characters that do not occur in a text document (NUL and other C0 controls but tab, LF, CR, FF).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 # =========================================================================== the datapoint table
@@ -502,7 +505,7 @@ class _Builder:
             if doc.text:
                 self.put(role, spec[f"{name}_text"], {}, doc.text.strip(), where)
                 continue
-            path = d.resolve_path(doc.file)
+            path = d.resolve_path(doc.file, name, "file")
             try:
                 data = path.read_bytes()
             except OSError as e:
@@ -516,6 +519,10 @@ class _Builder:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
                     raise InputError(f"{where}: {doc.file} is neither a PDF nor UTF-8 text") from None
+                if data.startswith(b"%PDF") or _CONTROL_CHARS.search(text):
+                    raise InputError(
+                        f"{where}: {doc.file} is not plain text (binary content); a PDF must be named .pdf"
+                    )
                 self.put(role, spec[f"{name}_text"], {}, text.strip(), where)
 
     def datapoint_facts(self) -> None:
@@ -535,9 +542,11 @@ class _Builder:
                 if mt.kind != "base64":
                     raise InputError(f"{where}: 'file' is for document datapoints; {dp.metric} takes a value")
                 try:
-                    value = d.resolve_path(x.file).read_bytes()
+                    value = d.resolve_path(x.file, "datapoint_facts", i, "file").read_bytes()
                 except OSError as e:
                     raise InputError(f"{where}: cannot read {x.file} ({e.strerror or e})") from None
+                if not value.startswith(b"%PDF"):  # the package's document metric (met:bsb1) holds PDFs
+                    raise InputError(f"{where}: {x.file} is not a PDF file (documents are embedded as PDF)")
             elif mt.kind == "enum":
                 value = self.enum_value(mt, str(value), where)
             elif mt.kind == "date" and isinstance(value, str):

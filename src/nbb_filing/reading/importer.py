@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from nbb_filing.core.atomic import write_atomic
 from nbb_filing.core.errors import InputError, NbbFilingError
+from nbb_filing.core.yaml_lines import comment_text
 from nbb_filing.filing.dossier import LANGUAGES, Dossier, dossier_to_yaml, load_dossier
 from nbb_filing.reading.reader import (
     FilingFacts,
@@ -217,7 +218,10 @@ class _Collector:
             data = self.document(f, value)
             if data is None:
                 return
-            fname = f"document-line{f.source_line}" + (".pdf" if data.startswith(b"%PDF") else ".bin")
+            if not data.startswith(b"%PDF"):
+                self.skip(f, "the embedded document is not a PDF (the dossier takes PDF files)")
+                return
+            fname = f"document-line{f.source_line}.pdf"
             self.files[fname] = data
             entry["file"] = fname
         else:
@@ -472,7 +476,8 @@ def _header(filing: FilingFacts, not_imported: list[str], remarks: list[str]) ->
     if remarks:
         lines.append("# Remarks:")
         lines += [f"#   {x}" for x in remarks]
-    return "\n".join(" ".join(x.split("\n")) for x in lines) + "\n"
+    # text from the filing (names, values, its framework) must not end a comment line early
+    return "\n".join(comment_text(x) for x in lines) + "\n"
 
 
 def import_filing(

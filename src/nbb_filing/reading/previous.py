@@ -316,7 +316,7 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
     from datetime import date as _date
 
     where = dossier.where("previous_filing")
-    path = dossier.resolve_path(dossier.previous_filing)
+    path = dossier.resolve_path(dossier.previous_filing, "previous_filing")
     if not path.is_file():
         raise InputError(f"{where}: no such file {dossier.previous_filing}")
     try:
@@ -375,13 +375,14 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
             f"but the comparison says {str(identical).lower()}; the dossier's answer is written"
         )
     if update:
-        lines, dpath = dossier._lines, dossier._path
+        lines, dpath, allow_outside = dossier._lines, dossier._path, dossier.allow_outside_paths
         if "previous_exercise" in update:
             from nbb_filing.filing.dossier import Exercise
 
             update["previous_exercise"] = Exercise(**update["previous_exercise"])
         dossier = dossier.model_copy(update=update)
         dossier._lines, dossier._path = lines, dpath
+        dossier._allow_outside = allow_outside
     figures = RubricFigures(catalog.model, mapped_current + tuple(previous))
     outcome = PreviousFilingOutcome(path, column, used, tuple(disagreements), identical, tuple(notes))
     return dossier, figures, outcome

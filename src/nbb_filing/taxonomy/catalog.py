@@ -24,7 +24,6 @@ Compiling costs one Arelle load of the model (seconds); the result is cached as 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
@@ -32,14 +31,14 @@ from itertools import product
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from nbb_filing.core.atomic import write_atomic
+from nbb_filing.core.checked_json import read_checked_json, write_checked_json
 from nbb_filing.core.errors import PackageError, RubricNotFound
 from nbb_filing.taxonomy.packages import PackageInfo, cache_dir
 
 RUBRIC_ROLE = "http://www.nbb.be/fr/xbrl/rub"
 LANGS = ("fr", "nl", "de", "en")
 #: Bump when the JSON layout or the compile logic changes: old caches are then ignored.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8  # 8: stored with an integrity header (checked_json)
 
 Labels = tuple[tuple[str, str], ...]  # ((lang, text), ...) in LANGS order
 
@@ -376,23 +375,32 @@ def load_catalog(info: PackageInfo, model: str, framework: str | None = None, *,
     path = _cache_path(info, model, ep.framework)
     cat: Catalog | None = None
     if use_cache and path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") == CACHE_FORMAT and data.get("package_sha256") == info.sha256:
-                cat = Catalog.from_json(data, package=info)
-        except (OSError, ValueError, KeyError, TypeError):
-            cat = None  # a damaged cache is recompiled
+        cat = _read_cached(path, info, model, ep.framework)  # None: damaged, stale or foreign, recompiled
     if cat is None:
         from nbb_filing.core.progress import step
 
         with step(f"compiling catalog {model} (Arelle, once per package)"):
             cat = compile_catalog(info, model, ep.framework)
         try:
-            write_atomic(path, json.dumps(cat.to_json(), ensure_ascii=False))
+            write_checked_json(path, "catalog", CACHE_FORMAT, cat.to_json())
         except OSError:
             pass  # a read-only cache directory only costs time
     _memory[mkey] = cat
     return cat
+
+
+def _read_cached(path: Path, info: PackageInfo, model: str, framework: str) -> Catalog | None:
+    """The cached catalog at ``path`` if its header, digest and content check out (see :mod:`.checked_json`)."""
+    data = read_checked_json(path, "catalog", CACHE_FORMAT)
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("package_sha256") != info.sha256:
+        return None
+    if (data.get("model"), data.get("framework")) != (model, framework):
+        return None
+    try:
+        cat = Catalog.from_json(data, package=info)
+    except Exception:  # any wrong shape: the cache is rebuilt, never trusted
+        return None
+    return cat if cat.datapoints and cat.metrics else None
 
 
 def clear_memory_cache() -> None:

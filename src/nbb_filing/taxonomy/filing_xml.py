@@ -1,8 +1,13 @@
 """Reading filing XML safely, and moving a filing to the framework of the installed package.
 
 Filings are untrusted input: they are parsed without DTDs, external entities or network access,
-and with a size limit.  A DOCTYPE is refused outright (an XBRL instance never needs one, and it is
-the vehicle of entity-expansion attacks).
+and with a size limit.  A DOCTYPE or an entity declaration is refused outright wherever it stands
+in the file (an XBRL instance never needs one, and it is the vehicle of entity-expansion and XXE
+attacks): the whole file is scanned before parsing, and the parsed tree is checked for a DTD after
+(for encodings the byte scan cannot read).  Text nodes may be large (``huge_tree``): an embedded
+PDF of tens of megabytes is one base64 text node, and the NBB accepts such documents; the size of
+the whole file is what is limited.  Filings that are not ASCII-compatible (UTF-16/32) are refused:
+the NBB takes UTF-8.
 
 The NBB versions two things per framework: the entry point (``.../cbso/fws/23.0/mod/m87/m87-f.xsd``)
 and the enumeration list namespaces (``.../cbso/23.0/enum/lgf-enum``).  The dictionary (metrics,
@@ -41,11 +46,34 @@ class SchemaRefInfo:
     model: str | None  # e.g. "m87-f"
 
 
+_DTD_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
 def safe_parser() -> etree.XMLParser:
+    """A parser without DTD loading, entity resolution or network; large text nodes allowed."""
     return etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=False,
+        huge_tree=True, remove_comments=False,
     )
+
+
+def refuse_dtd(data: bytes, name: str, error: type[Exception] = InputError) -> None:
+    """Raise ``error`` when ``data`` (an XML file) declares a DOCTYPE or an entity anywhere in it,
+    or is not in an ASCII-compatible encoding (where that scan could be bypassed)."""
+    head = data[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise error(f"{name}: refused, the file is not UTF-8 (UTF-16/32 XML is not accepted)")
+    m = _DTD_RE.search(data)
+    if m is not None:
+        line = data.count(b"\n", 0, m.start()) + 1
+        raise error(f"{name}:{line}: refused, the file declares a DOCTYPE or entities (not allowed in a filing)")
+
+
+def refuse_parsed_dtd(tree: etree._ElementTree, name: str, error: type[Exception] = InputError) -> None:
+    """The same check on a parsed tree (catches encodings the byte scan cannot read)."""
+    info = tree.docinfo
+    if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
+        raise error(f"{name}: refused, the file declares a DOCTYPE or entities (not allowed in a filing)")
 
 
 def parse_filing(path: str | os.PathLike, *, max_bytes: int = MAX_FILING_BYTES) -> etree._ElementTree:
@@ -69,14 +97,13 @@ def parse_filing(path: str | os.PathLike, *, max_bytes: int = MAX_FILING_BYTES) 
 
 
 def parse_filing_bytes(data: bytes, *, name: str = "<bytes>") -> etree._ElementTree:
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data[:65536].lower():
-        raise InputError(f"{name}: refused, the file declares a DOCTYPE or entities (not allowed in a filing)")
+    refuse_dtd(data, name)
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as e:
         line = getattr(e, "lineno", None) or (e.position[0] if getattr(e, "position", None) else "?")
         raise InputError(f"{name}:{line}: not well-formed XML ({e.msg if hasattr(e, 'msg') else e})") from None
+    refuse_parsed_dtd(root.getroottree(), name)
     if root.tag != f"{{{XBRLI}}}xbrl":
         raise InputError(f"{name}: not an XBRL instance (root element is {etree.QName(root).localname!r})")
     return etree.ElementTree(root)

@@ -32,6 +32,13 @@ from lxml import etree
 
 from nbb_filing.core.atomic import current_umask
 from nbb_filing.core.errors import ModelNotFound, PackageError
+from nbb_filing.core.lifetime import (
+    owned_name,
+    run_temp_dir,
+    sweep_stale,
+    terminate_as_exit,
+)
+from nbb_filing.taxonomy.filing_xml import refuse_dtd, refuse_parsed_dtd
 from nbb_filing.taxonomy.releases import (
     embedded_package_path,
     load_releases,
@@ -44,7 +51,10 @@ ENV_HOME = "NBB_FILING_HOME"
 
 #: Largest uncompressed size we accept for a whole package (the official one is ~60 MB zipped).
 MAX_UNCOMPRESSED = 2 * 1024**3
-#: Largest compression ratio of one entry: beyond this a "ZIP bomb" is more likely than XML.
+#: Name start of a package being copied into the packages folder (``.partial-<pid>-xxxx.zip.tmp``).
+PARTIAL_PREFIX = ".partial-"
+#: Largest compression ratio of one entry: beyond this a "ZIP bomb" is more likely than XML (the
+#: NBB's XML expands at most ~75x: 74x for the largest linkbase of the 22.19 replica).
 MAX_RATIO = 200
 
 def _cwd_or_none() -> Path | None:
@@ -56,6 +66,10 @@ def _cwd_or_none() -> Path | None:
 
 #: The working directory when nbb-filing was first imported: relative package paths are resolved here.
 START_DIR = _cwd_or_none()
+
+#: Entries smaller than this (uncompressed) are not held to MAX_RATIO: a small file of repeated
+#: bytes compresses further than 200x and is harmless; the total is capped by MAX_UNCOMPRESSED.
+RATIO_CHECK_FROM_BYTES = 64 * 1024
 
 _ENTRY_RE = re.compile(r"/fws/(?P<fw>[^/]+)/mod/(?P<mod>[^/]+)/(?P<model>[^/]+)\.xsd$")
 
@@ -164,8 +178,11 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
             if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", name):
                 raise PackageError(f"{p}: refused, entry {name!r} escapes the package folder")
             total += info.file_size
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10 * 1024**2:
-                raise PackageError(f"{p}: refused, entry {name!r} expands {info.file_size // info.compress_size}x (ZIP bomb?)")
+            if info.file_size >= RATIO_CHECK_FROM_BYTES and info.file_size > MAX_RATIO * info.compress_size:
+                ratio = info.file_size // max(info.compress_size, 1)
+                raise PackageError(
+                    f"{p}: refused, entry {name!r} expands {ratio}x, more than {MAX_RATIO}x (ZIP bomb?)"
+                )
         if total > MAX_UNCOMPRESSED:
             raise PackageError(f"{p}: refused, uncompressed size {total} bytes exceeds {MAX_UNCOMPRESSED}")
         names = {i.filename for i in infos}
@@ -177,7 +194,10 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
         if top + "META-INF/catalog.xml" not in names:
             raise PackageError(f"{p}: not a taxonomy package (no META-INF/catalog.xml beside taxonomyPackage.xml)")
         try:
-            root = etree.fromstring(zf.read(meta_name), _safe_parser())
+            meta_bytes = zf.read(meta_name)
+            refuse_dtd(meta_bytes, f"{p}: {meta_name}", PackageError)
+            root = etree.fromstring(meta_bytes, _safe_parser())
+            refuse_parsed_dtd(root.getroottree(), f"{p}: {meta_name}", PackageError)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as e:
             raise PackageError(f"{p}: unreadable {meta_name} ({e})") from None
     if root.tag != f"{{{TP_NS}}}taxonomyPackage":
@@ -239,13 +259,25 @@ def pin_environment() -> None:
 
 
 def data_home() -> Path:
-    """Where installed packages and compiled catalogs live (``NBB_FILING_HOME`` overrides)."""
+    """Where installed packages and compiled catalogs live (``NBB_FILING_HOME`` overrides).
+
+    Raises :class:`PackageError` (one line) when the path, or its nearest existing parent, is not a
+    directory (e.g. ``NBB_FILING_HOME`` names a regular file).
+    """
     env = os.environ.get(ENV_HOME)
     if env:
-        return _from_start(env)
-    import platformdirs
+        home = _from_start(env)
+    else:
+        import platformdirs
 
-    return Path(platformdirs.user_data_dir("nbb-filing", appauthor=False))
+        home = Path(platformdirs.user_data_dir("nbb-filing", appauthor=False))
+    probe = home
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        what = f"{ENV_HOME}={env}" if env else f"the data directory {home}"
+        raise PackageError(f"{what}: {probe} is not a directory (point {ENV_HOME} at a directory)")
+    return home
 
 
 def cache_dir() -> Path:
@@ -256,16 +288,51 @@ def _registry_path() -> Path:
     return data_home() / "packages" / "installed.json"
 
 
-def installed_packages() -> list[PackageInfo]:
+def _read_registry() -> tuple[list[PackageInfo], bool]:
+    """The packages the registry lists (whose ZIP still exists), and whether the registry is damaged
+    (unreadable, not JSON, or of the wrong shape: such entries are skipped, never an internal error)."""
     reg = _registry_path()
-    if not reg.is_file():
-        return []
+    if not reg.exists():
+        return [], False
     try:
         data = json.loads(reg.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise PackageError(f"{reg}: unreadable package registry ({e})") from None
-    out = [PackageInfo.from_json(d) for d in data.get("packages", [])]
-    return [pk for pk in out if pk.path.is_file()]
+    except (OSError, ValueError):
+        return [], True
+    entries = data.get("packages") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return [], True
+    out, damaged = [], False
+    for d in entries:
+        try:
+            pk = PackageInfo.from_json(d)
+            if not (isinstance(pk.sha256, str) and isinstance(pk.version, str) and pk.entry_points):
+                raise TypeError("incomplete entry")
+        except Exception:  # any wrong shape
+            damaged = True
+            continue
+        if pk.path.is_file():
+            out.append(pk)
+    return out, damaged
+
+
+def installed_packages() -> list[PackageInfo]:
+    """The installed packages; a damaged registry is tolerated (its bad entries are skipped;
+    ``taxonomy install`` repairs it)."""
+    return _read_registry()[0]
+
+
+def _rebuild_registry(dest_dir: Path, known: list[PackageInfo]) -> list[PackageInfo]:
+    """``known`` plus every package ZIP in ``dest_dir`` the registry lost (checked again)."""
+    have = {pk.path.resolve() for pk in known}
+    out = list(known)
+    for z in sorted(dest_dir.glob("*.zip")):
+        if z.resolve() in have:
+            continue
+        try:
+            out.append(PackageInfo(**{**inspect_package(z).__dict__, "path": z.resolve()}))
+        except PackageError:
+            continue  # not a package (or not one any more): left alone
+    return out
 
 
 def _write_json_atomic(path: Path, data: object) -> None:
@@ -280,18 +347,25 @@ def install_package(source: str | os.PathLike) -> PackageInfo:
     dest_dir = data_home() / "packages"
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / f"{info.sha256[:12]}-{Path(source).name}"
+    # copies interrupted by a kill in earlier runs (their owner pid is dead) are removed; "tmp…" is the old naming
+    sweep_stale(dest_dir, PARTIAL_PREFIX, ".zip.tmp")
+    sweep_stale(dest_dir, "tmp", ".zip.tmp")
     if not dest.exists():
-        fd, tmp = tempfile.mkstemp(dir=dest_dir, suffix=".zip.tmp")
+        fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=owned_name(PARTIAL_PREFIX), suffix=".zip.tmp")
         os.close(fd)
         try:
-            shutil.copyfile(source, tmp)
-            os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp made it 0600
-            os.replace(tmp, dest)
+            with terminate_as_exit():  # SIGTERM during the copy still removes the partial file
+                shutil.copyfile(source, tmp)
+                os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp made it 0600
+                os.replace(tmp, dest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     installed = PackageInfo(**{**info.__dict__, "path": dest.resolve()})
-    others = [pk for pk in installed_packages() if pk.sha256 != installed.sha256]
+    known, damaged = _read_registry()
+    if damaged:  # repaired: rebuilt from the package ZIPs present in the folder
+        known = _rebuild_registry(dest_dir, known)
+    others = [pk for pk in known if pk.sha256 != installed.sha256]
     _write_json_atomic(_registry_path(), {"packages": [pk.to_json() for pk in others + [installed]]})
     return installed
 
@@ -313,31 +387,34 @@ def download_package(
     a one-line :class:`PackageError` suggesting ``taxonomy install --from FILE.zip``.
     """
     url, origin = load_releases().address(version)
-    tmp_dir = Path(tempfile.mkdtemp(prefix="nbb-filing-dl-"))
-    target = tmp_dir / url.rsplit("/", 1)[1]
+    with run_temp_dir("nbb-filing-dl-") as tmp_dir:  # a download killed midway is swept by a later run
+        return _download_into(url, origin, tmp_dir / url.rsplit("/", 1)[1], progress, timeout)
+
+
+def _download_into(
+    url: str, origin: str, target: Path, progress: Callable[[int, int | None], None] | None, timeout: float
+) -> PackageInfo:
+    """Fetch ``url`` into ``target`` (a file of a run temp folder) and install it."""
     try:
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as resp, open(target, "wb") as out:
-                total = resp.headers.get("Content-Length")
-                total_n = int(total) if total and total.isdigit() else None
-                done = 0
-                while True:
-                    block = resp.read(1 << 16)
-                    if not block:
-                        break
-                    out.write(block)
-                    done += len(block)
-                    if progress:
-                        progress(done, total_n)
-        except (urllib.error.URLError, OSError, TimeoutError) as e:
-            reason = getattr(e, "reason", e)
-            raise PackageError(
-                f"cannot download {url} ({reason}; address {origin}); on an offline machine, fetch the ZIP elsewhere "
-                "and run: nbb-filing taxonomy install --from FILE.zip"
-            ) from None
-        return install_package(target)
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+        with urllib.request.urlopen(url, timeout=timeout) as resp, open(target, "wb") as out:
+            total = resp.headers.get("Content-Length")
+            total_n = int(total) if total and total.isdigit() else None
+            done = 0
+            while True:
+                block = resp.read(1 << 16)
+                if not block:
+                    break
+                out.write(block)
+                done += len(block)
+                if progress:
+                    progress(done, total_n)
+    except (urllib.error.URLError, OSError, TimeoutError) as e:
+        reason = getattr(e, "reason", e)
+        raise PackageError(
+            f"cannot download {url} ({reason}; address {origin}); on an offline machine, fetch the ZIP elsewhere "
+            "and run: nbb-filing taxonomy install --from FILE.zip"
+        ) from None
+    return install_package(target)
 
 
 def resolve_package(explicit: str | os.PathLike | None = None) -> PackageInfo:
@@ -347,14 +424,15 @@ def resolve_package(explicit: str | os.PathLike | None = None) -> PackageInfo:
     env = os.environ.get(ENV_PACKAGE)
     if env:
         return inspect_package(_from_start(env))
-    pkgs = installed_packages()
+    pkgs, damaged = _read_registry()
     if pkgs:
         return max(pkgs, key=lambda pk: _version_key(pk.version))
     embedded = embedded_package_path()
     if embedded is None:
+        why = f" (the package registry {_registry_path()} is damaged; installing repairs it)" if damaged else ""
         raise PackageError(
             "no NBB taxonomy package: pass --taxonomy PATH.zip, set NBB_FILING_TAXONOMY, "
-            "or run: nbb-filing taxonomy install --from PATH.zip"
+            f"or run: nbb-filing taxonomy install --from PATH.zip{why}"
         )
     return inspect_package(embedded)
 

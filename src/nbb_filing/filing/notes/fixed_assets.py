@@ -52,10 +52,13 @@ def load_closings(dossier: "Dossier") -> Closings | None:
     mapping = load_mapping(locate_mapping(inp.mapping, dossier.base_dir))
     if not mapping.fixed_assets:
         return None
-    current = closing_values(mapping, read_trial_balance(dossier.resolve_path(inp.trial_balance)))
+    tb = dossier.resolve_path(inp.trial_balance, "inputs", "trial_balance")
+    current = closing_values(mapping, read_trial_balance(tb))
     previous = None
     if inp.previous_trial_balance:
-        previous = closing_values(mapping, read_trial_balance(dossier.resolve_path(inp.previous_trial_balance)))
+        previous = closing_values(mapping, read_trial_balance(
+            dossier.resolve_path(inp.previous_trial_balance, "inputs", "previous_trial_balance")
+        ))
     classes = frozenset(split_note(r.note)[0] for r in mapping.fixed_assets)
     return Closings(mapping.source, current, previous, classes)
 

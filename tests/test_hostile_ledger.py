@@ -1,0 +1,104 @@
+"""Trial balances that cannot be read unambiguously are refused, naming the cell or line (issue 15, class 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbb_filing.books.ledger import read_trial_balance
+from nbb_filing.cli import main
+from nbb_filing.core.errors import InputError
+
+
+def _xlsx_with_formulas(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "balance"
+    ws.append(["compte", "debit", "credit"])
+    ws.append([550000, 10.5, None])
+    ws.append([110000, None, "=B2"])  # openpyxl writes formulas without a computed value
+    wb.save(path)
+    return path
+
+
+def test_formula_without_value_names_the_cell(tmp_path):
+    p = _xlsx_with_formulas(tmp_path / "tb.xlsx")
+    with pytest.raises(InputError) as e:
+        read_trial_balance(p)
+    assert str(e.value).startswith("tb.xlsx sheet 'balance' cell C3: formula =B2 has no computed value")
+
+
+def test_mapping_figures_exits_2_without_figures(tmp_path):
+    p = _xlsx_with_formulas(tmp_path / "tb.xlsx")
+    r = CliRunner().invoke(main, ["mapping", "figures", "without-capital", str(p), "--format", "json"])
+    assert r.exit_code == 2, r.output
+    assert r.output.strip().splitlines() == [
+        "error: tb.xlsx sheet 'balance' cell C3: formula =B2 has no computed value (saved by a program that does "
+        "not calculate); recalculate and save it, or export CSV"
+    ]  # nothing else: no figures printed
+
+
+def test_cached_formula_values_are_read(tmp_path):
+    """A formula whose value was computed and saved (what Excel does) reads as that value."""
+    import zipfile
+
+    p = _xlsx_with_formulas(tmp_path / "tb.xlsx")
+    # write the cached value into the sheet XML, as a calculating program would
+    with zipfile.ZipFile(p) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b"<f>B2</f><v></v>" in parts[sheet] or b"<f>B2</f><v/>" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<f>B2</f><v></v>", b"<f>B2</f><v>10.5</v>").replace(
+        b"<f>B2</f><v/>", b"<f>B2</f><v>10.5</v>")
+    with zipfile.ZipFile(p, "w") as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    tb = read_trial_balance(p)
+    assert [(a.account, a.balance) for a in tb.accounts] == [("550000", 10.5), ("110000", -10.5)]
+
+
+def _csv(tmp_path: Path, *rows: str) -> Path:
+    p = tmp_path / "tb.csv"
+    p.write_text("compte;libelle;debit;credit\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return p
+
+
+def test_mixed_decimal_conventions_name_both_lines(tmp_path):
+    p = _csv(tmp_path, "550000;Banque;1.234,56;", "604000;Achats;1,234.56;", "100000;Capital;;2469,12")
+    with pytest.raises(InputError) as e:
+        read_trial_balance(p)
+    assert str(e.value) == (
+        "tb.csv line 3: amount '1,234.56' and line 2: '1.234,56' use different decimal separators; "
+        "one file uses one convention (or give --decimal)"
+    )
+
+
+@pytest.mark.parametrize("decimal, cell", [(",", "1,234.56"), (".", "1.234,56"), (",", "12.34"), (".", "1,23")])
+def test_amount_malformed_in_the_given_convention(tmp_path, decimal, cell):
+    p = _csv(tmp_path, f"550000;Banque;{cell};", f"100000;Capital;;{cell}")
+    with pytest.raises(InputError, match=rf"^tb.csv line 2: debit '{cell}' is not a number written with "):
+        read_trial_balance(p, decimal=decimal)
+
+
+@pytest.mark.parametrize("decimal, cell, value", [
+    (",", "1.234,56", "1234.56"), (".", "1,234.56", "1234.56"), (",", "1234,5", "1234.5"), (".", "1 234.56", "1234.56"),
+])
+def test_well_formed_amounts_still_read(tmp_path, decimal, cell, value):
+    from decimal import Decimal
+
+    p = _csv(tmp_path, f"550000;Banque;{cell};", f"100000;Capital;;{cell}")
+    assert read_trial_balance(p, decimal=decimal).accounts[0].debit == Decimal(value)
+
+
+def test_xlsx_zip_bomb_is_refused(tmp_path):
+    import zipfile
+
+    p = tmp_path / "tb.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (257 * 1024 * 1024))  # 257 MiB of zeros, ~260 KB zipped
+    with pytest.raises(InputError, match=r"^tb.xlsx: refused, the workbook expands to \d+ bytes"):
+        read_trial_balance(p)
