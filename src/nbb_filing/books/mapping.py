@@ -20,6 +20,13 @@ A rule is one of four kinds:
 * ``refuse``: a non-zero balance is an error (suspense accounts 499 must be cleared);
 * ``ignore``: accounts outside the balance sheet and income statement (class 0 commitments).
 
+A ``rubric`` rule may be ``contra: true``: its accounts are deductions from an asset (409 write-downs
+on trade receivables into 40, 2x9 depreciation into the fixed asset, 309 ... 379 into the stocks,
+519/529/539 into the investments) or from capital (101 uncalled capital).  Its ``side`` is then the
+account's *normal* side; the rule catches the account on both sides, so a contra account is always
+netted into its line and never re-routed to the debts, and a balance on the other side (409 in
+debit) is a finding (``contra-side``) that blocks the figures.
+
 ``sign`` turns the balance into the rubric's amount: ``debit`` means debit minus credit, ``credit``
 means credit minus debit.  All rules of one rubric must agree on it, which is what makes the sum
 of the balances conserved into the leaf rubrics (each rubric is oriented debit or credit).
@@ -194,6 +201,11 @@ class RuleModel(_Strict):
     control: Optional[str] = Field(None, description="rubric these accounts must equal (not added to it)")
     refuse: Optional[str] = Field(None, description="reason why a non-zero balance is refused")
     ignore: Optional[str] = Field(None, description="reason why these accounts reach no rubric")
+    contra: bool = Field(
+        False,
+        description="a contra (deduction) account of an asset or of capital (409, 2x9, 309, 519, 101 ...): 'side' is "
+        "its normal side; it nets into 'rubric' whatever its side, and a balance on the other side is a finding",
+    )
     note: Optional[str] = Field(None, description="free comment (why this rule)")
 
     _id = field_validator("id")(_rule_id)
@@ -211,6 +223,8 @@ class RuleModel(_Strict):
             raise ValueError("a rule has exactly one of 'rubric', 'control', 'refuse' or 'ignore'")
         if kinds[0] in ("rubric", "control") and self.sign is None:
             raise ValueError(f"a '{kinds[0]}' rule needs 'sign: debit' or 'sign: credit'")
+        if self.contra and (kinds[0] != "rubric" or self.side == "either"):
+            raise ValueError("a 'contra' rule targets a 'rubric' and names the account's normal 'side' (debit or credit)")
         return self
 
 
@@ -326,10 +340,20 @@ class Rule(_Selecting):
     sign: str | None
     reason: str | None
     line: int | None
+    contra: bool = False  # a deduction account: ``side`` is its normal side, it is caught on both
 
     def admits(self, account: AccountLine) -> bool:
         s = account.side
-        return self.side == "either" or s == "zero" or s == self.side
+        return self.side == "either" or self.contra or s == "zero" or s == self.side
+
+    def unexpected_side(self, account: AccountLine) -> bool:
+        """A contra account whose balance is on the other side than its normal one (409 in debit)."""
+        return self.contra and account.side not in ("zero", self.side)
+
+    @property
+    def catches(self) -> str:
+        """The sides on which the rule catches accounts (a contra rule catches both)."""
+        return "either" if self.contra else self.side
 
     @property
     def where(self) -> str:
@@ -443,6 +467,7 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
                 sign=r.sign,
                 reason=reason,
                 line=lines.get(("rules", i)),
+                contra=r.contra,
             )
         )
     totals = []
@@ -498,6 +523,7 @@ class Allocation:
     ignored: tuple[Posting, ...]
     unmapped: tuple[AccountLine, ...]  # non-zero accounts no rule catches
     conflicts: tuple[tuple[AccountLine, tuple[Rule, ...]], ...]
+    wrong_side: tuple[Posting, ...] = ()  # contra accounts on their unexpected side (also in postings)
 
     def leaf_amounts(self, mapping: Mapping) -> dict[str, Decimal]:
         """Every rubric a rule targets, with the sum of its postings (zero when nothing posted)."""
@@ -511,7 +537,7 @@ class Allocation:
 
     @property
     def problems(self) -> bool:
-        return bool(self.refused or self.unmapped or self.conflicts)
+        return bool(self.refused or self.unmapped or self.conflicts or self.wrong_side)
 
 
 def resolve_account(mapping: Mapping, account: AccountLine) -> tuple[Rule, ...]:
@@ -532,7 +558,7 @@ def resolve_account(mapping: Mapping, account: AccountLine) -> tuple[Rule, ...]:
 
 
 def apply_mapping(mapping: Mapping, tb: TrialBalance) -> Allocation:
-    postings, controls, refused, ignored, unmapped, conflicts = [], [], [], [], [], []
+    postings, controls, refused, ignored, unmapped, conflicts, wrong_side = [], [], [], [], [], [], []
     for a in tb.accounts:
         if a.balance == 0:
             continue  # no amount, no side: nothing to route
@@ -546,7 +572,18 @@ def apply_mapping(mapping: Mapping, tb: TrialBalance) -> Allocation:
         r = rules[0]
         p = Posting(a, r, r.amount(a) if r.sign else a.balance)
         {"rubric": postings, "control": controls, "refuse": refused, "ignore": ignored}[r.kind].append(p)
-    return Allocation(tb, tuple(postings), tuple(controls), tuple(refused), tuple(ignored), tuple(unmapped), tuple(conflicts))
+        if r.unexpected_side(a):
+            wrong_side.append(p)  # netted into its asset all the same (never re-routed), and reported
+    return Allocation(tb, tuple(postings), tuple(controls), tuple(refused), tuple(ignored), tuple(unmapped),
+                      tuple(conflicts), tuple(wrong_side))
+
+
+def wrong_side_message(p: Posting) -> str:
+    """Why a contra account on its unexpected side is a finding (409 in debit ...)."""
+    a, r = p.account, p.rule
+    return (f"account {a.account} (line {a.line}) is a contra account normally in {r.side} ({r.where}, netted into "
+            f"rubric {r.target}) but has a {a.side} balance of {abs(a.balance)}; correct the entries (e.g. a reversal "
+            f"larger than the write-down) rather than presenting it elsewhere")
 
 
 # ====================================================================== totals: solving the package's identities
@@ -642,6 +679,8 @@ def _allocation_errors(mapping: Mapping, alloc: Allocation, values: dict[str, De
         errs.append(f"account {a.account} (line {a.line}) is caught by {' and '.join(r.where for r in rules)}")
     for p in alloc.refused:
         errs.append(f"account {p.account.account} (line {p.account.line}) must be zero ({p.rule.reason}), balance {p.account.balance}")
+    for p in alloc.wrong_side:
+        errs.append(wrong_side_message(p))
     if values is not None:
         for rubric, amount in _control_amounts(alloc).items():
             expected = values.get(rubric, ZERO)
@@ -857,8 +896,8 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
         if r.kind != "rubric" or r.target is None or not full.has_rubric(r.target):
             continue
         signs[r.target][r.sign or ""].append(r)
-        if r.side == "either":
-            continue
+        if r.side == "either" or r.contra:
+            continue  # a contra account reduces its rubric by design; the netted figure is checked
         always = "nonnegative" if r.side == r.sign else "nonpositive"
         for dp in full.by_rubric(r.target):
             mt = full.metric_type(dp)
@@ -881,12 +920,12 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
     rules = mapping.rules
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
-            if not (a.side == b.side or "either" in (a.side, b.side)):
+            if not (a.catches == b.catches or "either" in (a.catches, b.catches)):
                 continue
             for sa in a.selectors:
                 for sb in b.selectors:
                     if sa.overlaps_at_same_level(sb):
-                        side = a.side if a.side != "either" else b.side
+                        side = a.catches if a.catches != "either" else b.catches
                         out.append(
                             Finding("overlap", f"{a.where} and {b.where} both catch accounts '{sa.text}'/'{sb.text}' "
                                     f"on the {side} side{'s' if side == 'either' else ''}", rule=a.id)
@@ -1039,6 +1078,9 @@ def check_mapping(
         for p in a.refused:
             findings.append(Finding("refused", f"{tb.source} line {p.account.line}: account {p.account.account} has "
                                     f"balance {p.account.balance}; {p.rule.where}: {p.rule.reason}",
+                                    account=p.account.account, rule=p.rule.id, period=period))
+        for p in a.wrong_side:
+            findings.append(Finding("contra-side", f"{tb.source}: {wrong_side_message(p)}",
                                     account=p.account.account, rule=p.rule.id, period=period))
         for rubric, amount in _control_amounts(a).items():
             expected = res.values.get(rubric, ZERO)

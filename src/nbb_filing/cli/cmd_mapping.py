@@ -172,6 +172,11 @@ def explain(mapping_file: str, accounts: tuple[str, ...]) -> None:
                 r = rules[0]
                 what = {"rubric": f"rubric {r.target} (sign {r.sign})", "control": f"control of rubric {r.target}",
                         "refuse": f"refused unless zero: {r.reason}", "ignore": f"ignored: {r.reason}"}[r.kind]
+                if r.contra:
+                    what += f", contra account normally in {r.side}"
+                    if r.unexpected_side(line):
+                        bad = True
+                        what += f": a {side} balance is a finding (not re-routed)"
                 click.echo(f"{number} ({side}): {what} by {r.where}")
     if bad:
         click.get_current_context().exit(1)
