@@ -58,6 +58,7 @@ class GenerateResult:
     seconds: float
     notes: tuple[str, ...] = ()  # e.g. what the previous filing gave, and disagreements
     validation: Any = None  # the report of nbb_filing.checks.validate when --validate was asked
+    warnings: tuple[str, ...] = ()  # written all the same, but to look at (630 vs notes, size of the company ...)
 
     def total(self, role: str, period: str = "current") -> Decimal | None:
         for t in self.totals:
@@ -163,6 +164,7 @@ def generate(
         closing=dossier.exercise.end,
         lang=dossier.language,
     )
+    warnings = tuple(factset.warnings)
     out = Path(output) if output is not None else default_output(dpath)
     write_instance(out, data)
     totals = _key_totals(catalog, factset, lang or dossier.language)
@@ -183,6 +185,7 @@ def generate(
         seconds=seconds,
         notes=notes,
         validation=report,
+        warnings=warnings,
     )
 
 

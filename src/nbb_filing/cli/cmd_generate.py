@@ -50,6 +50,8 @@ def generate(dossier: str, output: str | None, validate: bool, model: str | None
             click.echo(f"{name:{width}}  {_money(t.current):>16}  {_money(t.previous):>16}")
     for line in result.notes:
         click.echo(line)
+    for item in result.warnings:
+        click.echo(f"warning: {item}")
     if result.left_out:
         click.echo("left out:")
         for item in result.left_out:

@@ -195,6 +195,7 @@ class Fact:
 class FactSet:
     facts: tuple[Fact, ...]
     left_out: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # the filing is written, but the preparer should look (630 vs notes ...)
 
 
 class _Builder:
@@ -204,6 +205,7 @@ class _Builder:
         self.table = table
         self.facts: dict[tuple, Fact] = {}
         self.left_out: list[str] = []
+        self.warnings: list[str] = []
         self.missing_roles: set[str] = set()
         # facts the dossier states that a previous filing may state too (previous-year social
         # balance sheet): the dossier's figure is kept, a different one is reported, not an error
@@ -702,4 +704,4 @@ def build_facts(
         add_notes(b, closings)
     b.tie_out()
     facts = sorted(b.facts.values(), key=lambda f: (f.datapoint.order, f.typed))
-    return FactSet(tuple(facts), tuple(b.left_out))
+    return FactSet(tuple(facts), tuple(b.left_out), tuple(b.warnings))
