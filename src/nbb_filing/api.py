@@ -21,8 +21,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from nbb_filing.books.closing import balance_sheet_mismatch, closing_rubrics, unappropriated
 from nbb_filing.books.figures import RubricFigures
-from nbb_filing.core.errors import InputError, ModelNotFound, NbbFilingError
+from nbb_filing.core.errors import FindingsError, InputError, ModelNotFound, NbbFilingError
 from nbb_filing.filing.dossier import Dossier, load_dossier
 from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
@@ -109,6 +110,9 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         if inp.previous_trial_balance
         else None
     )
+    not_closed = [why for why in (unappropriated(tb) for tb in (current, previous) if tb is not None) if why]
+    if not_closed:
+        raise FindingsError("; ".join(not_closed))
     return mapping_mod.compute_figures(catalog, mp, current, previous)
 
 
@@ -145,6 +149,7 @@ def generate(
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     mapped = compute_mapped_figures(dossier, catalog)
+    from_books = mapped is not None
     from nbb_filing.filing.notes.fixed_assets import load_closings, with_closings
 
     closings = load_closings(dossier) if mapped is not None else None
@@ -157,6 +162,7 @@ def generate(
         dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
         notes = tuple(outcome.report_lines())
     factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
+    _check_balance_sheet(factset, dossier, from_books=from_books)
     data, stats = build_instance(
         catalog,
         factset.facts,
@@ -187,6 +193,31 @@ def generate(
         validation=report,
         warnings=warnings,
     )
+
+
+def _check_balance_sheet(factset: FactSet, dossier: Dossier, *, from_books: bool) -> None:
+    """Total assets = total liabilities in each period, from the facts to be written (whatever the package holds).
+
+    With trial balances every period with figures is checked (an absent total is zero); with
+    figures typed into the dossier only, a period where both totals are given.
+    """
+    codes = closing_rubrics()
+    values: dict[str, dict[str, Decimal]] = {"current": {}, "previous": {}}
+    for f in factset.facts:
+        dp = f.datapoint
+        if dp.rubric and dp.period in values and not f.typed and isinstance(f.value, Decimal):
+            values[dp.period][dp.rubric] = f.value
+    problems = []
+    for period, vals in values.items():
+        both = all(codes.get(r) in vals for r in ("total_assets", "total_liabilities"))
+        if not vals or not (from_books or both):
+            continue
+        where = dossier.where("figures") if dossier.figures else dossier.where("inputs", "trial_balance")
+        why = balance_sheet_mismatch(vals, where, period)
+        if why:
+            problems.append(why)
+    if problems:
+        raise FindingsError("; ".join(problems))
 
 
 def _key_totals(catalog: Catalog, factset: FactSet, lang: str) -> tuple[KeyTotal, ...]:

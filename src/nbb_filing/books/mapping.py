@@ -60,6 +60,7 @@ from pydantic import (
     model_validator,
 )
 
+from nbb_filing.books import closing
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
 from nbb_filing.core.errors import FindingsError, InputError
@@ -1040,6 +1041,18 @@ def _reachability_findings(mapping: Mapping, full: Catalog, target: Catalog) -> 
     return out
 
 
+def _closing_findings(tb: TrialBalance, res: PeriodResult, period: str) -> list[Finding]:
+    """Post-appropriation guards (:mod:`nbb_filing.books.closing`) on one trial balance and its figures."""
+    out = []
+    why = closing.unappropriated(tb)
+    if why:
+        out.append(Finding("unappropriated", why, period=period))
+    why = closing.balance_sheet_mismatch(res.values, tb.source, period)
+    if why:
+        out.append(Finding("balance-mismatch", why, period=period))
+    return out
+
+
 def check_mapping(
     mapping: Mapping,
     catalog: Catalog,
@@ -1063,10 +1076,13 @@ def check_mapping(
     table: dict[str, list[Decimal | None]] = {}
     order = {c: i for i, c in enumerate(catalog.rubrics())}
     static_blocking = any(f.code in ("total-cycle",) for f in findings)
+    values: dict[str, dict[str, Decimal]] = {}
     for idx, (period, tb) in enumerate((("current", current), ("previous", previous))):
         if tb is None or static_blocking:
             continue
         res = compute_period(mapping, tb, period, full_catalog, catalog)
+        values[period] = res.values
+        findings += _closing_findings(tb, res, period)
         a = res.allocation
         for acc in a.unmapped:
             findings.append(Finding("unmapped", f"{tb.source} line {acc.line}: account {acc.account} "
@@ -1107,6 +1123,10 @@ def check_mapping(
             sum((abs(x.balance) for x in nonzero), ZERO),
             sum((abs(x.balance) for x in nonzero if x.account in reached), ZERO),
         ))
+    if "current" in values and "previous" in values and previous is not None and current is not None:
+        why = closing.carried_forward_mismatch(values["current"], values["previous"], current.source, previous.source)
+        if why:
+            findings.append(Finding("carried-forward", why, period="current"))
     figures = tuple(
         (code, vals[0], vals[1]) for code, vals in sorted(table.items(), key=lambda kv: order.get(kv[0], 10**9))
     )
