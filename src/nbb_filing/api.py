@@ -27,6 +27,7 @@ from nbb_filing.core.errors import FindingsError, InputError, ModelNotFound, Nbb
 from nbb_filing.filing.dossier import Dossier, load_dossier
 from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
+from nbb_filing.filing.legal_form import check_legal_form
 from nbb_filing.taxonomy.catalog import Catalog, load_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 
@@ -148,6 +149,7 @@ def generate(
         catalog = load_catalog(info, dossier.model)
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
+    early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
     mapped = compute_mapped_figures(dossier, catalog)
     from_books = mapped is not None
     from nbb_filing.filing.notes.fixed_assets import load_closings, with_closings
@@ -170,7 +172,7 @@ def generate(
         closing=dossier.exercise.end,
         lang=dossier.language,
     )
-    warnings = tuple(factset.warnings)
+    warnings = (*early_warnings, *factset.warnings)
     out = Path(output) if output is not None else default_output(dpath)
     write_instance(out, data)
     totals = _key_totals(catalog, factset, lang or dossier.language)
