@@ -21,13 +21,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from nbb_filing.books import size as size_mod
 from nbb_filing.books.closing import balance_sheet_mismatch, closing_rubrics, unappropriated
 from nbb_filing.books.figures import RubricFigures
 from nbb_filing.core.errors import FindingsError, InputError, ModelNotFound, NbbFilingError
 from nbb_filing.filing.dossier import Dossier, load_dossier
 from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
-from nbb_filing.filing.legal_form import check_legal_form
+from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
 from nbb_filing.taxonomy.catalog import Catalog, load_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 
@@ -172,7 +173,7 @@ def generate(
         closing=dossier.exercise.end,
         lang=dossier.language,
     )
-    warnings = (*early_warnings, *factset.warnings)
+    warnings = (*early_warnings, *factset.warnings, *_size_warnings(catalog, dossier, factset))
     out = Path(output) if output is not None else default_output(dpath)
     write_instance(out, data)
     totals = _key_totals(catalog, factset, lang or dossier.language)
@@ -197,6 +198,34 @@ def generate(
     )
 
 
+def _rubric_values(factset: FactSet) -> dict[str, dict[str, Decimal]]:
+    """period -> rubric -> amount of the facts about to be written (untyped amount facts only)."""
+    values: dict[str, dict[str, Decimal]] = {"current": {}, "previous": {}}
+    for f in factset.facts:
+        dp = f.datapoint
+        if dp.rubric and dp.period in values and not f.typed and isinstance(f.value, Decimal):
+            values[dp.period][dp.rubric] = f.value
+    return values
+
+
+def _size_warnings(catalog: Catalog, dossier: Dossier, factset: FactSet) -> list[str]:
+    """Does the model fit the entity's size (CSA art. 1:24, 1:25, 3:47)?  Warnings only."""
+    placed = load_legal_forms().family_of_model(catalog.model)
+    if placed is None:
+        return []
+    family, size = placed
+    kind = "associations" if family.name == "association" else "companies"
+    values = _rubric_values(factset)
+    years = [size_mod.YearFigures(str(dossier.exercise.end.year), size_mod.criterion_values(kind, values["current"]))]
+    if dossier.previous_exercise is not None:
+        label = str(dossier.previous_exercise.end.year)
+        years.append(size_mod.YearFigures(label, size_mod.criterion_values(kind, values["previous"])))
+    fitting = {size_mod.MODEL_CATEGORY[s]: f"{stem}-{dossier.part}" for s, stem in family.models}
+    found = size_mod.size_warnings(kind, catalog.model, size, years, dossier.exercise.start,
+                                   group_member=dossier.entity.group, fitting=fitting)
+    return [f"{dossier.where('model')}: {w}" for w in found]
+
+
 def _check_balance_sheet(factset: FactSet, dossier: Dossier, *, from_books: bool) -> None:
     """Total assets = total liabilities in each period, from the facts to be written (whatever the package holds).
 
@@ -204,11 +233,7 @@ def _check_balance_sheet(factset: FactSet, dossier: Dossier, *, from_books: bool
     figures typed into the dossier only, a period where both totals are given.
     """
     codes = closing_rubrics()
-    values: dict[str, dict[str, Decimal]] = {"current": {}, "previous": {}}
-    for f in factset.facts:
-        dp = f.datapoint
-        if dp.rubric and dp.period in values and not f.typed and isinstance(f.value, Decimal):
-            values[dp.period][dp.rubric] = f.value
+    values = _rubric_values(factset)
     problems = []
     for period, vals in values.items():
         both = all(codes.get(r) in vals for r in ("total_assets", "total_liabilities"))

@@ -161,6 +161,10 @@ class Entity(_Model):
         "persons: code, QName (cct:m31) or label; mandatory for the NBB even where no assertion checks it"
     )
     deed_filing_date: Optional[date] = Field(None, description="date of the last filing of the deed (acte constitutif)")
+    group: Optional[Literal["parent", "subsidiary"]] = Field(
+        None, description="the company is a parent or a subsidiary (CSA art. 1:25: then it is never micro); "
+        "used only for the size warning of generate",
+    )
     email: Optional[str] = None
     website: Optional[str] = None
 
