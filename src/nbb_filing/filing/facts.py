@@ -364,7 +364,7 @@ class _Builder:
         if role.mandate is not None:
             for j, m in enumerate(p.mandates):
                 t = dict(typed)
-                t[role.mandate.index] = str(j + 1)
+                t[role.mandate.index] = m.row or str(j + 1)  # the filing's own row id, when imported
                 for f in role.mandate.fields:
                     self.put(role, f, t, getattr(m, f.name), d.where(*loc, "mandates", j, f.name))
         elif p.mandates:
@@ -421,7 +421,7 @@ class _Builder:
                 )
             if role.holding is not None:
                 t = dict(typed)
-                t[role.holding.index] = "1"
+                t[role.holding.index] = p.row or "1"  # the filing's own row id, when imported
                 hv = {
                     "nature": p.nature,
                     "shares_held": Decimal(p.shares_held) if p.shares_held is not None else None,
