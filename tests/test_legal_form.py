@@ -14,7 +14,8 @@ from nbb_filing.filing.legal_form import check_legal_form, legal_form_metric, lo
 
 
 def _dossier(write_dossier, mini_text, legal_form: str, model: str):
-    text = mini_text.replace('legal_form: "706"', f'legal_form: "{legal_form}"', 1).replace("model: m82-f", f"model: {model}")
+    text = mini_text.replace('legal_form: "706"', f'legal_form: "{legal_form}"', 1)
+    text = text.replace("model: m82-f", f"model: {model}")
     return load_dossier(write_dossier(text))
 
 

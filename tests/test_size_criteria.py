@@ -39,8 +39,8 @@ def test_parent_or_subsidiary_is_never_micro():
 
 
 def test_too_small_company_on_the_full_model():
-    [w] = size_warnings("companies", "m82-f", "full", [year("2024", 800_000, 1_500_000, 6), year("2023", 700_000, 1_200_000, 5)],
-                        date(2024, 1, 1), fitting=FIT)
+    years = [year("2024", 800_000, 1_500_000, 6), year("2023", 700_000, 1_200_000, 5)]
+    [w] = size_warnings("companies", "m82-f", "full", years, date(2024, 1, 1), fitting=FIT)
     assert "model m82-f is for large entities, but the figures make this one small" in w
     assert "both years agree" in w and "it may file the small model (m81-f)" in w and "not required" in w
     assert "CSA art. 1:24" in w

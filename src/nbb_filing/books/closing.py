@@ -33,7 +33,8 @@ __all__ = ["closing_rubrics", "unappropriated", "balance_sheet_mismatch", "carri
 
 @lru_cache(maxsize=1)
 def closing_rubrics() -> dict[str, str]:
-    """Role -> rubric code: ``total_assets``, ``total_liabilities``, ``carried_forward``, ``carried_forward_previous``."""
+    """Role -> rubric code: ``total_assets``, ``total_liabilities``, ``carried_forward`` and
+    ``carried_forward_previous``."""
     table = load_data_yaml("dossier-datapoints.yaml").get("rubrics") or {}
     roles = ("total_assets", "total_liabilities", "carried_forward", "carried_forward_previous")
     return {r: str(table[r]) for r in roles if r in table}

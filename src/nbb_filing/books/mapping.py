@@ -225,7 +225,9 @@ class RuleModel(_Strict):
         if kinds[0] in ("rubric", "control") and self.sign is None:
             raise ValueError(f"a '{kinds[0]}' rule needs 'sign: debit' or 'sign: credit'")
         if self.contra and (kinds[0] != "rubric" or self.side == "either"):
-            raise ValueError("a 'contra' rule targets a 'rubric' and names the account's normal 'side' (debit or credit)")
+            raise ValueError(
+                "a 'contra' rule targets a 'rubric' and names the account's normal 'side' (debit or credit)"
+            )
         return self
 
 

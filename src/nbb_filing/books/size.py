@@ -84,7 +84,12 @@ def criterion_values(kind: str, amounts: Mapping[str, Decimal]) -> dict[str, Dec
 
 
 def _exceeded(values: Mapping[str, Decimal | None], limits: Mapping[str, Decimal]) -> list[str]:
-    return [k for k, lim in limits.items() if values.get(k) is not None and abs(values[k]) > lim]  # type: ignore[arg-type]
+    out = []
+    for k, lim in limits.items():
+        v = values.get(k)
+        if v is not None and abs(v) > lim:
+            out.append(k)
+    return out
 
 
 def classify(values: Mapping[str, Decimal | None], regime: Regime, *, group_member: bool = False) -> str:
@@ -133,8 +138,8 @@ def size_warnings(
     if len(cats) >= 2 and cats[0] != cats[1]:
         if want in cats[:2]:
             return []
-        decided, rule = cats[0], (f"the category changes only when it holds two consecutive years (art. 1:24 §3); "
-                                  f"the years before decide which applies")
+        decided, rule = cats[0], ("the category changes only when it holds two consecutive years (art. 1:24 §3); "
+                                  "the years before decide which applies")
     else:
         decided = cats[0]
         rule = ("both years agree (two consecutive years)" if len(cats) >= 2 else
@@ -143,7 +148,8 @@ def size_warnings(
         return []
     other = (fitting or {}).get(decided)
     if ORDER.index(decided) > ORDER.index(want):
-        advice = f"it must file the {'full' if decided == 'large' else 'abbreviated'} model{f' ({other})' if other else ''}"
+        name = "full" if decided == "large" else "abbreviated"
+        advice = f"it must file the {name} model{f' ({other})' if other else ''}"
     else:
         advice = (f"it may file the {decided} model{f' ({other})' if other else ''}; model {model} is allowed, "
                   f"not required")

@@ -65,7 +65,9 @@ def load_legal_forms() -> LegalForms:
         name: Family(name, str(f.get("label", name)), tuple((s, str(m)) for s, m in (f.get("models") or {}).items()))
         for name, f in (data.get("families") or {}).items()
     }
-    forms = {str(code): (str(v["family"]), str(v.get("note", ""))) for code, v in (data.get("legal_forms") or {}).items()}
+    forms = {
+        str(code): (str(v["family"]), str(v.get("note", ""))) for code, v in (data.get("legal_forms") or {}).items()
+    }
     return LegalForms(families, forms)
 
 

@@ -430,5 +430,6 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
                 f"{d.where('fixed_assets')}: rubric {code} (current year) is {_fmt(charge)} but the depreciation recorded "
                 f"in the notes is {shown} = {_fmt(total)} (difference {_fmt(charge - total)}); this is allowed when "
                 f"{code} holds amortisation of formation expenses (6300, which has no note in the smaller models) or "
-                f"when a write-down recorded in the notes is non-recurring (660, in 66A, not in {code}); check the difference"
+                f"when a write-down recorded in the notes is non-recurring (660, in 66A, not in {code}); "
+                f"check the difference"
             )
