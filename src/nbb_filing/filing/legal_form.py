@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DATA_FILE = "legal-forms.yaml"
 SIZES = ("full", "abbreviated", "micro")
 
-__all__ = ["Family", "LegalForms", "load_legal_forms", "legal_form_metric", "check_legal_form"]
+__all__ = ["Family", "LegalForms", "load_legal_forms", "legal_form_metric", "judge_legal_form", "check_legal_form"]
 
 
 @dataclass(frozen=True)
@@ -79,33 +79,46 @@ def legal_form_metric(catalog: Catalog) -> str | None:
     return metric if metric and metric in catalog.metrics else None
 
 
-def check_legal_form(catalog: Catalog, dossier: "Dossier") -> list[str]:
-    """Refuse a legal form of another family than the model's; return warnings for what cannot be decided."""
+def judge_legal_form(catalog: Catalog, given: str) -> tuple[str, str] | None:
+    """``("refuse", why)`` for a legal form of another family than the model's, ``("warn", why)`` for
+    one the data does not classify, ``None`` when it fits (or cannot be judged: no such cell, not in
+    the package's list, a model of no known family)."""
     table = load_legal_forms()
     placed = table.family_of_model(catalog.model)
     metric = legal_form_metric(catalog)
-    given = dossier.entity.legal_form
-    where = dossier.where("entity", "legal_form")
     if placed is None or metric is None:
-        return []
+        return None
     family, size = placed
     mt = catalog.metric_type(metric)
     qname = match_enum(mt, given)
     if qname is None:
-        return []  # not in the package's list: the fact writer refuses it with the list's values
+        return None  # not in the package's list: the fact writer refuses it with the list's values
     code = qname.split(":", 1)[1].removeprefix("m")
     label = next((e.label("fr") for e in mt.enum_values if e.qname == qname), code)
     known = table.forms.get(code)
     if known is None or known[0] not in table.families:
         why = f" ({known[1]})" if known and known[1] else ""
-        return [f"{where}: legal form {code} ({label}) is not classified in data/{DATA_FILE}{why}; check that "
-                f"model {catalog.model} ({family.label}) fits it"]
+        return "warn", (f"legal form {code} ({label}) is not classified in data/{DATA_FILE}{why}; check that "
+                        f"model {catalog.model} ({family.label}) fits it")
     fam_name, note = known
     if fam_name == family.name:
-        return []
+        return None
     right = table.families[fam_name]
-    raise InputError(
-        f"{where}: legal form {code} ({label}) is one of the {right.label}{f' ({note})' if note else ''}, but model "
+    part = catalog.model.split("-", 1)[1] if "-" in catalog.model else "f"
+    return "refuse", (
+        f"legal form {code} ({label}) is one of the {right.label}{f' ({note})' if note else ''}, but model "
         f"{catalog.model} is the {size} model for {family.label}; the models that fit are "
-        f"{', '.join(right.fitting(dossier.part))}"
+        f"{', '.join(right.fitting(part))}"
     )
+
+
+def check_legal_form(catalog: Catalog, dossier: "Dossier") -> list[str]:
+    """Refuse a legal form of another family than the model's; return warnings for what cannot be decided."""
+    verdict = judge_legal_form(catalog, dossier.entity.legal_form)
+    if verdict is None:
+        return []
+    kind, why = verdict
+    where = dossier.where("entity", "legal_form")
+    if kind == "refuse":
+        raise InputError(f"{where}: {why}")
+    return [f"{where}: {why}"]
