@@ -71,3 +71,18 @@ def test_generate_warns_a_tiny_company_on_the_full_model(write_dossier, mini_tex
     [w] = [w for w in result.warnings if "figures make this one" in w]
     assert "(model)" in w and "model m82-f is for large entities" in w and "micro" in w and "m87-f" in w
     assert "balance-sheet total 1,000.50 (limit 450,000)" in w and "turnover (excl. VAT) not in the filing" in w
+
+
+def test_mapping_check_warns_on_the_trial_balance(catalog):
+    from nbb_filing.books.ledger import TrialBalance
+    from nbb_filing.books.mapping import check_mapping, load_mapping
+    from tests.fixtures_mapping import ROOT
+
+    books = (("110000", "-20000"), ("140000", "-6500"), ("550000", "33000"), ("440000", "-6500"),
+             ("700000", "-60000"), ("610000", "57500"), ("790000", "-4000"), ("693000", "6500"))
+    tb = TrialBalance.from_balances("tb-2024.csv", [(a, D(b)) for a, b in books])
+    report = check_mapping(load_mapping(ROOT / "mappings" / "without-capital.yaml"), catalog("m81-f"), current=tb)
+    assert report.ok, report.findings
+    [w] = report.warnings
+    assert "model m81-f is for small entities" in w and "micro" in w and "(m87-f)" in w
+    assert "average FTE is not in them" in w and report.to_json()["warnings"] == [w]

@@ -60,7 +60,7 @@ from pydantic import (
     model_validator,
 )
 
-from nbb_filing.books import closing
+from nbb_filing.books import closing, size
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
 from nbb_filing.core.errors import FindingsError, InputError
@@ -828,6 +828,7 @@ class CheckReport:
     findings: tuple[Finding, ...]
     coverage: tuple[Coverage, ...]
     figures: tuple[tuple[str, Decimal | None, Decimal | None], ...]  # (rubric, current, previous)
+    warnings: tuple[str, ...] = ()  # to look at, not findings (the size of the entity against the model)
 
     @property
     def ok(self) -> bool:
@@ -839,6 +840,7 @@ class CheckReport:
             "model": self.model,
             "ok": self.ok,
             "findings": [f.to_json() for f in self.findings],
+            "warnings": list(self.warnings),
             "coverage": [c.to_json() for c in self.coverage],
             "figures": [
                 {"rubric": r, "current": None if c is None else str(c), "previous": None if p is None else str(p)}
@@ -1132,4 +1134,7 @@ def check_mapping(
     figures = tuple(
         (code, vals[0], vals[1]) for code, vals in sorted(table.items(), key=lambda kv: order.get(kv[0], 10**9))
     )
-    return CheckReport(mapping.source, catalog.model, tuple(findings), tuple(coverage), figures)
+    warnings: list[str] = []
+    if "current" in values:
+        warnings = size.books_size_warnings(catalog.model, values["current"], values.get("previous"))
+    return CheckReport(mapping.source, catalog.model, tuple(findings), tuple(coverage), figures, tuple(warnings))

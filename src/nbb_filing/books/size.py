@@ -24,7 +24,8 @@ ZERO = Decimal(0)
 MODEL_CATEGORY = {"full": "large", "abbreviated": "small", "micro": "micro"}
 ORDER = ("micro", "small", "large")
 
-__all__ = ["Regime", "YearFigures", "load_regimes", "regime_for", "classify", "size_warnings"]
+__all__ = ["Regime", "YearFigures", "load_regimes", "regime_for", "classify", "size_warnings", "model_family",
+           "books_size_warnings"]
 
 
 @dataclass(frozen=True)
@@ -158,3 +159,34 @@ def size_warnings(
     details = "; ".join(_describe(kind, y, regime, c) for y, c in zip(known, cats))
     return [f"model {model} is for {want} entities, but the figures make this one {decided} under {regime.source} "
             f"({details}); {rule}; {advice}{group}{verify}"]
+
+
+def model_family(model: str) -> tuple[str, str, dict[str, str]] | None:
+    """(family, size the model is for, category -> model of the family) from ``data/legal-forms.yaml``."""
+    stem, _, part = model.partition("-")
+    for name, fam in (load_data_yaml("legal-forms.yaml").get("families") or {}).items():
+        models = {str(size): str(m) for size, m in (fam.get("models") or {}).items()}
+        for size, m in models.items():
+            if m == stem:
+                fitting = {MODEL_CATEGORY[s]: f"{x}-{part or 'f'}" for s, x in models.items()}
+                return str(name), size, fitting
+    return None
+
+
+def books_size_warnings(model: str, current: Mapping[str, Decimal], previous: Mapping[str, Decimal] | None,
+                        exercise_start: date | None = None) -> list[str]:
+    """Size warnings from trial-balance figures alone (``mapping check``): no FTE, and without
+    ``exercise_start`` the thresholds of the latest regime."""
+    placed = model_family(model)
+    if placed is None:
+        return []
+    family, model_size, fitting = placed
+    kind = "associations" if family == "association" else "companies"
+    if exercise_start is None:
+        exercise_start = max(r.start for r in load_regimes() if r.kind == kind)
+    years = [YearFigures("current trial balance", criterion_values(kind, current))]
+    if previous is not None:
+        years.append(YearFigures("previous trial balance", criterion_values(kind, previous)))
+    note = (f" (from the trial balances alone: the average FTE is not in them; thresholds for financial years "
+            f"starting from {exercise_start.isoformat()})")
+    return [w + note for w in size_warnings(kind, model, model_size, years, exercise_start, fitting=fitting)]

@@ -87,6 +87,8 @@ def _print_text(report) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"mapping {report.mapping} against {report.model}: {status}")
     for f in report.findings:
         click.echo(f"  [{f.code}] {f.message}")
+    for w in report.warnings:
+        click.echo(f"warning: {w}")
     for c in report.coverage:
         pct = (c.mapped_amount / c.amount * 100) if c.amount else Decimal(100)
         click.echo(
