@@ -117,3 +117,14 @@ def test_issue_example_generate_refuses(unappropriated_sample, package, catalog)
     with pytest.raises(FindingsError, match=r"classes 6 and 7 do not net to zero \(credit 1,000.00\)"):
         generate(unappropriated_sample / "dossier.yaml", out, package=package)
     assert not out.exists()
+
+
+def test_generate_refuses_a_14p_left_at_zero(write_dossier, mini_text, package, catalog, tmp_path):
+    # last year carried 500 forward (14 previous), this year's appropriation brings nothing forward
+    catalog("m82-f")
+    text = mini_text.replace("  9904: {current: 100, previous: -50}\n",
+                             "  9904: {current: 100, previous: -50}\n  14: {current: 100, previous: 500}\n")
+    out = tmp_path / "out.xbrl"
+    with pytest.raises(FindingsError, match=r"rubric 14P \(0\) must equal rubric 14 of the previous year \(500\)"):
+        generate(write_dossier(text), out, package=package)
+    assert not out.exists()
