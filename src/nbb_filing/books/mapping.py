@@ -1057,6 +1057,16 @@ def _closing_findings(tb: TrialBalance, res: PeriodResult, period: str) -> list[
     return out
 
 
+def _carried_forward_findings(
+    values: dict[str, dict[str, Decimal]], current: TrialBalance | None, previous: TrialBalance | None
+) -> list[Finding]:
+    """14P of the current trial balance against 14 of the previous one."""
+    if current is None or previous is None or not {"current", "previous"} <= set(values):
+        return []
+    why = closing.carried_forward_mismatch(values["current"], values["previous"], current.source, previous.source)
+    return [Finding("carried-forward", why, period="current")] if why else []
+
+
 def check_mapping(
     mapping: Mapping,
     catalog: Catalog,
@@ -1127,14 +1137,11 @@ def check_mapping(
             sum((abs(x.balance) for x in nonzero), ZERO),
             sum((abs(x.balance) for x in nonzero if x.account in reached), ZERO),
         ))
-    if "current" in values and "previous" in values and previous is not None and current is not None:
-        why = closing.carried_forward_mismatch(values["current"], values["previous"], current.source, previous.source)
-        if why:
-            findings.append(Finding("carried-forward", why, period="current"))
+    findings += _carried_forward_findings(values, current, previous)
     figures = tuple(
         (code, vals[0], vals[1]) for code, vals in sorted(table.items(), key=lambda kv: order.get(kv[0], 10**9))
     )
-    warnings: list[str] = []
+    warnings = []
     if "current" in values:
         warnings = size.books_size_warnings(catalog.model, values["current"], values.get("previous"))
     return CheckReport(mapping.source, catalog.model, tuple(findings), tuple(coverage), figures, tuple(warnings))
