@@ -28,6 +28,8 @@ def _roots(mapping) -> list[str]:
         for s in r.selectors:
             if s.kind == "range":
                 roots.update(str(n).zfill(len(s.lo)) for n in range(int(s.lo), int(s.hi) + 1))
+            elif s.kind == "pattern":
+                roots.add(s.lo.replace("x", "0"))  # 22x9 -> 2209, one of the accounts it names
             else:
                 roots.add(s.lo)
     return sorted(x for x in roots if not x.startswith(EXCLUDED))
@@ -56,6 +58,8 @@ def _routable(mapping, accounts: dict[str, Decimal]) -> bool:
         rules = resolve_account(mapping, AccountLine(number, "", max(bal, D(0)), max(-bal, D(0)), 1))
         if bal and (len(rules) != 1 or rules[0].kind != "rubric"):
             return False
+        if rules and rules[0].unexpected_side(AccountLine(number, "", max(bal, D(0)), max(-bal, D(0)), 1)):
+            return False  # a contra account on its unexpected side is a finding by design
     return True
 
 

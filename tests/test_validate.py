@@ -53,9 +53,9 @@ def test_accepted_filing_can_be_filed(validate_run):
 
 
 def test_every_protocol_rule_ran_on_every_validated_file(validate_run):
-    from nbb_filing.checks import protocol
+    from nbb_filing.checks import product_rules, protocol
 
-    names = [f.__name__ for f in protocol.RULES]
+    names = [f.__name__ for f in (*protocol.RULES, *product_rules.RULES)]
     for key in ("accepted", "xbrl", "protocol"):
         assert [p.rule for p in validate_run.file(key).protocol_rules] == names
 

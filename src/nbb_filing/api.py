@@ -22,11 +22,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from nbb_filing.books import size as size_mod
+from nbb_filing.books.closed_books import (
+    balance_sheet_mismatch,
+    closing_rubrics,
+    unappropriated,
+)
 from nbb_filing.books.figures import RubricFigures
-from nbb_filing.core.errors import InputError, ModelNotFound, NbbFilingError
+from nbb_filing.core.errors import (
+    FindingsError,
+    InputError,
+    ModelNotFound,
+    NbbFilingError,
+)
 from nbb_filing.filing.dossier import Dossier, load_dossier
 from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
+from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
 from nbb_filing.taxonomy.catalog import Catalog, load_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 from nbb_filing.taxonomy.releases import framework_for_closing, replica_of
@@ -61,6 +73,7 @@ class GenerateResult:
     notes: tuple[str, ...] = ()  # e.g. what the previous filing gave, and disagreements
     validation: Any = None  # the report of nbb_filing.checks.validate when --validate was asked
     trail_path: Path | None = None  # the mapping's audit trail, when asked (generate --trail)
+    warnings: tuple[str, ...] = ()  # written all the same, but to look at (630 vs notes, size of the company ...)
 
     def total(self, role: str, period: str = "current") -> Decimal | None:
         for t in self.totals:
@@ -115,6 +128,9 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         if inp.previous_trial_balance
         else None
     )
+    not_closed = [why for why in (unappropriated(tb) for tb in (current, previous) if tb is not None) if why]
+    if not_closed:
+        raise FindingsError("; ".join(not_closed))
     return mapping_mod.compute_figures(catalog, mp, current, previous)
 
 
@@ -176,8 +192,10 @@ def _generate(
         catalog = load_catalog(info, dossier.model, framework)
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
+    early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
     mapped = compute_mapped_figures(dossier, catalog)
-    from nbb_filing.books.closings import with_closings
+    from_books = mapped is not None
+    from nbb_filing.books.note_closings import with_closings
     from nbb_filing.filing.notes.fixed_assets import load_closings
 
     closings = load_closings(dossier) if mapped is not None else None
@@ -190,6 +208,7 @@ def _generate(
         dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
         notes += tuple(outcome.report_lines())
     factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
+    _check_balance_sheet(factset, dossier, from_books=from_books)
     data, stats = build_instance(
         catalog,
         factset.facts,
@@ -197,6 +216,7 @@ def _generate(
         closing=dossier.exercise.end,
         lang=dossier.language,
     )
+    warnings = (*early_warnings, *factset.warnings, *_size_warnings(catalog, dossier, factset))
     out = Path(output) if output is not None else default_output(dpath)
     from nbb_filing.taxonomy.limits import check_filing_size
 
@@ -231,6 +251,7 @@ def _generate(
         notes=notes,
         validation=report,
         trail_path=trail_path,
+        warnings=warnings,
     )
 
 
@@ -245,6 +266,55 @@ def framework_of(info: PackageInfo, model: str, closing: date) -> tuple[str | No
         return None, None  # load_catalog says the model is not in the package
     return framework_for_closing(carried, closing, package_label=info.path.name,
                                  replica=replica_of(info.name, info.version))
+
+
+def _rubric_values(factset: FactSet) -> dict[str, dict[str, Decimal]]:
+    """period -> rubric -> amount of the facts about to be written (untyped amount facts only)."""
+    values: dict[str, dict[str, Decimal]] = {"current": {}, "previous": {}}
+    for f in factset.facts:
+        dp = f.datapoint
+        if dp.rubric and dp.period in values and not f.typed and isinstance(f.value, Decimal):
+            values[dp.period][dp.rubric] = f.value
+    return values
+
+
+def _size_warnings(catalog: Catalog, dossier: Dossier, factset: FactSet) -> list[str]:
+    """Does the model fit the entity's size (CSA art. 1:24, 1:25, 3:47)?  Warnings only."""
+    placed = load_legal_forms().family_of_model(catalog.model)
+    if placed is None:
+        return []
+    family, size = placed
+    kind = "associations" if family.name == "association" else "companies"
+    values = _rubric_values(factset)
+    years = [size_mod.YearFigures(str(dossier.exercise.end.year), size_mod.criterion_values(kind, values["current"]))]
+    if dossier.previous_exercise is not None:
+        label = str(dossier.previous_exercise.end.year)
+        years.append(size_mod.YearFigures(label, size_mod.criterion_values(kind, values["previous"])))
+    fitting = {size_mod.MODEL_CATEGORY[s]: f"{stem}-{dossier.part}" for s, stem in family.models}
+    found = size_mod.size_warnings(kind, catalog.model, size, years, dossier.exercise.start,
+                                   group_member=dossier.entity.group, fitting=fitting)
+    return [f"{dossier.where('model')}: {w}" for w in found]
+
+
+def _check_balance_sheet(factset: FactSet, dossier: Dossier, *, from_books: bool) -> None:
+    """Total assets = total liabilities in each period, from the facts to be written (whatever the package holds).
+
+    With trial balances every period with figures is checked (an absent total is zero); with
+    figures typed into the dossier only, a period where both totals are given.
+    """
+    codes = closing_rubrics()
+    values = _rubric_values(factset)
+    problems = []
+    for period, vals in values.items():
+        both = all(codes.get(r) in vals for r in ("total_assets", "total_liabilities"))
+        if not vals or not (from_books or both):
+            continue
+        where = dossier.where("figures") if dossier.figures else dossier.where("inputs", "trial_balance")
+        why = balance_sheet_mismatch(vals, where, period)
+        if why:
+            problems.append(why)
+    if problems:
+        raise FindingsError("; ".join(problems))
 
 
 def _key_totals(catalog: Catalog, factset: FactSet, lang: str) -> tuple[KeyTotal, ...]:

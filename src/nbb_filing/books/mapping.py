@@ -20,6 +20,13 @@ A rule is one of four kinds:
 * ``refuse``: a non-zero balance is an error (suspense accounts 499 must be cleared);
 * ``ignore``: accounts outside the balance sheet and income statement (class 0 commitments).
 
+A ``rubric`` rule may be ``contra: true``: its accounts are deductions from an asset (409 write-downs
+on trade receivables into 40, 2x9 depreciation into the fixed asset, 309 ... 379 into the stocks,
+519/529/539 into the investments) or from capital (101 uncalled capital).  Its ``side`` is then the
+account's *normal* side; the rule catches the account on both sides, so a contra account is always
+netted into its line and never re-routed to the debts, and a balance on the other side (409 in
+debit) is a finding (``contra-side``) that blocks the figures.
+
 ``sign`` turns the balance into the rubric's amount: ``debit`` means debit minus credit, ``credit``
 means credit minus debit.  All rules of one rubric must agree on it, which is what makes the sum
 of the balances conserved into the leaf rubrics (each rubric is oriented debit or credit).
@@ -53,6 +60,7 @@ from pydantic import (
     model_validator,
 )
 
+from nbb_filing.books import closed_books, size
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
 from nbb_filing.core.errors import FindingsError, InputError, NbbFilingError
@@ -199,6 +207,11 @@ class RuleModel(_Strict):
     control: Optional[str] = Field(None, description="rubric these accounts must equal (not added to it)")
     refuse: Optional[str] = Field(None, description="reason why a non-zero balance is refused")
     ignore: Optional[str] = Field(None, description="reason why these accounts reach no rubric")
+    contra: bool = Field(
+        False,
+        description="a contra (deduction) account of an asset or of capital (409, 2x9, 309, 519, 101 ...): 'side' is "
+        "its normal side; it nets into 'rubric' whatever its side, and a balance on the other side is a finding",
+    )
     note: Optional[str] = Field(None, description="free comment (why this rule)")
 
     _id = field_validator("id")(_rule_id)
@@ -216,6 +229,10 @@ class RuleModel(_Strict):
             raise ValueError("a rule has exactly one of 'rubric', 'control', 'refuse' or 'ignore'")
         if kinds[0] in ("rubric", "control") and self.sign is None:
             raise ValueError(f"a '{kinds[0]}' rule needs 'sign: debit' or 'sign: credit'")
+        if self.contra and (kinds[0] != "rubric" or self.side == "either"):
+            raise ValueError(
+                "a 'contra' rule targets a 'rubric' and names the account's normal 'side' (debit or credit)"
+            )
         return self
 
 
@@ -334,10 +351,20 @@ class Rule(_Selecting):
     sign: str | None
     reason: str | None
     line: int | None
+    contra: bool = False  # a deduction account: ``side`` is its normal side, it is caught on both
 
     def admits(self, account: AccountLine) -> bool:
         s = account.side
-        return self.side == "either" or s == "zero" or s == self.side
+        return self.side == "either" or self.contra or s == "zero" or s == self.side
+
+    def unexpected_side(self, account: AccountLine) -> bool:
+        """A contra account whose balance is on the other side than its normal one (409 in debit)."""
+        return self.contra and account.side not in ("zero", self.side)
+
+    @property
+    def catches(self) -> str:
+        """The sides on which the rule catches accounts (a contra rule catches both)."""
+        return "either" if self.contra else self.side
 
     @property
     def where(self) -> str:
@@ -452,6 +479,7 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
                 sign=r.sign,
                 reason=reason,
                 line=lines.get(("rules", i)),
+                contra=r.contra,
             )
         )
     totals = []
@@ -524,6 +552,7 @@ class Allocation:
     ignored: tuple[Posting, ...]
     unmapped: tuple[AccountLine, ...]  # non-zero accounts no rule catches
     conflicts: tuple[tuple[AccountLine, tuple[Rule, ...]], ...]
+    wrong_side: tuple[Posting, ...] = ()  # contra accounts on their unexpected side (also in postings)
 
     def leaf_amounts(self, mapping: Mapping) -> dict[str, Decimal]:
         """Every rubric a rule targets, with the sum of its postings (zero when nothing posted)."""
@@ -537,7 +566,7 @@ class Allocation:
 
     @property
     def problems(self) -> bool:
-        return bool(self.refused or self.unmapped or self.conflicts)
+        return bool(self.refused or self.unmapped or self.conflicts or self.wrong_side)
 
 
 def resolve_account(mapping: Mapping, account: AccountLine) -> tuple[Rule, ...]:
@@ -558,7 +587,7 @@ def resolve_account(mapping: Mapping, account: AccountLine) -> tuple[Rule, ...]:
 
 
 def apply_mapping(mapping: Mapping, tb: TrialBalance) -> Allocation:
-    postings, controls, refused, ignored, unmapped, conflicts = [], [], [], [], [], []
+    postings, controls, refused, ignored, unmapped, conflicts, wrong_side = [], [], [], [], [], [], []
     for a in tb.accounts:
         if a.balance == 0:
             continue  # no amount, no side: nothing to route
@@ -572,7 +601,18 @@ def apply_mapping(mapping: Mapping, tb: TrialBalance) -> Allocation:
         r = rules[0]
         p = Posting(a, r, r.amount(a) if r.sign else a.balance)
         {"rubric": postings, "control": controls, "refuse": refused, "ignore": ignored}[r.kind].append(p)
-    return Allocation(tb, tuple(postings), tuple(controls), tuple(refused), tuple(ignored), tuple(unmapped), tuple(conflicts))
+        if r.unexpected_side(a):
+            wrong_side.append(p)  # netted into its asset all the same (never re-routed), and reported
+    return Allocation(tb, tuple(postings), tuple(controls), tuple(refused), tuple(ignored), tuple(unmapped),
+                      tuple(conflicts), tuple(wrong_side))
+
+
+def wrong_side_message(p: Posting) -> str:
+    """Why a contra account on its unexpected side is a finding (409 in debit ...)."""
+    a, r = p.account, p.rule
+    return (f"account {a.account} (line {a.line}) is a contra account normally in {r.side} ({r.where}, netted into "
+            f"rubric {r.target}) but has a {a.side} balance of {abs(a.balance)}; correct the entries (e.g. a reversal "
+            f"larger than the write-down) rather than presenting it elsewhere")
 
 
 # ====================================================================== totals: solving the package's identities
@@ -668,6 +708,8 @@ def _allocation_errors(mapping: Mapping, alloc: Allocation, values: dict[str, De
         errs.append(f"account {a.account} (line {a.line}) is caught by {' and '.join(r.where for r in rules)}")
     for p in alloc.refused:
         errs.append(f"account {p.account.account} (line {p.account.line}) must be zero ({p.rule.reason}), balance {p.account.balance}")
+    for p in alloc.wrong_side:
+        errs.append(wrong_side_message(p))
     if values is not None:
         for rubric, amount in _control_amounts(alloc).items():
             expected = values.get(rubric, ZERO)
@@ -812,6 +854,7 @@ class CheckReport:
     findings: tuple[Finding, ...]
     coverage: tuple[Coverage, ...]
     figures: tuple[tuple[str, Decimal | None, Decimal | None], ...]  # (rubric, current, previous)
+    warnings: tuple[str, ...] = ()  # to look at, not findings (the size of the entity against the model)
 
     @property
     def ok(self) -> bool:
@@ -823,6 +866,7 @@ class CheckReport:
             "model": self.model,
             "ok": self.ok,
             "findings": [f.to_json() for f in self.findings],
+            "warnings": list(self.warnings),
             "coverage": [c.to_json() for c in self.coverage],
             "figures": [
                 {"rubric": r, "current": None if c is None else str(c), "previous": None if p is None else str(p)}
@@ -888,8 +932,8 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
         if r.kind != "rubric" or r.target is None or not full.has_rubric(r.target):
             continue
         signs[r.target][r.sign or ""].append(r)
-        if r.side == "either":
-            continue
+        if r.side == "either" or r.contra:
+            continue  # a contra account reduces its rubric by design; the netted figure is checked
         always = "nonnegative" if r.side == r.sign else "nonpositive"
         for dp in full.by_rubric(r.target):
             mt = full.metric_type(dp)
@@ -912,12 +956,12 @@ def _static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[F
     rules = mapping.rules
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
-            if not (a.side == b.side or "either" in (a.side, b.side)):
+            if not (a.catches == b.catches or "either" in (a.catches, b.catches)):
                 continue
             for sa in a.selectors:
                 for sb in b.selectors:
                     if sa.overlaps_at_same_level(sb):
-                        side = a.side if a.side != "either" else b.side
+                        side = a.catches if a.catches != "either" else b.catches
                         out.append(
                             Finding("overlap", f"{a.where} and {b.where} both catch accounts '{sa.text}'/'{sb.text}' "
                                     f"on the {side} side{'s' if side == 'either' else ''}", rule=a.id)
@@ -1047,6 +1091,28 @@ def _reachability_findings(mapping: Mapping, full: Catalog, target: Catalog) -> 
     return out
 
 
+def _closing_findings(tb: TrialBalance, res: PeriodResult, period: str) -> list[Finding]:
+    """Post-appropriation guards (:mod:`nbb_filing.books.closed_books`) on one trial balance and its figures."""
+    out = []
+    why = closed_books.unappropriated(tb)
+    if why:
+        out.append(Finding("unappropriated", why, period=period))
+    why = closed_books.balance_sheet_mismatch(res.values, tb.source, period)
+    if why:
+        out.append(Finding("balance-mismatch", why, period=period))
+    return out
+
+
+def _carried_forward_findings(
+    values: dict[str, dict[str, Decimal]], current: TrialBalance | None, previous: TrialBalance | None
+) -> list[Finding]:
+    """14P of the current trial balance against 14 of the previous one."""
+    if current is None or previous is None or not {"current", "previous"} <= set(values):
+        return []
+    why = closed_books.carried_forward_mismatch(values["current"], values["previous"], current.source, previous.source)
+    return [Finding("carried-forward", why, period="current")] if why else []
+
+
 def check_mapping(
     mapping: Mapping,
     catalog: Catalog,
@@ -1070,10 +1136,13 @@ def check_mapping(
     table: dict[str, list[Decimal | None]] = {}
     order = {c: i for i, c in enumerate(catalog.rubrics())}
     static_blocking = any(f.code in ("total-cycle",) for f in findings)
+    values: dict[str, dict[str, Decimal]] = {}
     for idx, (period, tb) in enumerate((("current", current), ("previous", previous))):
         if tb is None or static_blocking:
             continue
         res = compute_period(mapping, tb, period, full_catalog, catalog)
+        values[period] = res.values
+        findings += _closing_findings(tb, res, period)
         a = res.allocation
         for acc in a.unmapped:
             findings.append(Finding("unmapped", f"{tb.source} line {acc.line}: account {acc.account} "
@@ -1085,6 +1154,9 @@ def check_mapping(
         for p in a.refused:
             findings.append(Finding("refused", f"{tb.source} line {p.account.line}: account {p.account.account} has "
                                     f"balance {p.account.balance}; {p.rule.where}: {p.rule.reason}",
+                                    account=p.account.account, rule=p.rule.id, period=period))
+        for p in a.wrong_side:
+            findings.append(Finding("contra-side", f"{tb.source}: {wrong_side_message(p)}",
                                     account=p.account.account, rule=p.rule.id, period=period))
         for rubric, amount in _control_amounts(a).items():
             expected = res.values.get(rubric, ZERO)
@@ -1111,7 +1183,11 @@ def check_mapping(
             sum((abs(x.balance) for x in nonzero), ZERO),
             sum((abs(x.balance) for x in nonzero if x.account in reached), ZERO),
         ))
+    findings += _carried_forward_findings(values, current, previous)
     figures = tuple(
         (code, vals[0], vals[1]) for code, vals in sorted(table.items(), key=lambda kv: order.get(kv[0], 10**9))
     )
-    return CheckReport(mapping.source, catalog.model, tuple(findings), tuple(coverage), figures)
+    warnings = []
+    if "current" in values:
+        warnings = size.books_size_warnings(catalog.model, values["current"], values.get("previous"))
+    return CheckReport(mapping.source, catalog.model, tuple(findings), tuple(coverage), figures, tuple(warnings))

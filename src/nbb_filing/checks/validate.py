@@ -196,7 +196,7 @@ class _Job:
 
 def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: Path) -> _Job:
     """Everything but Arelle: read, identify the model, move the framework, run the protocol rules."""
-    from nbb_filing.checks import protocol
+    from nbb_filing.checks import product_rules, protocol
     from nbb_filing.reading.reader import read_tree
     from nbb_filing.taxonomy.catalog import load_catalog
     from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
@@ -232,7 +232,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
         ))
 
     pin = protocol.ProtocolInput(path=path, size=size, root=tree.getroot(), facts=facts, catalog=catalog, lang=lang)
-    for rule in protocol.RULES:
+    for rule in (*protocol.RULES, *product_rules.RULES):  # the product's own checks run after the protocol's
         found = list(rule(pin))
         report.protocol_rules.append(ProtocolRuleResult(rule.__name__, protocol.title(rule), len(found)))
         report.findings.extend(found)

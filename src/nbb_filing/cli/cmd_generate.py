@@ -152,6 +152,7 @@ def _summary_lines(result: Any, lang: str | None) -> list[str]:
         for name, t in zip(names, result.totals):
             out.append(f"{name:{width}}  {_money(t.current):>18}  {_money(t.previous):>18}")
     out += list(result.notes)
+    out += [f"warning: {item}" for item in result.warnings]
     if result.left_out:
         out.append(msg["left_out"])
         out += [f"  - {item}" for item in result.left_out]
@@ -176,7 +177,7 @@ def _summary_json(result: Any) -> dict:
         "totals": [{"role": t.role, "rubric": t.rubric, "label": t.label,
                     "current": None if t.current is None else str(t.current),
                     "previous": None if t.previous is None else str(t.previous)} for t in result.totals],
-        "notes": list(result.notes), "left_out": list(result.left_out),
+        "notes": list(result.notes), "warnings": list(result.warnings), "left_out": list(result.left_out),
         "validation": validation, "exit_code": result.validation_exit_code,
     }
 

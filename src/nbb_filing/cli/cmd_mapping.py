@@ -89,6 +89,8 @@ def _text_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
     out = [f"mapping {report.mapping} against {report.model}: {status}"]
     for f in report.findings:
         out.append(f"  [{f.code}] {f.message}")
+    for w in report.warnings:
+        out.append(f"warning: {w}")
     for c in report.coverage:
         pct = (c.mapped_amount / c.amount * 100) if c.amount else Decimal(100)
         out.append(
@@ -185,8 +187,14 @@ def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str 
                 r = rules[0]
                 what = {"rubric": f"rubric {r.target} (sign {r.sign})", "control": f"control of rubric {r.target}",
                         "refuse": f"refused unless zero: {r.reason}", "ignore": f"ignored: {r.reason}"}[r.kind]
+                if r.contra:
+                    what += f", contra account normally in {r.side}"
+                    if r.unexpected_side(line):
+                        bad = True
+                        what += f": a {side} balance is a finding (not re-routed)"
                 row.update(outcome=r.kind, target=r.target, sign=str(r.sign) if r.kind == "rubric" else None,
-                           reason=r.reason if r.kind in ("refuse", "ignore") else None)
+                           reason=r.reason if r.kind in ("refuse", "ignore") else None,
+                           contra=bool(r.contra), unexpected_side=bool(r.contra and r.unexpected_side(line)))
                 lines.append(f"{number} ({side}): {what} by {r.where}")
             rows.append(row)
     emit(dump_json({"mapping": str(mapping_file), "accounts": rows}) if fmt == "json" else "\n".join(lines), output)

@@ -167,6 +167,10 @@ class Entity(_Model):
         "persons: code, QName (cct:m31) or label; mandatory for the NBB even where no assertion checks it"
     )
     deed_filing_date: Optional[date] = Field(None, description="date of the last filing of the deed (acte constitutif)")
+    group: Optional[Literal["parent", "subsidiary"]] = Field(
+        None, description="the company is a parent or a subsidiary (CSA art. 1:25: then it is never micro); "
+        "used only for the size warning of generate",
+    )
     email: Optional[str] = None
     website: Optional[str] = None
 
@@ -196,6 +200,10 @@ class Mandate(_Model):
     function: str = Field(description="code (14), QName (fct:m14) or label, e.g. 'Administrateur délégué'")
     start: Optional[date] = None
     end: Optional[date] = None
+    row: Optional[str] = Field(
+        None, description="row id of the mandate in the NBB table (typed dimension dim:open); default: its "
+        "position 1, 2 ...; written by import to keep the ids a filing used",
+    )
 
     _code_text = field_validator("function", mode="before")(_code_as_text)
 
@@ -322,6 +330,10 @@ class Participation(_Model):
     currency: str = "EUR"
     equity: Optional[Decimal] = None
     result: Optional[Decimal] = None
+    row: Optional[str] = Field(
+        None, description="row id of the holding in the NBB list (typed dimension dim:open); default 1; written "
+        "by import to keep the ids a filing used",
+    )
 
     _check_en = field_validator("enterprise_number", mode="before")(_enterprise_number)
 

@@ -230,6 +230,7 @@ class Fact:
 class FactSet:
     facts: tuple[Fact, ...]
     left_out: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # the filing is written, but the preparer should look (630 vs notes ...)
 
 
 class _Builder:
@@ -239,6 +240,7 @@ class _Builder:
         self.table = table
         self.facts: dict[tuple, Fact] = {}
         self.left_out: list[str] = []
+        self.warnings: list[str] = []
         self.missing_roles: set[str] = set()
         # facts the dossier states that a previous filing may state too (previous-year social
         # balance sheet): the dossier's figure is kept, a different one is reported, not an error
@@ -425,7 +427,7 @@ class _Builder:
         if role.mandate is not None:
             for j, m in enumerate(p.mandates):
                 t = dict(typed)
-                t[role.mandate.index] = str(j + 1)
+                t[role.mandate.index] = m.row or str(j + 1)  # the filing's own row id, when imported
                 for f in role.mandate.fields:
                     self.put(role, f, t, getattr(m, f.name), d.where(*loc, "mandates", j, f.name))
         elif p.mandates:
@@ -482,7 +484,7 @@ class _Builder:
                 )
             if role.holding is not None:
                 t = dict(typed)
-                t[role.holding.index] = "1"
+                t[role.holding.index] = p.row or "1"  # the filing's own row id, when imported
                 hv = {
                     "nature": p.nature,
                     "shares_held": Decimal(p.shares_held) if p.shares_held is not None else None,
@@ -722,8 +724,9 @@ class _Builder:
                 got = self.amount(total, "current")
                 other = str(chk["previous_of"])
                 want = self.amount(other, "previous")
-                if got is None or not d.previous_exercise:
+                if not d.previous_exercise or (got is None and want is None):
                     continue
+                got = got or Decimal(0)  # a 14P left at zero while last year carried a result forward is caught too
                 if (want or Decimal(0)) != got:
                     raise FindingsError(
                         f"{d.where('appropriation', total)}: rubric {total} ({got}) must equal rubric {other} of the "
@@ -769,7 +772,7 @@ def build_facts(
 ) -> FactSet:
     """All facts of the filing, in catalog order; raises on the first error (one line).
 
-    ``closings`` (:class:`nbb_filing.books.closings.Closings`) are the closing values of the
+    ``closings`` (:class:`nbb_filing.books.note_closings.Closings`) are the closing values of the
     fixed-asset notes from the trial balances; with the dossier's ``fixed_assets:`` movements they
     give the notes (see :mod:`nbb_filing.filing.notes.fixed_assets`).
     """
@@ -798,4 +801,4 @@ def build_facts(
         add_notes(b, closings)
     b.tie_out()
     facts = sorted(b.facts.values(), key=lambda f: (f.datapoint.order, f.typed))
-    return FactSet(tuple(facts), tuple(b.left_out))
+    return FactSet(tuple(facts), tuple(b.left_out), tuple(b.warnings))

@@ -313,10 +313,12 @@ class _Collector:
         mandates = sorted(((int(i) if str(i).isdigit() else 0, i, v) for (g, i), v in items.items() if g == "mandate"))
         missions = sorted(((int(i) if str(i).isdigit() else 0, i, v) for (g, i), v in items.items() if g == "missions"))
         if mandates:
-            data["mandates"] = [v for _, _, v in mandates]
+            consecutive = [i for _, i, _ in mandates] == [str(n) for n in range(1, len(mandates) + 1)]
+            # the filing's row ids are kept where generate's default (1, 2 ...) would change them
+            data["mandates"] = [v if consecutive else {**v, "row": str(i)} for _, i, v in mandates]
         if missions:
             data["missions"] = [v["missions"] if "missions" in v else next(iter(v.values())) for _, _, v in missions]
-        for label, seq in (("mandates", mandates), ("missions", missions)):
+        for label, seq in (("missions", missions),):
             numbers = [i for _, i, _ in seq]
             if numbers and numbers != [str(n) for n in range(1, len(numbers) + 1)]:
                 who = data.get("name") or f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
@@ -427,11 +429,15 @@ class _Collector:
         if "currency" in p["fields"]:
             out["currency"] = p["fields"]["currency"]
         addr = self.address(p["address"], "participation")
-        if addr:
+        if addr and set(addr) == {"country"}:
+            out["country"] = addr["country"]  # only the country cell: what generate writes for country: alone
+        elif addr:
             out["address"] = addr
-        holdings = [v for (g, _), v in sorted(p["items"].items()) if g == "holding"]
+        holdings = [(i, v) for (g, i), v in sorted(p["items"].items()) if g == "holding"]
         if holdings:
-            h = holdings[0]
+            row, h = holdings[0]
+            if row and row != "1":
+                out["row"] = str(row)  # the filing's row id (dim:open), kept for an exact round trip
             if len(holdings) > 1:
                 self.remarks.append(f"participation {out['name']!r}: only the first of {len(holdings)} holdings is kept")
             if "nature" in h:

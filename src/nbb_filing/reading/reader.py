@@ -316,6 +316,26 @@ def read_facts(
     return read_tree(tree, package, path=p, model=model, catalog=catalog)
 
 
+#: the measure each unit kind of the catalog must have, as ``{namespace}local`` names
+UNIT_NAMES = {
+    "EUR": "{http://www.xbrl.org/2003/iso4217}EUR",
+    "shares": f"{{{XBRLI}}}shares",
+    "pure": f"{{{XBRLI}}}pure",
+}
+
+
+def _measure_name(measure: etree._Element) -> str:
+    """The QName of a ``<measure>`` resolved with the element's namespaces: ``{namespace}local``.
+
+    ``xbrli:shares``, ``shares`` under a default xbrli namespace and ``x:shares`` with another prefix
+    bound to the same namespace are the same unit.
+    """
+    text = (measure.text or "").strip()
+    prefix, _, local = text.rpartition(":")
+    ns = measure.nsmap.get(prefix or None)
+    return f"{{{ns}}}{local}" if ns else text
+
+
 def read_tree(
     tree: etree._ElementTree,
     package: PackageInfo | None,
@@ -343,6 +363,7 @@ def read_tree(
 
     contexts: dict[str, _Context] = {}
     units: dict[str, str] = {}
+    unit_names: dict[str, tuple[str, ...]] = {}  # unit id -> its measures as {namespace}local names
     problems: list[str] = []
     for el in root:
         if not isinstance(el.tag, str):
@@ -355,6 +376,7 @@ def read_tree(
         elif el.tag == f"{{{XBRLI}}}unit":
             measures = [(m.text or "").strip() for m in el.iter(f"{{{XBRLI}}}measure")]
             units[el.get("id", "")] = " ".join(measures)
+            unit_names[el.get("id", "")] = tuple(_measure_name(m) for m in el.iter(f"{{{XBRLI}}}measure"))
 
     facts: list[ReadFact] = []
     unresolved: list[UnresolvedFact] = []
@@ -419,8 +441,11 @@ def read_tree(
                     ctx.members, ctx.typed_values,
                 )
                 continue
-        if mt.unit and unit is not None and mt.unit not in ("pure",) and not unit.endswith(f":{mt.unit}"):
-            problems.append(f"line {line}: {dp.key} has unit {unit}, expected {mt.unit}")
+        measures = unit_names.get(el.get("unitRef", "")) if el.get("unitRef") else None
+        if mt.unit and measures is not None and mt.unit != "pure" and measures != (UNIT_NAMES.get(mt.unit),):
+            # compared by meaning (the measure's namespace and name), not by its prefix or the unit's id
+            problems.append(f"line {line}: {dp.key} has unit {unit} ({', '.join(measures)}), expected {mt.unit} "
+                            f"({UNIT_NAMES.get(mt.unit)})")
         facts.append(ReadFact(dp, value, ctx.typed_values, line, text, el.get("decimals"), unit, el.get("id")))
 
     _duplicates(facts, problems)

@@ -15,8 +15,8 @@ the year between them.  The Belgian chart (PCMN) keeps those apart in the accoun
 Where each line is written comes from ``data/fixed-assets.yaml`` (dictionary metric and members;
 the rubric codes are read from the catalog).  Checks, each failing with one line naming the asset
 class and both figures (exit 1): for every closing line, opening + movements = closing; the net
-value of the notes equals the class's balance-sheet rubric, both years; and the depreciation charge
-(630) equals the depreciation recorded in the notes.
+value of the notes equals the class's balance-sheet rubric, both years.  The depreciation charge
+(630) against the depreciation recorded in the notes is only a warning, as for the NBB.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from nbb_filing.books.closings import Closings, closing_values
+from nbb_filing.books.note_closings import Closings, closing_values
 from nbb_filing.books.notes_table import load_notes_table, split_note
 from nbb_filing.filing.notes.fixed_asset_notes import (
     check_charges,
