@@ -16,7 +16,7 @@ from nbb_filing.cli.common import ErrorHandlingGroup
 @click.version_option(__version__, prog_name="nbb-filing")
 def main() -> None:
     """Annual-accounts filings for the NBB Central Balance Sheet Office (XBRL), validated offline."""
-    from nbb_filing.taxonomy.packages import pin_environment
+    from nbb_filing import pin_environment
 
     pin_environment()  # relative NBB_FILING_TAXONOMY / NBB_FILING_HOME: resolved once, here
 

@@ -88,8 +88,8 @@ def generate(dossier: str, output: str | None, validate: bool, report_path: str 
     The summary (text or --format json) goes to standard output; with --validate --report FILE the
     validation report is also written to FILE in --report-format (text, json or junit).
     """
-    from nbb_filing.api import generate as run
-    from nbb_filing.core.errors import NbbFilingError
+    from nbb_filing import NbbFilingError
+    from nbb_filing import generate as run
 
     if report_path is not None and not validate:
         raise NbbFilingError("--report needs --validate")
@@ -101,7 +101,7 @@ def generate(dossier: str, output: str | None, validate: bool, report_path: str 
     report = result.validation
     page = None
     if html:
-        from nbb_filing.rendering import render_filing
+        from nbb_filing import render_filing
 
         page = render_filing(result.output, html, lang=lang or result.language, taxonomy=taxonomy,
                              report=report, trail=result.trail_path)
@@ -129,7 +129,7 @@ def _format_of(path: str) -> str:
 
 
 def _write_report(report: Any, path: str, fmt: str, lang: str | None) -> None:
-    from nbb_filing.checks.report_formats import render
+    from nbb_filing import render_report as render
     from nbb_filing.cli.cmd_validate import write_report
 
     write_report(render(report, fmt), path)
@@ -165,7 +165,7 @@ def _summary_json(result: Any) -> dict:
     validation = None
     if result.validation is not None:
         try:
-            from nbb_filing.checks.report_formats import report_dict
+            from nbb_filing import report_dict
 
             validation = json.loads(json.dumps(report_dict(result.validation), default=str))
         except (AttributeError, TypeError):

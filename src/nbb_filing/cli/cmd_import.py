@@ -28,9 +28,8 @@ def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: boo
     `generate` reproduces the filing's facts exactly; 1: written, but with facts not imported or
     round-trip differences; 2: nothing written (unreadable filing, unknown model ...).
     """
-    from nbb_filing.core.errors import FindingsError
-    from nbb_filing.reading.importer import import_filing as run
-    from nbb_filing.taxonomy.packages import resolve_package
+    from nbb_filing import FindingsError, resolve_package
+    from nbb_filing import import_filing as run
 
     info = resolve_package(taxonomy)
     target = out_dir if out_dir is not None else Path.cwd() / filing.stem

@@ -28,8 +28,7 @@ def init(model: str | None, output: str, from_filing: str | None, lang: str | No
     while one is left.  Optional sections are commented out.  With --from, MODEL defaults to the
     filing's model.
     """
-    from nbb_filing.reading.starter import init_dossier
-    from nbb_filing.taxonomy.packages import resolve_package
+    from nbb_filing import init_dossier, resolve_package
 
     info = resolve_package(taxonomy)
     r = init_dossier(model, output, info, lang=lang, from_filing=from_filing, force=force)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import click
 
+from nbb_filing import NbbFilingError
 from nbb_filing.cli.common import (
     dump_json,
     emit,
@@ -18,7 +19,6 @@ from nbb_filing.cli.common import (
     report_output_option,
     taxonomy_option,
 )
-from nbb_filing.core.errors import NbbFilingError
 
 
 def _money(d: Decimal | None) -> str:
@@ -34,9 +34,7 @@ def _tb_options(f):  # type: ignore[no-untyped-def]
 
 
 def _load(mapping_path: str, model: str | None, taxonomy: str | None):  # type: ignore[no-untyped-def]
-    from nbb_filing.books.mapping import load_mapping
-    from nbb_filing.taxonomy.catalog import load_catalog
-    from nbb_filing.taxonomy.packages import resolve_package
+    from nbb_filing import load_catalog, load_mapping, resolve_package
 
     mapping = load_mapping(mapping_path)
     info = resolve_package(taxonomy)
@@ -69,8 +67,7 @@ def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None
     contradictions in totals, signs that contradict the datapoint's type.  With --trial-balance,
     also lists every account with a balance that reaches no rubric, coverage and rubric totals.
     """
-    from nbb_filing.books.ledger import read_trial_balance
-    from nbb_filing.books.mapping import check_mapping
+    from nbb_filing import check_mapping, read_trial_balance
 
     if prev and not tb:
         raise NbbFilingError("--previous needs --trial-balance")
@@ -120,8 +117,7 @@ def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str 
             delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
             taxonomy: str | None) -> None:
     """Compute the rubric figures of a model from trial balances (what the generator uses)."""
-    from nbb_filing.books.ledger import read_trial_balance
-    from nbb_filing.books.mapping import compute_figures
+    from nbb_filing import compute_figures, read_trial_balance
 
     m, catalog, full = _load(mapping_file, model, taxonomy)
     opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
@@ -155,8 +151,7 @@ def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str 
     """
     from decimal import InvalidOperation
 
-    from nbb_filing.books.ledger import AccountLine
-    from nbb_filing.books.mapping import load_mapping, resolve_account
+    from nbb_filing import AccountLine, load_mapping, resolve_account
 
     m = load_mapping(mapping_file)
     bad = False
@@ -208,6 +203,6 @@ def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str 
 def schema(output: str | None) -> None:
     """Print (or write) the JSON Schema of mapping files, for editors."""
 
-    from nbb_filing.books.mapping import mapping_json_schema
+    from nbb_filing import mapping_json_schema
 
     emit(json.dumps(mapping_json_schema(), indent=2, ensure_ascii=False) + "\n", output, "JSON Schema")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import click
 
+from nbb_filing import InputError
 from nbb_filing.cli.common import lang_option, taxonomy_option
-from nbb_filing.core.errors import InputError
 
 
 @click.command(name="render", short_help="Render a filing as an HTML page in the NBB layout.")
@@ -31,7 +31,7 @@ from nbb_filing.core.errors import InputError
 def render(filing: str, output: str | None, validate: bool, report: str | None, previous: str | None,
            trail: str | None, all_rows: bool, taxonomy: str | None, lang: str) -> None:
     """Write FILING (an NBB XBRL instance) as an HTML page in the NBB layout, for review by a person."""
-    from nbb_filing.rendering import render_filing
+    from nbb_filing import render_filing
 
     if validate and report:
         raise InputError("give either --validate or --report, not both")

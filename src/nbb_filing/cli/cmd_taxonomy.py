@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import click
 
+from nbb_filing import (
+    Catalog,
+    Datapoint,
+    NbbFilingError,
+    download_package,
+    install_package,
+    installed_packages,
+    load_catalog,
+    resolve_package,
+)
 from nbb_filing.cli.common import (
     dump_json,
     emit,
@@ -11,14 +21,6 @@ from nbb_filing.cli.common import (
     lang_option,
     report_output_option,
     taxonomy_option,
-)
-from nbb_filing.core.errors import NbbFilingError
-from nbb_filing.taxonomy.catalog import Catalog, Datapoint, load_catalog
-from nbb_filing.taxonomy.packages import (
-    download_package,
-    install_package,
-    installed_packages,
-    resolve_package,
 )
 
 
@@ -67,7 +69,7 @@ def list_cmd(fmt: str, output: str | None) -> None:
         emit(dump_json([p.to_json() for p in pkgs]), output)
         return
     if not pkgs:
-        from nbb_filing.taxonomy.releases import embedded_package_path
+        from nbb_filing import embedded_package_path
 
         text = "no taxonomy package installed (nbb-filing taxonomy install --from FILE.zip)"
         embedded = embedded_package_path()
@@ -150,8 +152,8 @@ def values(list_name: str | None, lang: str, model: str | None, taxonomy: str | 
     LIST is a list name as the package has it (lgf-enum:list2) or its domain alone (lgf: every list
     of that domain).  A dossier may give a value by code (706), QName (lgf:m706) or label.
     """
-    from nbb_filing.filing.facts import dossier_fields
-    from nbb_filing.taxonomy.enum_lists import (
+    from nbb_filing import (
+        dossier_fields,
         enumeration_lists,
         find_lists,
         list_to_json,

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
+from nbb_filing import NbbFilingError, write_atomic
 from nbb_filing.cli.common import lang_option, taxonomy_option
-from nbb_filing.core.atomic import write_atomic
-from nbb_filing.core.errors import NbbFilingError
 
 
 @click.command(name="validate", short_help="Validate filings offline (Arelle, NBB assertions, protocol).")
@@ -32,9 +31,8 @@ def validate(files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, 
 
     Exit code 0 = can be filed (warnings allowed), 1 = blocking findings, 2 = could not validate.
     """
-    from nbb_filing.checks.report_formats import render
-    from nbb_filing.checks.validate import validate_files
-    from nbb_filing.taxonomy.packages import resolve_package
+    from nbb_filing import render_report as render
+    from nbb_filing import resolve_package, validate_files
 
     info = resolve_package(taxonomy)
     report = validate_files(list(files), info, lang=lang, workers=workers)

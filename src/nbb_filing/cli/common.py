@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from nbb_filing.core.errors import NbbFilingError
+from nbb_filing import NbbFilingError
 
 #: Exit code when standard output was closed early (``nbb-filing ... | head -1``): 128 + SIGPIPE,
 #: what a shell reports for a program ended by a broken pipe.
@@ -55,7 +55,7 @@ class ErrorHandlingGroup(click.Group):
                 pass
 
     def invoke(self, ctx: click.Context) -> Any:
-        from nbb_filing.core.progress import reporting
+        from nbb_filing import reporting
 
         try:
             with reporting(progress_hook()):  # long steps show a status line on a terminal's stderr
@@ -134,7 +134,7 @@ def emit(text: str, output: str | None, what: str = "report") -> None:
     """Print ``text`` on standard output, or write it atomically to ``output`` (not ``-``)."""
     from pathlib import Path
 
-    from nbb_filing.core.atomic import write_atomic
+    from nbb_filing import write_atomic
 
     if not text.endswith("\n"):
         text += "\n"
@@ -157,6 +157,6 @@ def dump_json(data: Any) -> str:
 
 def progress_hook() -> Any:
     """The CLI's progress hook: a status line on stderr when stderr is a terminal, else nothing."""
-    from nbb_filing.core.progress import TerminalProgress
+    from nbb_filing import TerminalProgress
 
     return TerminalProgress()
