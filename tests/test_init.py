@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from nbb_filing.cli import main
-from nbb_filing.core.errors import InputError
+from nbb_filing.core.errors import FindingsError, InputError
 from nbb_filing.filing.dossier import Dossier, json_schema, load_dossier
 from nbb_filing.filing.placeholders import find_placeholders
 
@@ -141,7 +141,9 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     assert data["entity"]["name"] == "CALYX WORKS"  # identification carried over
     assert data["previous_exercise"] == {"start": date(2022, 1, 1), "end": date(2022, 12, 31)}
     assert data["exercise"] == {"start": date(2023, 1, 1), "end": date(2023, 12, 31)}
-    assert Path(data["previous_filing"]) == accepted_m87.resolve()
+    # the dossier reads files from its own folder only: last year's filing is copied beside it
+    assert data["previous_filing"] == accepted_m87.name
+    assert (out.parent / accepted_m87.name).read_bytes() == accepted_m87.read_bytes()
     assert len(data["directors"]) >= 1 and "figures" not in data and "appropriation" not in data
     assert {p for p, _ in find_placeholders(data)} == {("general_meeting",), ("inputs", "trial_balance"),
                                                       ("inputs", "mapping")}
@@ -150,8 +152,17 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     del filled["inputs"]
     jsonschema.validate(as_json(filled), SCHEMA)
     out.write_text(yaml.safe_dump(filled, allow_unicode=True), encoding="utf-8")
+    # without this year's appropriation, generate refuses: 14P (brought forward) must be last
+    # year's 14, read from the previous filing the starter named
+    last_14 = next(f.value for f in last.facts if f.datapoint.rubric == "14" and f.datapoint.period == "current")
+    with pytest.raises(FindingsError) as e:
+        generate(out, tmp_path / "next.xbrl", package=package)
+    assert "14P" in str(e.value) and str(Decimal(last_14)) in str(e.value)
+    assert not (tmp_path / "next.xbrl").exists()
+    # given the amount brought forward, the previous column is last year's current column
+    filled["appropriation"] = {"14P": Decimal(last_14), "14": Decimal(last_14), "9906": Decimal(last_14)}
+    out.write_text(yaml.safe_dump(as_json(filled), allow_unicode=True), encoding="utf-8")
     result = generate(out, tmp_path / "next.xbrl", package=package)
-    # last year's current column is this year's previous column
     want = {f.datapoint.rubric: f.value for f in last.facts if f.datapoint.rubric == "20/58"
             and f.datapoint.period == "current"}
     assert result.total("total_assets", "previous") == Decimal(want["20/58"]) == Decimal("554894.28")

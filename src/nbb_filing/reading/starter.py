@@ -296,8 +296,28 @@ def data_from_filing(filing_path: Path, package: Any, dossier_path: Path, model:
     out["exercise"] = {"start": end + timedelta(days=1), "end": _next_year(end)}
     out.pop("general_meeting", None)
     rel = os.path.relpath(filing_path.resolve(), dossier_path.resolve().parent)
-    out["previous_filing"] = str(filing_path.resolve()) if rel.startswith("..") else Path(rel).as_posix()
+    # a dossier reads files from its own folder only (docs/security.md): a filing elsewhere is copied there
+    out["previous_filing"] = filing_path.name if rel.startswith("..") else Path(rel).as_posix()
     return out, model or str(data.get("model") or filing.model)
+
+
+def copy_beside(filing_path: Path, dossier_path: Path) -> Path | None:
+    """Copy last year's filing into the dossier's folder when it lies elsewhere; the copy, or ``None``.
+
+    Refuses (one line) to replace a different file of the same name there."""
+    from nbb_filing.core.atomic import write_atomic
+
+    folder = dossier_path.resolve().parent
+    if not os.path.relpath(filing_path.resolve(), folder).startswith(".."):
+        return None
+    target = folder / filing_path.name
+    data = filing_path.read_bytes()
+    if target.exists():
+        if target.read_bytes() == data:
+            return target
+        raise InputError(f"{target} exists and is another file: cannot copy {filing_path} beside the dossier")
+    write_atomic(target, data)
+    return target
 
 
 # ====================================================================== entry points
@@ -350,6 +370,8 @@ def init_dossier(model: str | None, output: str | os.PathLike, package: Any, *, 
         data["language"] = lang
     text, count = starter_text(model, catalog, lang=language, data=data, source=src.name if src else None)
     try:
+        if src is not None:
+            copy_beside(src, out)
         write_atomic(out, text)
     except OSError as e:
         raise InputError(f"{out}: cannot write the dossier ({e.strerror or e})") from None
