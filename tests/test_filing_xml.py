@@ -6,9 +6,8 @@ import pytest
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.xmlns import LINK, XLINK
 from nbb_filing.taxonomy.filing_xml import (
-    LINK,
-    XLINK,
     parse_filing,
     retarget_framework,
     schema_ref,

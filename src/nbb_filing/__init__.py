@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "ModelNotFound": "nbb_filing.core.errors",
     "RubricNotFound": "nbb_filing.core.errors",
     "write_atomic": "nbb_filing.core.atomic",
+    "money": "nbb_filing.core.money",
     # taxonomy
     "PackageInfo": "nbb_filing.taxonomy.packages",
     "resolve_package": "nbb_filing.taxonomy.packages",

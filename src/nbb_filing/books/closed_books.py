@@ -25,6 +25,7 @@ from typing import Mapping
 
 from nbb_filing.books.ledger import AccountLine, TrialBalance
 from nbb_filing.core.data_files import load_data_yaml
+from nbb_filing.core.money import money
 
 ZERO = Decimal(0)
 
@@ -40,17 +41,15 @@ def closing_rubrics() -> dict[str, str]:
     return {r: str(table[r]) for r in roles if r in table}
 
 
-def _fmt(x: Decimal) -> str:
-    return f"{x:,.2f}"
 
 
 def _profit(x: Decimal) -> str:
     """A result in the income sense (credit positive): ``a profit of 1,000.00`` / ``a loss of ...``."""
-    return f"a {'profit' if x >= 0 else 'loss'} of {_fmt(abs(x))}"
+    return f"a {'profit' if x >= 0 else 'loss'} of {money(abs(x))}"
 
 
 def _accounts(lines: list[AccountLine], limit: int = 8) -> str:
-    shown = ", ".join(f"{a.account} ({'D' if a.balance > 0 else 'C'} {_fmt(abs(a.balance))})" for a in lines[:limit])
+    shown = ", ".join(f"{a.account} ({'D' if a.balance > 0 else 'C'} {money(abs(a.balance))})" for a in lines[:limit])
     return shown + (f" and {len(lines) - limit} more" if len(lines) > limit else "")
 
 
@@ -79,7 +78,7 @@ def unappropriated(tb: TrialBalance) -> str | None:
                 f"forward, 690/790: {_profit(forward)}; appropriated, 691-699/791-799: {_profit(done)} through "
                 f"{_accounts(allocated)})")
     return (f"{tb.source}: classes 6 and 7 do not net to zero ({'debit' if net > 0 else 'credit'} "
-            f"{_fmt(abs(net))}), so this is not a trial balance after appropriation: {what}; result accounts "
+            f"{money(abs(net))}), so this is not a trial balance after appropriation: {what}; result accounts "
             f"{_accounts(result)}; book the appropriation (69x/79x against 13, 14 or 47) before filing")
 
 
@@ -92,8 +91,8 @@ def balance_sheet_mismatch(values: Mapping[str, Decimal], where: str, period: st
     a, li = values.get(assets) or ZERO, values.get(liabilities) or ZERO
     if a == li:
         return None
-    return (f"{where}: total assets {assets} ({period} year) is {_fmt(a)} but total liabilities {liabilities} is "
-            f"{_fmt(li)} (difference {_fmt(a - li)}); a balance sheet that does not balance is not filed, "
+    return (f"{where}: total assets {assets} ({period} year) is {money(a)} but total liabilities {liabilities} is "
+            f"{money(li)} (difference {money(a - li)}); a balance sheet that does not balance is not filed, "
             f"whatever the package's assertions say (an unappropriated result, or accounts mapped outside "
             f"the balance sheet and the income statement)")
 
@@ -109,5 +108,5 @@ def carried_forward_mismatch(
     got, want = current.get(bf) or ZERO, previous.get(cf) or ZERO
     if got == want:
         return None
-    return (f"{where}: rubric {bf} (result brought forward) is {_fmt(got)} but rubric {cf} of the previous year "
-            f"({previous_source}) is {_fmt(want)}; book last year's result carried forward through 690/790")
+    return (f"{where}: rubric {bf} (result brought forward) is {money(got)} but rubric {cf} of the previous year "
+            f"({previous_source}) is {money(want)}; book last year's result carried forward through 690/790")

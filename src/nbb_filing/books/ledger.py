@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.money import money
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -159,14 +160,12 @@ def read_trial_balance(
     tb = _parse_rows(name, rows, decimal)
     if require_balanced and tb.imbalance != 0:
         raise InputError(
-            f"{name}: debits ({_fmt(tb.total_debit)}) and credits ({_fmt(tb.total_credit)}) differ by "
-            f"{_fmt(abs(tb.imbalance))}; a trial balance must balance"
+            f"{name}: debits ({money(tb.total_debit)}) and credits ({money(tb.total_credit)}) differ by "
+            f"{money(abs(tb.imbalance))}; a trial balance must balance"
         )
     return tb
 
 
-def _fmt(d: Decimal) -> str:
-    return f"{d:,.2f}"
 
 
 def _decode(p: Path, encoding: str | None) -> str:

@@ -85,14 +85,15 @@ def build_trail(dossier: Any, catalog: Catalog) -> Trail | None:
     from nbb_filing.books import mapping as mapping_mod
     from nbb_filing.books.ledger import read_trial_balance
 
-    mp = mapping_mod.load_mapping(dossier.resolve_path(inp.mapping))
+    mp = mapping_mod.load_mapping(mapping_mod.locate_mapping(inp.mapping, dossier.base_dir))
     full = catalog if catalog.model == mp.model else catalog.sibling(mp.model)
     entries: dict[tuple[str, str], TrailEntry] = {}
     sources: dict[str, str] = {}
-    for period, rel in (("current", inp.trial_balance), ("previous", inp.previous_trial_balance)):
+    for period, key in (("current", "trial_balance"), ("previous", "previous_trial_balance")):
+        rel = getattr(inp, key)
         if not rel:
             continue
-        tb = read_trial_balance(dossier.resolve_path(rel))
+        tb = read_trial_balance(dossier.resolve_path(rel, "inputs", key))
         sources[period] = tb.source
         res = mapping_mod.compute_period(mp, tb, period, full, catalog)
         posted: dict[str, list[TrailAccount]] = {}

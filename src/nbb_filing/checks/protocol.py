@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from lxml import etree
 
 from nbb_filing.checks.findings import BLOCKING, WARNING, FactRef, Finding
+from nbb_filing.core.xmlns import XBRLI, XML_LANG
 from nbb_filing.reading.reader import FilingFacts, ReadFact
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.limits import max_filing_bytes
@@ -34,8 +35,6 @@ try:  # the dossier module owns the enterprise-number check (modulo 97)
 except ImportError:  # pragma: no cover - only while the dossier module is absent
     check_enterprise_number = None  # type: ignore[assignment]
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-XBRLI = "http://www.xbrl.org/2003/instance"
 
 #: The NBB refuses files above 50 MB (its upload limit), whatever their content (data/nbb-limits.yaml).
 MAX_FILE_BYTES = max_filing_bytes()

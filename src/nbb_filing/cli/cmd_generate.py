@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from nbb_filing import money
 from nbb_filing.cli.common import dump_json, format_option, taxonomy_option
 
 #: English names of the summary's rubric roles, used when no --lang is given (as before --lang existed).
@@ -52,9 +53,7 @@ REPORT_FORMATS = ("text", "json", "junit")
 
 
 def _money(d: Decimal | None) -> str:
-    if d is None:
-        return "-"
-    return f"{d:,.2f}".replace(",", " ")
+    return money(d, thousands=" ")
 
 
 @click.command(name="generate", short_help="Generate the NBB XBRL filing of a dossier.")

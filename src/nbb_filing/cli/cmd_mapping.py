@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import click
 
-from nbb_filing import NbbFilingError
+from nbb_filing import NbbFilingError, money
 from nbb_filing.cli.common import (
     dump_json,
     emit,
@@ -22,7 +22,7 @@ from nbb_filing.cli.common import (
 
 
 def _money(d: Decimal | None) -> str:
-    return "-" if d is None else f"{d:,.2f}".replace(",", " ")
+    return money(d, thousands=" ")
 
 
 def _tb_options(f):  # type: ignore[no-untyped-def]

@@ -34,15 +34,10 @@ from typing import Any, Iterable
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.xmlns import ISO4217, LINK, XBRLDI, XBRLI, XLINK, XML_NS
 from nbb_filing.filing.facts import Fact
 from nbb_filing.taxonomy.catalog import Catalog, MetricType
 
-XBRLI = "http://www.xbrl.org/2003/instance"
-LINK = "http://www.xbrl.org/2003/linkbase"
-XLINK = "http://www.w3.org/1999/xlink"
-XBRLDI = "http://xbrl.org/2006/xbrldi"
-ISO4217 = "http://www.xbrl.org/2003/iso4217"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 ENTITY_SCHEME = "http://www.fgov.be"
 
 UNIT_MEASURES = {"EUR": "iso4217:EUR", "pure": "xbrli:pure", "shares": "xbrli:shares"}

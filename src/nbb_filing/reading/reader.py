@@ -34,18 +34,15 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.xmlns import LINK, XBRLDI, XBRLI, XSI
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint, load_catalog
 from nbb_filing.taxonomy.filing_xml import (
-    LINK,
-    XBRLDI,
-    XBRLI,
     parse_filing,
     retarget_framework,
     schema_ref,
 )
 from nbb_filing.taxonomy.packages import PackageInfo
 
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _ENUM_NS_RE = re.compile(r"^(?P<base>.*/cbso/)(?P<fw>[0-9][^/]*)(?P<rest>/enum/[^/]+)$")
 
 TypedValues = tuple[tuple[str, str], ...]

@@ -26,11 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
-
-XBRLI = "http://www.xbrl.org/2003/instance"
-LINK = "http://www.xbrl.org/2003/linkbase"
-XLINK = "http://www.w3.org/1999/xlink"
-XBRLDI = "http://xbrl.org/2006/xbrldi"
+from nbb_filing.core.xmlns import LINK, XBRLI, XLINK
 
 #: Refuse filings larger than this (the NBB itself refuses files over 50 MB).
 MAX_FILING_BYTES = 64 * 1024 * 1024

@@ -428,7 +428,8 @@ def resolve_package(explicit: str | os.PathLike | None = None) -> PackageInfo:
     if pkgs:
         return max(pkgs, key=lambda pk: _version_key(pk.version))
     embedded = embedded_package_path()
-    if embedded is None:
+    if embedded is None or damaged:
+        # a damaged registry may hide an installed official package: never fall back to the replica then
         why = f" (the package registry {_registry_path()} is damaged; installing repairs it)" if damaged else ""
         raise PackageError(
             "no NBB taxonomy package: pass --taxonomy PATH.zip, set NBB_FILING_TAXONOMY, "

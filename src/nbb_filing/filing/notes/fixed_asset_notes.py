@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.money import money
 from nbb_filing.taxonomy.catalog import Catalog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,8 +26,6 @@ ZERO = Decimal(0)
 PERIODS = ("current", "previous")
 
 
-def _fmt(x: Decimal) -> str:
-    return f"{x:,.2f}"
 
 
 def check_movement_names(d: Any, cls: AssetClass, whole: dict, per_kind: dict) -> None:
@@ -125,9 +124,9 @@ def check_roll_forward(
         code = f"{dp.rubric} " if dp is not None and dp.rubric else ""
         src = closings.source(cname, ln.name, "current", kind) or f"no account of {closings.mapping}"
         raise FindingsError(
-            f"{d.where(*loc)}: {what}, {code}{ln.name}: {_fmt(opening)} at the start of the year "
-            f"{'+' if delta >= 0 else '-'} movements {_fmt(abs(delta))} = {_fmt(opening + delta)}, but the "
-            f"trial balance gives {_fmt(closing)} at the end ({src}); complete {'.'.join(loc)}"
+            f"{d.where(*loc)}: {what}, {code}{ln.name}: {money(opening)} at the start of the year "
+            f"{'+' if delta >= 0 else '-'} movements {money(abs(delta))} = {money(opening + delta)}, but the "
+            f"trial balance gives {money(closing)} at the end ({src}); complete {'.'.join(loc)}"
         )
 
 
@@ -148,14 +147,14 @@ def check_net_values(builder: Any, table: NotesTable, closings: Closings, cname:
             if net == bs:
                 continue
             parts = " ".join(
-                f"{'+' if ln.net > 0 else '-'} {ln.name} {_fmt(closings.total(cname, ln.name, period, kind))}"
+                f"{'+' if ln.net > 0 else '-'} {ln.name} {money(closings.total(cname, ln.name, period, kind))}"
                 for ln in cls.closing_lines
                 if closings.total(cname, ln.name, period, kind)
             ).lstrip("+ ")
             what = f"{cname} assets{' ' + kind if kind else ''}"
             raise FindingsError(
-                f"{closings.mapping}: {what} ({period} year): the notes give {_fmt(net)} ({parts or 'nothing'}) "
-                f"but balance-sheet rubric {rubric} is {_fmt(bs)}; the fixed_assets rules must cover the accounts "
+                f"{closings.mapping}: {what} ({period} year): the notes give {money(net)} ({parts or 'nothing'}) "
+                f"but balance-sheet rubric {rubric} is {money(bs)}; the fixed_assets rules must cover the accounts "
                 f"of {rubric}"
             )
 
@@ -178,10 +177,10 @@ def check_charges(builder: Any, table: NotesTable, done: set[str], given: dict, 
         total = sum((x for _, _, x in parts), ZERO)
         charge = builder.amount(code, "current") or ZERO
         if total != charge:  # a warning, as the NBB's own complementary (ca_) rule: both can be right
-            shown = " + ".join(f"{_fmt(x)} ({c})" for c, _, x in parts)
+            shown = " + ".join(f"{money(x)} ({c})" for c, _, x in parts)
             builder.warnings.append(
-                f"{d.where('fixed_assets')}: rubric {code} (current year) is {_fmt(charge)} but the depreciation "
-                f"recorded in the notes is {shown} = {_fmt(total)} (difference {_fmt(charge - total)}); this is "
+                f"{d.where('fixed_assets')}: rubric {code} (current year) is {money(charge)} but the depreciation "
+                f"recorded in the notes is {shown} = {money(total)} (difference {money(charge - total)}); this is "
                 f"allowed when {code} holds amortisation of formation expenses (6300, which has no note in the "
                 f"smaller models) or when a write-down recorded in the notes is non-recurring (660, in 66A, not in "
                 f"{code}); check the difference"
