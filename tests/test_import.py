@@ -196,7 +196,8 @@ def test_a_filing_without_what_every_dossier_needs(filing_variant, tmp_path, pac
     out = tmp_path / "nothing"
     res = CliRunner().invoke(cli_main, ["import", str(path), "-o", str(out)])
     assert res.exit_code == 2
-    assert "cannot make a dossier from this filing: general_meeting: Field required" in res.output
+    assert "cannot make a dossier from this filing: " in res.output
+    assert "(general_meeting): required field is missing" in res.output
     assert not out.exists()
     # default output directory: the file name without extension, in the current directory
     monkeypatch.chdir(tmp_path)

@@ -64,11 +64,11 @@ from nbb_filing.books import closed_books, size
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
 from nbb_filing.core.errors import FindingsError, InputError, NbbFilingError
+from nbb_filing.core.pydantic_errors import one_line
 from nbb_filing.core.shipped import shipped_mapping
 from nbb_filing.core.yaml_lines import (
     StrictLoader,
     check_yaml_size,
-    line_of,
     load_with_lines,
 )
 from nbb_filing.taxonomy.catalog import Catalog
@@ -457,13 +457,7 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
     try:
         mf = MappingFile.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = err.get("loc", ())
-        line = line_of(lines, loc)
-        where = ".".join(str(x) for x in loc) or "top level"
-        more = f" (and {len(e.errors()) - 1} more)" if len(e.errors()) > 1 else ""
-        msg = err.get("msg", "invalid").removeprefix("Value error, ")
-        raise InputError(f"{source}{f' line {line}' if line else ''} ({where}): {msg}{more}") from None
+        raise InputError(one_line(e, source, lines, schema="mappings/mapping.schema.json")) from None
     rules = []
     for i, r in enumerate(mf.rules):
         kind = next(k for k in ("rubric", "control", "refuse", "ignore") if getattr(r, k) is not None)

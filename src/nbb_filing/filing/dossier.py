@@ -43,6 +43,7 @@ from pydantic import (
 )
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.pydantic_errors import UNION_TAGS, dotted, one_line
 from nbb_filing.core.yaml_lines import (
     StrictLoader,
     check_yaml_size,
@@ -648,13 +649,13 @@ class Dossier(_Model):
     def where(self, *loc: Any) -> str:
         """``dossier.yaml line 12 (entity.court)`` for error messages (nearest known line)."""
         name = self._path.name if self._path else "dossier"
-        dotted = _dotted(loc)
+        field = dotted(loc)
         probe = tuple(loc)
         while probe and probe not in self._lines:
             probe = probe[:-1]
         line = self._lines.get(probe)
         at = f" line {line}" if line else ""
-        return f"{name}{at} ({dotted})" if dotted else f"{name}{at}"
+        return f"{name}{at} ({field})" if field else f"{name}{at}"
 
     @property
     def part(self) -> str:
@@ -677,16 +678,6 @@ def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
-
-
-def _dotted(loc: tuple) -> str:
-    parts: list[str] = []
-    for p in loc:
-        if isinstance(p, int):
-            parts.append(f"[{p}]")
-        else:
-            parts.append(("." if parts else "") + str(p))
-    return "".join(parts)
 
 
 def _str_loc(loc: tuple, lines: dict) -> tuple:
@@ -717,15 +708,9 @@ def parse_dossier(text: str, path: Path | None = None, *, allow_outside_paths: b
     try:
         dossier = Dossier.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
         # by_kind is how the model holds the kind keys written under a fixed-asset class: not in the YAML
-        loc = _str_loc(tuple(x for x in err["loc"] if not (isinstance(x, str) and x in (*_UNION_TAGS, "by_kind"))), lines)
-        msg = _pydantic_message(err)
-        line = line_of(lines, loc)
-        at = f" line {line}" if line else ""
-        field = f" ({_dotted(loc)})" if loc else ""
-        more = f" (and {len(e.errors()) - 1} more error(s))" if len(e.errors()) > 1 else ""
-        raise InputError(f"{name}{at}{field}: {msg}{more}") from None
+        raise InputError(one_line(e, name, lines, schema="schemas/dossier.schema.json",
+                                  hidden=UNION_TAGS | {"by_kind"}, locate=lambda loc: _str_loc(loc, lines))) from None
     dossier._path = path.resolve() if path else None
     dossier._lines = lines
     dossier._allow_outside = allow_outside_paths
@@ -742,29 +727,9 @@ def _refuse_placeholders(data: dict, lines: dict, name: str) -> None:
         line = line_of(lines, loc)
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise InputError(
-            f"{name}{f' line {line}' if line else ''} ({_dotted(loc)}): placeholder {text!r} left by "
+            f"{name}{f' line {line}' if line else ''} ({dotted(loc)}): placeholder {text!r} left by "
             f"nbb-filing init: give the value, or delete the field if it is optional{more}"
         )
-
-
-_UNION_TAGS = {"function-after", "function-before", "function-plain", "function-wrap"}
-
-
-def _pydantic_message(err: dict) -> str:
-    typ = err.get("type", "")
-    msg = str(err.get("msg", ""))
-    if typ == "missing":
-        return "required field is missing"
-    if typ == "extra_forbidden":
-        return "unknown field (check the spelling; see schemas/dossier.schema.json)"
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if msg.startswith("Assertion failed, "):
-        msg = msg[len("Assertion failed, "):]
-    inp = err.get("input")
-    if typ not in ("value_error",) and isinstance(inp, (str, int, Decimal)) and not isinstance(inp, bool):
-        msg = f"{msg} (got {inp!r})"
-    return msg
 
 
 def load_dossier(path: str | os.PathLike, *, allow_outside_paths: bool = False) -> Dossier:

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from nbb_filing.core.atomic import write_atomic
 from nbb_filing.core.errors import InputError, NbbFilingError
+from nbb_filing.core.pydantic_errors import one_line
 from nbb_filing.core.yaml_lines import comment_text
 from nbb_filing.filing.dossier import LANGUAGES, Dossier, dossier_to_yaml, load_dossier
 from nbb_filing.reading.reader import (
@@ -508,10 +509,8 @@ def import_filing(
     try:
         dossier = Dossier.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
         raise InputError(
-            f"{filing.path}: cannot make a dossier from this filing: {loc}: {err['msg']} "
+            f"cannot make a dossier from this filing: {one_line(e, str(filing.path))} "
             "(the filing lacks something every dossier needs)"
         ) from None
     text = _header(filing, not_imported, remarks) + dossier_to_yaml(dossier)
