@@ -120,7 +120,7 @@ class TrialBalance:
         lines = []
         for i, item in enumerate(balances, start=1):
             number, bal = item[0], Decimal(item[1])
-            label = item[2] if len(item) > 2 else ""  # type: ignore[misc]
+            label = item[2] if len(item) > 2 else ""
             lines.append(AccountLine(str(number), str(label), bal if bal > 0 else ZERO, -bal if bal < 0 else ZERO, i))
         return cls(source, tuple(lines))
 

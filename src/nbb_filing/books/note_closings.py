@@ -108,8 +108,7 @@ def closing_values(mapping: "Mapping", tb: "TrialBalance") -> dict[str, Closing]
     for a in tb.accounts:
         if a.balance == 0:
             continue
-        scored = [(r.specificity_for(a.account), r) for r in mapping.fixed_assets]
-        scored = [(s, r) for s, r in scored if s is not None]
+        scored = [(s, r) for r in mapping.fixed_assets if (s := r.specificity_for(a.account)) is not None]
         if not scored:
             continue
         best = max(s for s, _ in scored)

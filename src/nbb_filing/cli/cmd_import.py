@@ -52,7 +52,7 @@ def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: boo
         raise FindingsError(f"{filing}: dossier written, but {problems} finding(s) listed above")
 
 
-def _text_lines(r, total: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _text_lines(r, total: int) -> list[str]:
     ff = r.filing
     out = [f"wrote {r.dossier_path} (model {ff.model}, closing date {ff.closing_date}, "
            f"{r.imported} of {total} facts imported)"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import click
 
@@ -25,7 +26,7 @@ def _money(d: Decimal | None) -> str:
     return money(d, thousands=" ")
 
 
-def _tb_options(f):  # type: ignore[no-untyped-def]
+def _tb_options(f):
     f = click.option("--sheet", default=None, metavar="NAME", help="Worksheet of XLSX trial balances (default: the first).")(f)
     f = click.option("--encoding", default=None, help="Encoding of CSV trial balances (default: UTF-8, then Windows-1252).")(f)
     f = click.option("--decimal", type=click.Choice([",", "."]), default=None, help="Decimal separator of CSV amounts (default: detected).")(f)
@@ -33,7 +34,7 @@ def _tb_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _load(mapping_path: str, model: str | None, taxonomy: str | None):  # type: ignore[no-untyped-def]
+def _load(mapping_path: str, model: str | None, taxonomy: str | None):
     from nbb_filing import load_catalog, load_mapping, resolve_package
 
     mapping = load_mapping(mapping_path)
@@ -72,7 +73,7 @@ def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None
     if prev and not tb:
         raise NbbFilingError("--previous needs --trial-balance")
     m, catalog, full = _load(mapping_file, model, taxonomy)
-    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
+    opts: dict[str, Any] = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
     current = read_trial_balance(tb, **opts) if tb else None
     previous = read_trial_balance(prev, **opts) if prev else None
     report = check_mapping(m, catalog, full_catalog=full, current=current, previous=previous)
@@ -81,7 +82,7 @@ def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None
         click.get_current_context().exit(1)
 
 
-def _text_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
+def _text_lines(report) -> list[str]:
     status = "clean" if report.ok else f"{len(report.findings)} finding(s)"
     out = [f"mapping {report.mapping} against {report.model}: {status}"]
     for f in report.findings:
@@ -120,7 +121,7 @@ def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str 
     from nbb_filing import compute_figures, read_trial_balance
 
     m, catalog, full = _load(mapping_file, model, taxonomy)
-    opts = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
+    opts: dict[str, Any] = dict(delimiter=delimiter, decimal=decimal, encoding=encoding, sheet=sheet)
     current = read_trial_balance(trial_balance, **opts)
     previous = read_trial_balance(prev, **opts) if prev else None
     rf = compute_figures(catalog, m, current, previous, full_catalog=full)

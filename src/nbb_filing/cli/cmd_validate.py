@@ -48,6 +48,6 @@ def write_report(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
         return
     try:
-        write_atomic(Path(output), text)  # type: ignore[arg-type]
+        write_atomic(Path(output), text)
     except OSError as e:
         raise NbbFilingError(f"{output}: cannot write the report ({e.strerror or e})") from None

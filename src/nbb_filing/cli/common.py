@@ -112,7 +112,7 @@ def stdout_is_tty() -> bool:
 # ``-o`` for that product and print their report on standard output in the chosen format.
 
 
-def format_option(*choices: str):  # type: ignore[no-untyped-def]
+def format_option(*choices: str):
     """``--format`` with ``choices`` (default: the first, ``text``)."""
     names = choices or ("text", "json")
     return click.option(
@@ -122,7 +122,7 @@ def format_option(*choices: str):  # type: ignore[no-untyped-def]
     )
 
 
-def report_output_option(f):  # type: ignore[no-untyped-def]
+def report_output_option(f):
     """``-o/--output FILE``: where the report goes (``-``: standard output, the default)."""
     return click.option(
         "-o", "--output", "output", metavar="FILE", default=None,
@@ -141,7 +141,7 @@ def emit(text: str, output: str | None, what: str = "report") -> None:
     if output in (None, "-"):
         click.echo(text, nl=False)
         return
-    p = Path(output)  # type: ignore[arg-type]
+    p = Path(output)
     try:
         write_atomic(p, text)
     except OSError as e:
