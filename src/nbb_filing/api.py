@@ -35,7 +35,8 @@ from nbb_filing.core.errors import (
     ModelNotFound,
     NbbFilingError,
 )
-from nbb_filing.filing.dossier import Dossier, load_dossier
+from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
@@ -183,9 +184,7 @@ def _generate(
     dpath = Path(dossier_path)
     dossier = load_dossier(dpath, allow_outside_paths=allow_outside_paths)
     if model is not None and model != dossier.model:
-        lines, path = dossier._lines, dossier._path
-        dossier = dossier.model_copy(update={"model": model})
-        dossier._lines, dossier._path, dossier._allow_outside = lines, path, allow_outside_paths
+        dossier = dossier.with_changes(model=model)
     info = package or resolve_package(taxonomy)
     framework, framework_notice = framework_of(info, dossier.model, dossier.exercise.end)
     try:
