@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nbb_filing.api import generate
-from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.facts import build_facts
 from nbb_filing.reading.importer import import_filing
 

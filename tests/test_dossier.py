@@ -10,16 +10,12 @@ from pathlib import Path
 import pytest
 
 from nbb_filing.core.errors import InputError
-from nbb_filing.filing.dossier import (
-    Dossier,
+from nbb_filing.filing.dossier import Dossier, json_schema
+from nbb_filing.filing.dossier_files import dossier_to_yaml, dump_dossier, load_dossier, parse_dossier
+from nbb_filing.filing.enterprise_number import (
     check_enterprise_number,
-    dossier_to_yaml,
-    dump_dossier,
     format_enterprise_number,
-    json_schema,
-    load_dossier,
     normalize_enterprise_number,
-    parse_dossier,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

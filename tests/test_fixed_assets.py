@@ -19,7 +19,7 @@ from nbb_filing.api import generate
 from nbb_filing.books.mapping import Selector, parse_mapping
 from nbb_filing.books.notes_table import load_notes_table
 from nbb_filing.core.errors import FindingsError, InputError
-from nbb_filing.filing.dossier import FixedAssetMovements, FixedAssets
+from nbb_filing.filing.dossier_parts import FixedAssetMovements, FixedAssets
 from nbb_filing.filing.facts import build_facts
 
 from .fixtures_generate import ROOT, SAMPLE
@@ -239,7 +239,7 @@ def test_notes_rules_must_cover_the_balance_sheet(sample_copy, package, catalog)
 
 
 def test_unknown_movement_and_unknown_note_line(sample_copy, package):
-    from nbb_filing.filing.dossier import load_dossier
+    from nbb_filing.filing.dossier_files import load_dossier
 
     d = sample_copy / "dossier.yaml"
     _edit(d, "      disposals: 85000.00 ", "      sales: 85000.00 ")
@@ -260,7 +260,7 @@ def test_unknown_movement_and_unknown_note_line(sample_copy, package):
 
 
 def test_participation_needs_a_country_where_the_model_lists_them(mini_text, write_dossier, catalog):
-    from nbb_filing.filing.dossier import load_dossier
+    from nbb_filing.filing.dossier_files import load_dossier
 
     m87 = catalog("m87-f")
     base = mini_text.replace("model: m82-f", "model: m87-f") + (
@@ -331,7 +331,7 @@ def test_class_movements_are_not_spread_over_kinds(sample_m82, package, catalog)
 
 
 def test_unknown_kind_and_mixed_levels(sample_copy, package):
-    from nbb_filing.filing.dossier import load_dossier
+    from nbb_filing.filing.dossier_files import load_dossier
 
     d = sample_copy / "dossier.yaml"
     _edit(d, '    "24":', '    "29":')

@@ -16,7 +16,7 @@ from nbb_filing.api import generate
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.cli import main
 from nbb_filing.core.errors import FindingsError, InputError
-from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.facts import build_facts
 
 from .test_dossier import line_of

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from nbb_filing.books.mapping import parse_mapping
 from nbb_filing.cli import main
 from nbb_filing.core.errors import InputError
-from nbb_filing.filing.dossier import load_dossier, parse_dossier
+from nbb_filing.filing.dossier_files import load_dossier, parse_dossier
 
 BOMB = """\
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]

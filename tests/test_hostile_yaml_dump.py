@@ -19,7 +19,7 @@ from nbb_filing.core.yaml_lines import (
     load_with_lines,
     represent_text,
 )
-from nbb_filing.filing.dossier import dossier_to_yaml, load_dossier, parse_dossier
+from nbb_filing.filing.dossier_files import dossier_to_yaml, load_dossier, parse_dossier
 from nbb_filing.reading.importer import import_filing
 
 BREAKS = ["\r", "\n", "\r\n", "\x85", "\u2028", "\u2029"]

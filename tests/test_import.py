@@ -9,7 +9,7 @@ from decimal import Decimal
 from click.testing import CliRunner
 
 from nbb_filing.cli import main as cli_main
-from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.reading.importer import import_filing
 from nbb_filing.reading.reader import diff_sets, read_facts
 

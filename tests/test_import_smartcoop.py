@@ -122,7 +122,7 @@ def test_import_round_trip_of_the_generated_smartcoop_filings(smartcoop, package
     generate(res.dossier_path, again, package=package)
     assert diff_sets(read_facts(smartcoop / name, package).as_set(), read_facts(again, package).as_set()) == []
     if model == "m87-f":
-        from nbb_filing.filing.dossier import load_dossier
+        from nbb_filing.filing.dossier_files import load_dossier
 
         d = load_dossier(res.dossier_path)
         # the sample's four participations (samples/smartcoop-2024/dossier.yaml), percents as written there

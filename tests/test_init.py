@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from nbb_filing.cli import main
 from nbb_filing.core.errors import FindingsError, InputError
-from nbb_filing.filing.dossier import Dossier, json_schema, load_dossier
+from nbb_filing.filing.dossier import Dossier, json_schema
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.placeholders import find_placeholders
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
-from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.facts import build_facts
 from nbb_filing.filing.instance import build_instance, format_value, write_instance
 

@@ -9,7 +9,7 @@ import pytest
 
 from nbb_filing.api import generate
 from nbb_filing.core.errors import InputError
-from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.legal_form import (
     check_legal_form,
     legal_form_metric,

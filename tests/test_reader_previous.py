@@ -114,7 +114,8 @@ def dossier_2023(imported_m87, accepted_m87, tmp_path):
     """
     import shutil
 
-    from nbb_filing.filing.dossier import PeriodAmounts, dossier_to_yaml, load_dossier
+    from nbb_filing.filing.dossier_files import dossier_to_yaml, load_dossier
+    from nbb_filing.filing.dossier_parts import PeriodAmounts
 
     # beside the dossier: files a dossier names are read from its folder (docs/security.md)
     shutil.copyfile(accepted_m87, tmp_path / accepted_m87.name)

@@ -241,7 +241,7 @@ def test_two_codes_of_one_cell_must_agree(catalog):
     from nbb_filing.api import compute_mapped_figures
     from nbb_filing.books.figures import RubricFigures
     from nbb_filing.core.errors import FindingsError
-    from nbb_filing.filing.dossier import load_dossier
+    from nbb_filing.filing.dossier_files import load_dossier
     from nbb_filing.filing.facts import build_facts
 
     m08 = catalog("m08-f")
@@ -265,7 +265,7 @@ def test_two_codes_of_one_cell_must_agree(catalog):
 def test_association_filing_imports_back_exactly(new_samples, package, tmp_path):
     """Import reads the association model's function cells (fct-enum:list2) back into mandates,
     and generating the imported dossier reproduces every fact."""
-    from nbb_filing.filing.dossier import load_dossier
+    from nbb_filing.filing.dossier_files import load_dossier
     from nbb_filing.reading.importer import import_filing
 
     res = import_filing(new_samples["jeugdhuis-de-vonk-2024"].output, tmp_path / "imported", package)

@@ -14,7 +14,8 @@ import pytest
 from lxml import etree
 
 from nbb_filing.core.errors import FindingsError, InputError
-from nbb_filing.filing.dossier import SocialBalance, SocialMeasure, load_dossier
+from nbb_filing.filing.dossier_files import load_dossier
+from nbb_filing.filing.dossier_parts import SocialBalance, SocialMeasure
 from nbb_filing.filing.facts import build_facts
 from nbb_filing.filing.notes.social_balance import load_social_table
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from nbb_filing.cli import main
 from nbb_filing.core.errors import InputError
-from nbb_filing.filing.dossier import load_dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.facts import build_facts
 from nbb_filing.taxonomy.enum_lists import enumeration_lists, find_lists, value_code
 

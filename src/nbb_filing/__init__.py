@@ -61,7 +61,7 @@ _EXPORTS: dict[str, str] = {
     "RubricFigures": "nbb_filing.books.figures",
     # filing
     "Dossier": "nbb_filing.filing.dossier",
-    "load_dossier": "nbb_filing.filing.dossier",
+    "load_dossier": "nbb_filing.filing.dossier_files",
     "dossier_json_schema": "nbb_filing.filing.dossier",
     # reading
     "FilingFacts": "nbb_filing.reading.reader",
@@ -135,8 +135,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         PackageError,
         RubricNotFound,
     )
-    from nbb_filing.filing.dossier import Dossier, load_dossier
+    from nbb_filing.filing.dossier import Dossier
     from nbb_filing.filing.dossier import json_schema as dossier_json_schema
+    from nbb_filing.filing.dossier_files import load_dossier
     from nbb_filing.reading.importer import import_filing
     from nbb_filing.reading.reader import FilingFacts, read_facts
     from nbb_filing.taxonomy.catalog import Catalog, Datapoint, load_catalog

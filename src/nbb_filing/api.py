@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nbb_filing.books import size as size_mod
 from nbb_filing.books.closed_books import (
@@ -35,13 +35,17 @@ from nbb_filing.core.errors import (
     ModelNotFound,
     NbbFilingError,
 )
-from nbb_filing.filing.dossier import Dossier, load_dossier
+from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
 from nbb_filing.taxonomy.catalog import Catalog, load_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 from nbb_filing.taxonomy.releases import framework_for_closing, replica_of
+
+if TYPE_CHECKING:
+    from nbb_filing.filing.notes.fixed_assets import Closings
 
 #: Rubric roles shown in the summary, in this order (codes come from data/dossier-datapoints.yaml).
 SUMMARY_ROLES = ("total_assets", "equity", "result_before_taxes", "result_of_period")
@@ -183,9 +187,7 @@ def _generate(
     dpath = Path(dossier_path)
     dossier = load_dossier(dpath, allow_outside_paths=allow_outside_paths)
     if model is not None and model != dossier.model:
-        lines, path = dossier._lines, dossier._path
-        dossier = dossier.model_copy(update={"model": model})
-        dossier._lines, dossier._path, dossier._allow_outside = lines, path, allow_outside_paths
+        dossier = dossier.with_changes(model=model)
     info = package or resolve_package(taxonomy)
     framework, framework_notice = framework_of(info, dossier.model, dossier.exercise.end)
     try:
@@ -193,20 +195,12 @@ def _generate(
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
-    mapped = compute_mapped_figures(dossier, catalog)
+    mapped, closings = _figures_from_books(dossier, catalog)
     from_books = mapped is not None
-    from nbb_filing.books.note_closings import with_closings
-    from nbb_filing.filing.notes.fixed_assets import load_closings
-
-    closings = load_closings(dossier) if mapped is not None else None
-    if mapped is not None:
-        mapped = with_closings(catalog, mapped, closings)  # the notes' closing values (8059, 8059P ...)
     notes: tuple[str, ...] = tuple(n for n in (info.replica_notice, framework_notice) if n)
     if dossier.previous_filing:
-        from nbb_filing.reading.previous import apply_previous_filing
-
-        dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
-        notes += tuple(outcome.report_lines())
+        dossier, mapped, previous_notes = _with_previous_filing(dossier, catalog, mapped, info)
+        notes += previous_notes
     factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
     _check_balance_sheet(factset, dossier, from_books=from_books)
     data, stats = build_instance(
@@ -218,20 +212,12 @@ def _generate(
     )
     warnings = (*early_warnings, *factset.warnings, *_size_warnings(catalog, dossier, factset))
     out = Path(output) if output is not None else default_output(dpath)
-    from nbb_filing.taxonomy.limits import check_filing_size
-
-    documents = {f.source: len(f.value) for f in factset.facts if isinstance(f.value, (bytes, bytearray))}
-    check_filing_size(len(data), str(out), documents)
-    write_instance(out, data)
+    _write_filing(out, data, factset)
     trail_path = None
     if trail:
-        from nbb_filing.books.trail import build_trail, trail_path_for, write_trail
-
-        built = build_trail(dossier, catalog)
-        if built is None:
+        trail_path = _write_trail(dossier, catalog, out)
+        if trail_path is None:
             notes += ("no audit trail: the dossier names no trial balance and mapping",)
-        else:
-            trail_path = write_trail(built, trail_path_for(out))
     totals = _key_totals(catalog, factset, lang or dossier.language)
     seconds = time.perf_counter() - t0  # generation alone; validation reports its own time
     report = None
@@ -253,6 +239,46 @@ def _generate(
         trail_path=trail_path,
         warnings=warnings,
     )
+
+
+def _figures_from_books(dossier: Dossier, catalog: Catalog) -> tuple[RubricFigures | None, Closings | None]:
+    """The mapped figures (with the notes' closing values) and the closings, or ``(None, None)``
+    when the dossier names no trial balance and mapping."""
+    mapped = compute_mapped_figures(dossier, catalog)
+    if mapped is None:
+        return None, None
+    from nbb_filing.books.note_closings import with_closings
+    from nbb_filing.filing.notes.fixed_assets import load_closings
+
+    closings = load_closings(dossier)
+    return with_closings(catalog, mapped, closings), closings  # the notes' closing values (8059, 8059P ...)
+
+
+def _with_previous_filing(
+    dossier: Dossier, catalog: Catalog, mapped: RubricFigures | None, info: PackageInfo
+) -> tuple[Dossier, RubricFigures | None, tuple[str, ...]]:
+    """The dossier and figures completed from last year's filing, and what it gave (notes)."""
+    from nbb_filing.reading.previous import apply_previous_filing
+
+    dossier, mapped, outcome = apply_previous_filing(dossier, catalog, mapped, info)
+    return dossier, mapped, tuple(outcome.report_lines())
+
+
+def _write_filing(out: Path, data: bytes, factset: FactSet) -> None:
+    """Write the instance atomically, once it passes the NBB's size limits (filing and documents)."""
+    from nbb_filing.taxonomy.limits import check_filing_size
+
+    documents = {f.source: len(f.value) for f in factset.facts if isinstance(f.value, (bytes, bytearray))}
+    check_filing_size(len(data), str(out), documents)
+    write_instance(out, data)
+
+
+def _write_trail(dossier: Dossier, catalog: Catalog, out: Path) -> Path | None:
+    """Write the mapping's audit trail beside ``out``; ``None`` when the dossier names no books."""
+    from nbb_filing.books.trail import build_trail, trail_path_for, write_trail
+
+    built = build_trail(dossier, catalog)
+    return None if built is None else write_trail(built, trail_path_for(out))
 
 
 def framework_of(info: PackageInfo, model: str, closing: date) -> tuple[str | None, str | None]:

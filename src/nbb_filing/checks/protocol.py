@@ -30,9 +30,9 @@ from nbb_filing.reading.reader import FilingFacts, ReadFact
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.limits import max_filing_bytes
 
-try:  # the dossier module owns the enterprise-number check (modulo 97)
-    from nbb_filing.filing.dossier import check_enterprise_number
-except ImportError:  # pragma: no cover - only while the dossier module is absent
+try:  # the enterprise-number module owns the check (modulo 97)
+    from nbb_filing.filing.enterprise_number import check_enterprise_number
+except ImportError:  # pragma: no cover - only while the enterprise-number module is absent
     check_enterprise_number = None  # type: ignore[assignment]
 
 

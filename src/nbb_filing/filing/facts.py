@@ -38,7 +38,8 @@ from nbb_filing.core.errors import (
     NbbFilingError,
     RubricNotFound,
 )
-from nbb_filing.filing.dossier import Address, Dossier, Person
+from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.dossier_parts import Address, Person
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint, MetricType
 from nbb_filing.taxonomy.values import check_value, match_enum
 

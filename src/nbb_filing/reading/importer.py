@@ -37,7 +37,8 @@ from nbb_filing.core.atomic import write_atomic
 from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.core.pydantic_errors import one_line
 from nbb_filing.core.yaml_lines import comment_text
-from nbb_filing.filing.dossier import LANGUAGES, Dossier, dossier_to_yaml, load_dossier
+from nbb_filing.filing.dossier import LANGUAGES, Dossier
+from nbb_filing.filing.dossier_files import dossier_to_yaml, load_dossier
 from nbb_filing.reading.reader import (
     FilingFacts,
     ReadFact,

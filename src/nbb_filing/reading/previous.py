@@ -375,14 +375,11 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
             f"but the comparison says {str(identical).lower()}; the dossier's answer is written"
         )
     if update:
-        lines, dpath, allow_outside = dossier._lines, dossier._path, dossier.allow_outside_paths
         if "previous_exercise" in update:
-            from nbb_filing.filing.dossier import Exercise
+            from nbb_filing.filing.dossier_parts import Exercise
 
             update["previous_exercise"] = Exercise(**update["previous_exercise"])
-        dossier = dossier.model_copy(update=update)
-        dossier._lines, dossier._path = lines, dpath
-        dossier._allow_outside = allow_outside
+        dossier = dossier.with_changes(**update)
     figures = RubricFigures(catalog.model, mapped_current + tuple(previous))
     outcome = PreviousFilingOutcome(path, column, used, tuple(disagreements), identical, tuple(notes))
     return dossier, figures, outcome

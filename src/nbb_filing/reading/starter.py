@@ -31,9 +31,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from nbb_filing.core.errors import InputError
-from nbb_filing.filing.dossier import (
+from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.dossier_parts import (
     Address,
-    Dossier,
     Entity,
     Inputs,
     Mandate,

@@ -1,0 +1,147 @@
+"""Dossier files: reading a dossier's YAML (with the line of every field) and writing it back.
+
+Reading keeps a map of YAML lines so that every error names the file, the line and the field;
+a value still ``<FILL-IN: ...>`` (left by ``nbb-filing init``) is refused before validation.
+The loader turns every YAML float into a :class:`~decimal.Decimal` built from its text
+(``1234.56`` is exactly 1234.56, never a binary float); the writer prints Decimals as plain
+numbers and quotes any text that YAML would read as something else, so :func:`dump_dossier`
+writes a dossier that :func:`load_dossier` reads back to an equal object.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from nbb_filing.core.errors import InputError
+from nbb_filing.core.pydantic_errors import UNION_TAGS, dotted, one_line
+from nbb_filing.core.yaml_lines import (
+    StrictLoader,
+    check_yaml_size,
+    line_of,
+    load_with_lines,
+    represent_text,
+)
+from nbb_filing.filing.dossier import SCHEMA_VERSION, Dossier
+
+
+class _DecimalLoader(StrictLoader):
+    """SafeLoader whose floats are Decimals built from their text (no binary rounding)."""
+
+
+def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    text = loader.construct_scalar(node).replace("_", "")  # type: ignore[arg-type]
+    try:
+        return Decimal(text)
+    except Exception:
+        raise yaml.constructor.ConstructorError(None, None, f"not a number: {text!r}", node.start_mark) from None
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
+
+
+def _str_loc(loc: tuple, lines: dict) -> tuple:
+    """Pydantic locations hold ints for list indexes and strings for keys; YAML keys may be ints."""
+    out: list[Any] = []
+    for p in loc:
+        cand = tuple(out) + (p,)
+        if cand in lines:
+            out.append(p)
+        elif isinstance(p, str) and p.isdigit() and tuple(out) + (int(p),) in lines:
+            out.append(int(p))
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def parse_dossier(text: str, path: Path | None = None, *, allow_outside_paths: bool = False) -> Dossier:
+    """Validate the YAML ``text`` of a dossier; errors name ``path``'s line and field.
+
+    ``allow_outside_paths``: the files the dossier names may lie outside its folder (see
+    :meth:`Dossier.resolve_path`); refused by default.
+    """
+    name = path.name if path else "dossier"
+    data, lines = load_with_lines(text, _DecimalLoader, name)
+    if not isinstance(data, dict) or lines is None:
+        raise InputError(f"{name}: a dossier is a YAML mapping (entity:, exercise:, ...)")
+    _refuse_placeholders(data, lines, name)
+    try:
+        dossier = Dossier.model_validate(data)
+    except ValidationError as e:
+        # by_kind is how the model holds the kind keys written under a fixed-asset class: not in the YAML
+        raise InputError(one_line(e, name, lines, schema="schemas/dossier.schema.json",
+                                  hidden=UNION_TAGS | {"by_kind"}, locate=lambda loc: _str_loc(loc, lines))) from None
+    return dossier.with_source(path.resolve() if path else None, lines, allow_outside_paths=allow_outside_paths)
+
+
+def _refuse_placeholders(data: dict, lines: dict, name: str) -> None:
+    """A value still ``<FILL-IN: ...>`` (left by ``nbb-filing init``) stops the dossier, line and field named."""
+    from nbb_filing.filing.placeholders import find_placeholders
+
+    found = list(find_placeholders(data))
+    if found:
+        loc, text = found[0]
+        line = line_of(lines, loc)
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise InputError(
+            f"{name}{f' line {line}' if line else ''} ({dotted(loc)}): placeholder {text!r} left by "
+            f"nbb-filing init: give the value, or delete the field if it is optional{more}"
+        )
+
+
+def load_dossier(path: str | os.PathLike, *, allow_outside_paths: bool = False) -> Dossier:
+    """Read and validate the dossier at ``path`` (step 1: no taxonomy needed); see :func:`parse_dossier`."""
+    p = Path(path)
+    check_yaml_size(p, "dossier")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such dossier file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{p}: cannot read dossier ({e})") from None
+    return parse_dossier(text, p, allow_outside_paths=allow_outside_paths)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _decimal_representer(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if re.fullmatch(r"-?\d+", text) else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(Decimal, _decimal_representer)
+_Dumper.add_representer(str, represent_text)  # load(dump(text)) == text for every string
+
+
+def dossier_to_yaml(dossier: Dossier) -> str:
+    """YAML text of ``dossier`` (defaults omitted) that :func:`parse_dossier` reads back equal."""
+    data = _plain(dossier.model_dump(mode="python", exclude_defaults=True))
+    data = {"schema_version": SCHEMA_VERSION, **data}
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def dump_dossier(dossier: Dossier, path: str | os.PathLike) -> Path:
+    """Write ``dossier`` as YAML to ``path`` atomically (temporary file, then rename)."""
+    from nbb_filing.core.atomic import write_atomic
+
+    return write_atomic(path, dossier_to_yaml(dossier))
