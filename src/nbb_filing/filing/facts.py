@@ -654,7 +654,7 @@ class _Builder:
                 self.figure(f.rubric, f.period, f.amount, f.source or f"mapping, rubric {f.rubric}")
         for code, amounts in d.figures.items():
             for period, amount in amounts.items():
-                where = d.where("figures", code, period) if (("figures", code, period) in d._lines) else d.where("figures", code)
+                where = d.where("figures", code, period) if d.has_line("figures", code, period) else d.where("figures", code)
                 if amount == 0:
                     zero += 1
                     continue
