@@ -8,7 +8,8 @@ Dimensions, asked through a fact prototype).  Dimension defaults are dropped fro
 because they must never be written in an instance.  The same cell may be shown in several tables:
 it stays one datapoint, with the first rubric code met and the others kept apart.
 
-One compilation is one Arelle load (seconds); :mod:`.catalog_cache` keeps the result.
+One compilation is one Arelle load (seconds); :mod:`.catalog_cache` keeps the result, so a change
+to what this module produces must bump :data:`~.catalog.CACHE_FORMAT`.
 """
 
 from __future__ import annotations
