@@ -25,7 +25,7 @@ def main() -> int:
     args = ap.parse_args()
     os.environ["NBB_FILING_HOME"] = tempfile.mkdtemp(prefix="nbb-bench-catalog-")
 
-    from nbb_filing.taxonomy import catalog as catalog_mod
+    from nbb_filing.taxonomy import catalog_cache as catalog_mod
     from nbb_filing.taxonomy.packages import resolve_package
 
     info = resolve_package(args.taxonomy)

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from nbb_filing.api import generate
     from nbb_filing.taxonomy import arelle_env
-    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.catalog_cache import load_catalog
     from nbb_filing.taxonomy.packages import resolve_package
 
     info = resolve_package()

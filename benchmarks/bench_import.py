@@ -40,7 +40,7 @@ def main() -> int:
 
     from nbb_filing.reading.importer import import_filing
     from nbb_filing.reading.reader import read_facts
-    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.catalog_cache import load_catalog
     from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
     from nbb_filing.taxonomy.packages import resolve_package
 

@@ -74,7 +74,7 @@ def main() -> int:
 
     from nbb_filing.books.ledger import read_trial_balance
     from nbb_filing.books.mapping import apply_mapping, compute_figures, load_mapping
-    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.catalog_cache import load_catalog
     from nbb_filing.taxonomy.packages import resolve_package
 
     info = resolve_package(args.taxonomy)

@@ -57,7 +57,7 @@ def package(replica_path: Path, nbb_home: Path):
 @pytest.fixture(scope="session")
 def catalog(package):
     """``catalog("m82-f")``: the compiled catalog of a model, compiled once per session."""
-    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.catalog_cache import load_catalog
 
     def get(model: str):
         return load_catalog(package, model)

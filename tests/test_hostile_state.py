@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import nbb_filing.taxonomy.catalog as catalog_mod
+import nbb_filing.taxonomy.catalog_cache as catalog_mod
 from nbb_filing.cli import main
 from nbb_filing.core.checked_json import read_checked_json, write_checked_json
 from nbb_filing.taxonomy.packages import installed_packages

@@ -6,7 +6,7 @@ import io
 
 from click.testing import CliRunner
 
-import nbb_filing.taxonomy.catalog as catalog_mod
+import nbb_filing.taxonomy.catalog_cache as catalog_mod
 from nbb_filing.core.progress import TerminalProgress, reporting, step
 
 

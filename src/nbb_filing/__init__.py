@@ -47,7 +47,7 @@ _EXPORTS: dict[str, str] = {
     "download_package": "nbb_filing.taxonomy.packages",
     "Catalog": "nbb_filing.taxonomy.catalog",
     "Datapoint": "nbb_filing.taxonomy.catalog",
-    "load_catalog": "nbb_filing.taxonomy.catalog",
+    "load_catalog": "nbb_filing.taxonomy.catalog_cache",
     # books
     "AccountLine": "nbb_filing.books.ledger",
     "TrialBalance": "nbb_filing.books.ledger",
@@ -140,7 +140,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.filing.dossier_files import load_dossier
     from nbb_filing.reading.importer import import_filing
     from nbb_filing.reading.reader import FilingFacts, read_facts
-    from nbb_filing.taxonomy.catalog import Catalog, Datapoint, load_catalog
+    from nbb_filing.taxonomy.catalog import Catalog, Datapoint
+    from nbb_filing.taxonomy.catalog_cache import load_catalog
     from nbb_filing.taxonomy.packages import (
         PackageInfo,
         download_package,

@@ -40,7 +40,8 @@ from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.facts import FactSet, build_facts, load_table
 from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
-from nbb_filing.taxonomy.catalog import Catalog, load_catalog
+from nbb_filing.taxonomy.catalog import Catalog
+from nbb_filing.taxonomy.catalog_cache import load_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 from nbb_filing.taxonomy.releases import framework_for_closing, replica_of
 

@@ -198,7 +198,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
     """Everything but Arelle: read, identify the model, move the framework, run the protocol rules."""
     from nbb_filing.checks import product_rules, protocol
     from nbb_filing.reading.reader import read_tree
-    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.catalog_cache import load_catalog
     from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
 
     try:

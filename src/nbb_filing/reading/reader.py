@@ -35,7 +35,8 @@ from lxml import etree
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.xmlns import LINK, XBRLDI, XBRLI, XSI
-from nbb_filing.taxonomy.catalog import Catalog, Datapoint, load_catalog
+from nbb_filing.taxonomy.catalog import Catalog, Datapoint
+from nbb_filing.taxonomy.catalog_cache import load_catalog
 from nbb_filing.taxonomy.filing_xml import (
     parse_filing,
     retarget_framework,

@@ -351,7 +351,7 @@ def init_dossier(model: str | None, output: str | os.PathLike, package: Any, *, 
                  from_filing: str | os.PathLike | None = None, force: bool = False) -> StarterResult:
     """Write a starter dossier to ``output`` (refused if it exists, unless ``force``); atomic."""
     from nbb_filing.core.atomic import write_atomic
-    from nbb_filing.taxonomy.catalog import load_catalog
+    from nbb_filing.taxonomy.catalog_cache import load_catalog
 
     out = Path(output)
     if out.exists() and not force:
