@@ -70,6 +70,21 @@ def test_generate_validate_writes_the_report_in_validates_formats(mini_text, wri
     assert json.loads((tmp_path / "r.txt").read_text(encoding="utf-8"))["files"]
 
 
+def test_generate_validate_prints_the_text_report(mini_text, write_dossier, tmp_path, monkeypatch):
+    """The text summary is followed by the report ``validate`` prints, never a Python repr."""
+    from nbb_filing import render_report
+
+    _fake_validation(monkeypatch)
+    out = tmp_path / "g.xbrl"
+    r = run("generate", write_dossier(mini_text), "-o", out, "--validate")
+    assert r.exit_code == 0, r.output
+    assert "ValidationReport(" not in r.stdout and "FileReport(" not in r.stdout
+    import nbb_filing.checks.validate as validate_mod
+
+    expected = render_report(validate_mod.validate_files([out], lang="fr"), "text").strip()
+    assert expected and r.stdout.rstrip().endswith(expected)
+
+
 def test_generate_validate_json_carries_the_report_and_exit_code(mini_text, write_dossier, tmp_path, monkeypatch):
     _fake_validation(monkeypatch, exit_error="not an NBB instance")
     r = run("generate", write_dossier(mini_text), "-o", tmp_path / "g.xbrl", "--validate", "--format", "json")

@@ -182,16 +182,9 @@ def _summary_json(result: Any) -> dict:
 
 
 def _report_text(report: object) -> str:
-    """A few lines from the validation report, whatever its exact shape."""
+    """The validation report as ``validate`` prints it (text)."""
     if report is None:
         return ""
-    for name in ("summary", "format_text", "to_text", "render"):
-        attr = getattr(report, name, None)
-        if callable(attr):
-            try:
-                return str(attr())
-            except TypeError:
-                continue
-        if isinstance(attr, str):
-            return attr
-    return f"validation: {report}"
+    from nbb_filing import render_report
+
+    return render_report(report, "text").rstrip("\n")
