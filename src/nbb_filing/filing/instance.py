@@ -101,32 +101,7 @@ def build_instance(
         if f.identity in seen:
             raise InputError(f"two facts for datapoint {f.datapoint.key} {f.typed} (second from {f.source})")
         seen.add(f.identity)
-
-    used_prefixes: set[str] = set()
-
-    def q(prefixed: str) -> str:
-        prefix, ns, local = _qname_parts(catalog, prefixed)
-        used_prefixes.add(prefix)
-        return f"{{{ns}}}{local}"
-
-    # contexts: numbered in order of first use, one per distinct (members, typed values)
-    ctx_ids: dict[tuple, str] = {}
-    fact_ctx: list[str] = []
-    for f in facts:
-        key = (f.datapoint.members, f.typed)
-        if key not in ctx_ids:
-            ctx_ids[key] = f"c{len(ctx_ids) + 1}"
-        fact_ctx.append(ctx_ids[key])
-        for d, m in f.datapoint.members:
-            used_prefixes.add(d.split(":", 1)[0])
-            used_prefixes.add(m.split(":", 1)[0])
-        for d, _ in f.typed:
-            used_prefixes.add(d.split(":", 1)[0])
-            used_prefixes.add(catalog.typed_dimensions[d].split(":", 1)[0])
-        used_prefixes.add(f.datapoint.metric.split(":", 1)[0])
-        mt = catalog.metric_type(f.datapoint)
-        if mt.kind == "enum":
-            used_prefixes.add(str(f.value).split(":", 1)[0])
+    ctx_ids, fact_ctx, used_prefixes = _contexts(catalog, facts)
     units_used = sorted({catalog.metric_type(f.datapoint).unit for f in facts if catalog.metric_type(f.datapoint).numeric},
                         key=lambda u: UNIT_ORDER.index(u) if u in UNIT_ORDER else 99)
     for u in units_used:
@@ -146,8 +121,57 @@ def build_instance(
     ref = etree.SubElement(root, f"{{{LINK}}}schemaRef")
     ref.set(f"{{{XLINK}}}type", "simple")
     ref.set(f"{{{XLINK}}}href", catalog.entry_point)
+    _write_contexts(root, catalog, ctx_ids, enterprise_number, closing.isoformat())
+    for u in units_used:
+        unit = etree.SubElement(root, f"{{{XBRLI}}}unit", id=u)
+        etree.SubElement(unit, f"{{{XBRLI}}}measure").text = UNIT_MEASURES[u]
 
-    instant = closing.isoformat()
+    for i, (f, cid) in enumerate(zip(facts, fact_ctx), start=1):
+        mt = catalog.metric_type(f.datapoint)
+        el = etree.SubElement(root, _clark(catalog, f.datapoint.metric), contextRef=cid)
+        if mt.numeric:
+            el.set("unitRef", mt.unit or "pure")
+            el.set("decimals", "INF")
+        el.set("id", f"f{i}")
+        el.text = format_value(mt, f.value)
+
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data, InstanceStats(len(facts), len(ctx_ids), tuple(units_used))
+
+
+def _clark(catalog: Catalog, prefixed: str) -> str:
+    """``{namespace}local`` of a catalog-prefixed name."""
+    _, ns, local = _qname_parts(catalog, prefixed)
+    return f"{{{ns}}}{local}"
+
+
+def _contexts(catalog: Catalog, facts: list[Fact]) -> tuple[dict[tuple, str], list[str], set[str]]:
+    """Context ids by (members, typed values), numbered in order of first use; each fact's context id;
+    and every prefix the contexts and facts use (dimensions, members, metrics, enumeration values)."""
+    used_prefixes: set[str] = set()
+    ctx_ids: dict[tuple, str] = {}
+    fact_ctx: list[str] = []
+    for f in facts:
+        key = (f.datapoint.members, f.typed)
+        if key not in ctx_ids:
+            ctx_ids[key] = f"c{len(ctx_ids) + 1}"
+        fact_ctx.append(ctx_ids[key])
+        for d, m in f.datapoint.members:
+            used_prefixes.add(d.split(":", 1)[0])
+            used_prefixes.add(m.split(":", 1)[0])
+        for d, _ in f.typed:
+            used_prefixes.add(d.split(":", 1)[0])
+            used_prefixes.add(catalog.typed_dimensions[d].split(":", 1)[0])
+        used_prefixes.add(f.datapoint.metric.split(":", 1)[0])
+        mt = catalog.metric_type(f.datapoint)
+        if mt.kind == "enum":
+            used_prefixes.add(str(f.value).split(":", 1)[0])
+    return ctx_ids, fact_ctx, used_prefixes
+
+
+def _write_contexts(root: etree._Element, catalog: Catalog, ctx_ids: dict[tuple, str], enterprise_number: str,
+                    instant: str) -> None:
+    """One instant context per (members, typed values), its dimensions in the scenario, sorted."""
     for (members, typed), cid in ctx_ids.items():
         c = etree.SubElement(root, f"{{{XBRLI}}}context", id=cid)
         ent = etree.SubElement(c, f"{{{XBRLI}}}entity")
@@ -164,22 +188,7 @@ def build_instance(
                     el.text = v
                 else:
                     el = etree.SubElement(scen, f"{{{XBRLDI}}}typedMember", dimension=d)
-                    etree.SubElement(el, q(catalog.typed_dimensions[d])).text = v
-    for u in units_used:
-        unit = etree.SubElement(root, f"{{{XBRLI}}}unit", id=u)
-        etree.SubElement(unit, f"{{{XBRLI}}}measure").text = UNIT_MEASURES[u]
-
-    for i, (f, cid) in enumerate(zip(facts, fact_ctx), start=1):
-        mt = catalog.metric_type(f.datapoint)
-        el = etree.SubElement(root, q(f.datapoint.metric), contextRef=cid)
-        if mt.numeric:
-            el.set("unitRef", mt.unit or "pure")
-            el.set("decimals", "INF")
-        el.set("id", f"f{i}")
-        el.text = format_value(mt, f.value)
-
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data, InstanceStats(len(facts), len(ctx_ids), tuple(units_used))
+                    etree.SubElement(el, _clark(catalog, catalog.typed_dimensions[d])).text = v
 
 
 def write_instance(path: str | os.PathLike, data: bytes) -> Path:

@@ -313,8 +313,6 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
     Previous-year amounts the dossier gives itself (``figures:``) win over the filing's and are
     compared the same way.
     """
-    from datetime import date as _date
-
     where = dossier.where("previous_filing")
     path = dossier.resolve_path(dossier.previous_filing, "previous_filing")
     if not path.is_file():
@@ -324,7 +322,32 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
     except InputError as e:
         raise InputError(f"{where}: {e}") from None
     notes: list[str] = list(column.not_placed)
-    # exercise dates: the filing's current exercise is this dossier's previous one
+    update = _previous_exercise(dossier, catalog, column, where, path)
+    mapped_current = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "current")
+    used, disagreements, previous = _previous_figures(dossier, catalog, mapped, column.figures)
+    identical = not disagreements
+    if "previous_amounts_identical" not in dossier.model_fields_set:
+        update["previous_amounts_identical"] = identical
+    elif dossier.previous_amounts_identical != identical:
+        notes.append(
+            f"the dossier states previous_amounts_identical: {str(dossier.previous_amounts_identical).lower()}, "
+            f"but the comparison says {str(identical).lower()}; the dossier's answer is written"
+        )
+    if update:
+        if "previous_exercise" in update:
+            from nbb_filing.filing.dossier_parts import Exercise
+
+            update["previous_exercise"] = Exercise(**update["previous_exercise"])
+        dossier = dossier.with_changes(**update)
+    figures = RubricFigures(catalog.model, mapped_current + tuple(previous))
+    outcome = PreviousFilingOutcome(path, column, used, tuple(disagreements), identical, tuple(notes))
+    return dossier, figures, outcome
+
+
+def _previous_exercise(dossier, catalog: Catalog, column: PreviousColumn, where: str, path: Path) -> dict:
+    """The dossier update for ``previous_exercise`` (the filing's current exercise), checked against the dossier's."""
+    from datetime import date as _date
+
     keys = _filing_role_keys(catalog)
     start = column.value(keys.get("previous_exercise_start", ""))
     end = column.value(keys.get("previous_exercise_end", ""))
@@ -340,10 +363,19 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
             )
     elif dossier.previous_exercise is None:
         raise InputError(f"{where}: {path.name} has no exercise dates; give previous_exercise in the dossier")
-    published = column.figures
+    return update
+
+
+def _previous_figures(
+    dossier, catalog: Catalog, mapped: RubricFigures | None, published: RubricFigures
+) -> tuple[str, list[Disagreement], tuple[Figure, ...]]:
+    """``(used, disagreements, previous-year figures to write)``: the published or the trial balance's figures.
+
+    The dossier's own previous amounts (``figures:``, ``appropriation:``) are compared as the
+    trial balance's are.
+    """
     own_previous = {code for code, amounts in dossier.figures.items() if amounts.previous is not None}
     own_previous |= {code for code, amounts in dossier.appropriation.items() if amounts.previous is not None}
-    mapped_current = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "current")
     mapped_previous = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "previous")
     computed_figs = list(mapped_previous)
     for code in sorted(own_previous):
@@ -366,20 +398,4 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
             RubricFigures(catalog.model, tuple(computed_figs)),
         )
         previous = tuple(f for f in published.figures if f.rubric not in own_previous)
-    identical = not disagreements
-    if "previous_amounts_identical" not in dossier.model_fields_set:
-        update["previous_amounts_identical"] = identical
-    elif dossier.previous_amounts_identical != identical:
-        notes.append(
-            f"the dossier states previous_amounts_identical: {str(dossier.previous_amounts_identical).lower()}, "
-            f"but the comparison says {str(identical).lower()}; the dossier's answer is written"
-        )
-    if update:
-        if "previous_exercise" in update:
-            from nbb_filing.filing.dossier_parts import Exercise
-
-            update["previous_exercise"] = Exercise(**update["previous_exercise"])
-        dossier = dossier.with_changes(**update)
-    figures = RubricFigures(catalog.model, mapped_current + tuple(previous))
-    outcome = PreviousFilingOutcome(path, column, used, tuple(disagreements), identical, tuple(notes))
-    return dossier, figures, outcome
+    return used, disagreements, previous

@@ -25,7 +25,6 @@ enumeration value is the catalog-prefixed QName of its member.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -34,7 +33,8 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
-from nbb_filing.core.xmlns import LINK, XBRLDI, XBRLI, XSI
+from nbb_filing.core.xmlns import LINK, XBRLI, XSI
+from nbb_filing.reading.contexts import UNIT_NAMES, Context, Names, Unit, read_contexts_and_units
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.catalog_cache import load_catalog
 from nbb_filing.taxonomy.filing_xml import (
@@ -43,8 +43,6 @@ from nbb_filing.taxonomy.filing_xml import (
     schema_ref,
 )
 from nbb_filing.taxonomy.packages import PackageInfo
-
-_ENUM_NS_RE = re.compile(r"^(?P<base>.*/cbso/)(?P<fw>[0-9][^/]*)(?P<rest>/enum/[^/]+)$")
 
 TypedValues = tuple[tuple[str, str], ...]
 
@@ -215,87 +213,6 @@ def normalise_value(catalog: Catalog, metric: str, text: str, resolve_qname=None
 # ====================================================================== reading
 
 
-class _Names:
-    """Re-prefixes expanded names with the catalog's prefixes (and knows the installed framework)."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.prefix_of = {uri: p for p, uri in catalog.namespaces.items()}
-
-    def uri_to_catalog(self, uri: str) -> str:
-        m = _ENUM_NS_RE.match(uri or "")
-        if m and m.group("fw") != self.catalog.framework:
-            return f"{m.group('base')}{self.catalog.framework}{m.group('rest')}"
-        return uri
-
-    def name(self, uri: str | None, local: str) -> str:
-        """``prefix:local`` when the catalog knows the namespace, else Clark ``{uri}local``."""
-        uri = self.uri_to_catalog(uri or "")
-        p = self.prefix_of.get(uri)
-        return f"{p}:{local}" if p else f"{{{uri}}}{local}"
-
-    def qname_text(self, text: str, el: etree._Element) -> str:
-        """A QName written in content or an attribute (``dim:bas``), resolved against ``el``'s bindings."""
-        t = text.strip()
-        if ":" in t:
-            prefix, local = t.split(":", 1)
-        else:
-            prefix, local = None, t
-        uri = el.nsmap.get(prefix)
-        if uri is None:
-            raise ValueError(f"prefix {prefix!r} of {t!r} is not declared")
-        return self.name(uri, local)
-
-
-@dataclass(frozen=True)
-class _Context:
-    id: str
-    scheme: str | None
-    identifier: str | None
-    instant: str | None
-    period_problem: str | None
-    members: tuple[tuple[str, str], ...]
-    typed_values: TypedValues
-    problem: str | None
-
-
-def _read_context(ctx: etree._Element, names: _Names) -> _Context:
-    cid = ctx.get("id", "")
-    ident = ctx.find(f"{{{XBRLI}}}entity/{{{XBRLI}}}identifier")
-    scheme = ident.get("scheme") if ident is not None else None
-    identifier = (ident.text or "").strip() if ident is not None else None
-    period = ctx.find(f"{{{XBRLI}}}period")
-    instant = None
-    period_problem = None
-    if period is not None:
-        inst = period.find(f"{{{XBRLI}}}instant")
-        if inst is not None:
-            instant = (inst.text or "").strip()
-        else:
-            period_problem = "the context's period is not an instant (NBB contexts are instants at the closing date)"
-    members: list[tuple[str, str]] = []
-    typed: list[tuple[str, str]] = []
-    problem = None
-    containers = [c for c in (ctx.find(f"{{{XBRLI}}}scenario"), ctx.find(f"{{{XBRLI}}}entity/{{{XBRLI}}}segment")) if c is not None]
-    for container in containers:
-        for child in container:
-            if not isinstance(child.tag, str):
-                continue
-            try:
-                if child.tag == f"{{{XBRLDI}}}explicitMember":
-                    members.append((names.qname_text(child.get("dimension", ""), child), names.qname_text(child.text or "", child)))
-                elif child.tag == f"{{{XBRLDI}}}typedMember":
-                    dim = names.qname_text(child.get("dimension", ""), child)
-                    inner = [c for c in child if isinstance(c.tag, str)]
-                    value = "".join(inner[0].itertext()) if inner else "".join(child.itertext())
-                    typed.append((dim, value.strip()))
-                else:
-                    problem = f"context {cid} holds a non-dimensional element {etree.QName(child).localname!r}"
-            except ValueError as e:
-                problem = f"context {cid}: {e}"
-    return _Context(cid, scheme, identifier, instant, period_problem, tuple(sorted(members)), tuple(sorted(typed)), problem)
-
-
 def read_facts(
     path: str | os.PathLike,
     package: PackageInfo | None,
@@ -312,26 +229,6 @@ def read_facts(
     p = Path(path)
     tree = parse_filing(p)
     return read_tree(tree, package, path=p, model=model, catalog=catalog)
-
-
-#: the measure each unit kind of the catalog must have, as ``{namespace}local`` names
-UNIT_NAMES = {
-    "EUR": "{http://www.xbrl.org/2003/iso4217}EUR",
-    "shares": f"{{{XBRLI}}}shares",
-    "pure": f"{{{XBRLI}}}pure",
-}
-
-
-def _measure_name(measure: etree._Element) -> str:
-    """The QName of a ``<measure>`` resolved with the element's namespaces: ``{namespace}local``.
-
-    ``xbrli:shares``, ``shares`` under a default xbrli namespace and ``x:shares`` with another prefix
-    bound to the same namespace are the same unit.
-    """
-    text = (measure.text or "").strip()
-    prefix, _, local = text.rpartition(":")
-    ns = measure.nsmap.get(prefix or None)
-    return f"{{{ns}}}{local}" if ns else text
 
 
 def read_tree(
@@ -357,116 +254,128 @@ def read_tree(
         raise InputError(f"{path}: this filing is of model {ref.model}, the catalog given is of {catalog.model}")
     tree, changes = retarget_framework(tree, catalog.framework)
     root = tree.getroot()
-    names = _Names(catalog)
-
-    contexts: dict[str, _Context] = {}
-    units: dict[str, str] = {}
-    unit_names: dict[str, tuple[str, ...]] = {}  # unit id -> its measures as {namespace}local names
+    names = Names(catalog)
     problems: list[str] = []
+    contexts, units = read_contexts_and_units(root, names, problems)
+    reader = _FactReader(catalog, names, contexts, units, problems)
     for el in root:
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag == f"{{{XBRLI}}}context":
-            c = _read_context(el, names)
-            if c.id in contexts:
-                problems.append(f"line {el.sourceline}: context id {c.id!r} is defined twice")
-            contexts[c.id] = c
-        elif el.tag == f"{{{XBRLI}}}unit":
-            measures = [(m.text or "").strip() for m in el.iter(f"{{{XBRLI}}}measure")]
-            units[el.get("id", "")] = " ".join(measures)
-            unit_names[el.get("id", "")] = tuple(_measure_name(m) for m in el.iter(f"{{{XBRLI}}}measure"))
-
-    facts: list[ReadFact] = []
-    unresolved: list[UnresolvedFact] = []
-    schemes: set[tuple[str | None, str | None]] = set()
-    instants: dict[str, None] = {}
-    for el in root:
-        if not isinstance(el.tag, str) or el.get("contextRef") is None:
-            continue
-        qn = etree.QName(el)
-        if qn.namespace in (XBRLI, LINK):
-            continue
-        line = el.sourceline or 0
-        element = names.name(qn.namespace, qn.localname)
-        text = "".join(el.itertext()) if len(el) else (el.text or "")
-        nil = el.get(f"{{{XSI}}}nil") in ("true", "1")
-        ctx = contexts.get(el.get("contextRef", ""))
-
-        def unresolved_fact(reason: str, members=(), typed=()) -> None:
-            unresolved.append(UnresolvedFact(element, tuple(members), tuple(typed), text.strip(), line, reason))
-
-        if ctx is None:
-            unresolved_fact(f"context {el.get('contextRef')!r} is not defined")
-            continue
-        schemes.add((ctx.scheme, ctx.identifier))
-        if ctx.instant:
-            instants.setdefault(ctx.instant, None)
-        if ctx.problem or ctx.period_problem:
-            unresolved_fact(ctx.problem or ctx.period_problem or "", ctx.members, ctx.typed_values)
-            continue
-        if element not in catalog.metrics:
-            why = (
-                f"element {element} is not a metric of model {catalog.model} in package {catalog.package_version}"
-            )
-            unresolved_fact(why, ctx.members, ctx.typed_values)
-            continue
-        typed_dims = tuple(d for d, _ in ctx.typed_values)
-        defaults = [f"{d}={m}" for d, m in ctx.members if catalog.defaults.get(d) == m]
-        if defaults:
-            # XBRL Dimensions forbids writing a default member; the NBB rejects such a filing
-            problems.append(f"line {line}: context {ctx.id} writes the default member {', '.join(defaults)}")
-        dp = catalog.resolve(element, ctx.members, typed_dims)
-        if dp is None:
-            unresolved_fact(
-                f"model {catalog.model} of package {catalog.package_version} has no datapoint for these dimensions",
-                ctx.members, ctx.typed_values,
-            )
-            continue
-        mt = catalog.metric_type(dp)
-        unit = units.get(el.get("unitRef", "")) if el.get("unitRef") else None
-        value: str | None
-        if nil:
-            value = None
-        else:
-            try:
-                value = normalise_value(catalog, dp.metric, text, lambda t: names.qname_text(t, el))
-            except ValueError as e:
-                unresolved_fact(f"value is not a valid {dp.metric}: {e}", ctx.members, ctx.typed_values)
-                continue
-            if mt.kind == "enum" and mt.enum_value(value) is None:
-                unresolved_fact(
-                    f"{value} is not a value of the list {dp.metric} in package {catalog.package_version}",
-                    ctx.members, ctx.typed_values,
-                )
-                continue
-        measures = unit_names.get(el.get("unitRef", "")) if el.get("unitRef") else None
-        if mt.unit and measures is not None and mt.unit != "pure" and measures != (UNIT_NAMES.get(mt.unit),):
-            # compared by meaning (the measure's namespace and name), not by its prefix or the unit's id
-            problems.append(f"line {line}: {dp.key} has unit {unit} ({', '.join(measures)}), expected {mt.unit} "
-                            f"({UNIT_NAMES.get(mt.unit)})")
-        facts.append(ReadFact(dp, value, ctx.typed_values, line, text, el.get("decimals"), unit, el.get("id")))
-
-    _duplicates(facts, problems)
-    scheme, identifier = (next(iter(schemes)) if len(schemes) == 1 else (None, None))
-    if len(schemes) > 1:
-        problems.append(f"the facts name {len(schemes)} different entities")
-    if len(instants) > 1:
-        problems.append(f"the contexts use {len(instants)} different dates: {', '.join(instants)}")
-    lang = root.get("{http://www.w3.org/XML/1998/namespace}lang")
+        reader.take(el)
+    scheme, identifier = reader.file_problems()
     return FilingFacts(
         path=path,
         model=ref.model,
         framework=ref.framework,
         catalog=catalog,
         retargeted=tuple(changes),
-        language=lang,
+        language=root.get("{http://www.w3.org/XML/1998/namespace}lang"),
         entity_scheme=scheme,
         entity_identifier=identifier,
-        instants=tuple(instants),
-        facts=tuple(facts),
-        unresolved=tuple(unresolved),
+        instants=tuple(reader.instants),
+        facts=tuple(reader.facts),
+        unresolved=tuple(reader.unresolved),
         problems=tuple(problems),
     )
+
+
+@dataclass
+class _FactReader:
+    """The facts of one filing, read one element at a time against its contexts and units."""
+
+    catalog: Catalog
+    names: Names
+    contexts: dict[str, Context]
+    units: dict[str, Unit]
+    problems: list[str]
+    facts: list[ReadFact] = field(default_factory=list)
+    unresolved: list[UnresolvedFact] = field(default_factory=list)
+    schemes: set[tuple[str | None, str | None]] = field(default_factory=set)
+    instants: dict[str, None] = field(default_factory=dict)  # distinct instants, in order of first use
+
+    def take(self, el: etree._Element) -> None:
+        """One child of the root: a fact resolved to a datapoint, an unresolved fact, or not a fact."""
+        if not isinstance(el.tag, str) or el.get("contextRef") is None:
+            return
+        qn = etree.QName(el)
+        if qn.namespace in (XBRLI, LINK):
+            return
+        catalog = self.catalog
+        line = el.sourceline or 0
+        element = self.names.name(qn.namespace, qn.localname)
+        text = "".join(el.itertext()) if len(el) else (el.text or "")
+        ctx = self.contexts.get(el.get("contextRef", ""))
+
+        def unresolved_fact(reason: str, members=(), typed=()) -> None:
+            self.unresolved.append(UnresolvedFact(element, tuple(members), tuple(typed), text.strip(), line, reason))
+
+        if ctx is None:
+            unresolved_fact(f"context {el.get('contextRef')!r} is not defined")
+            return
+        self.schemes.add((ctx.scheme, ctx.identifier))
+        if ctx.instant:
+            self.instants.setdefault(ctx.instant, None)
+        if ctx.problem or ctx.period_problem:
+            unresolved_fact(ctx.problem or ctx.period_problem or "", ctx.members, ctx.typed_values)
+            return
+        if element not in catalog.metrics:
+            why = (
+                f"element {element} is not a metric of model {catalog.model} in package {catalog.package_version}"
+            )
+            unresolved_fact(why, ctx.members, ctx.typed_values)
+            return
+        typed_dims = tuple(d for d, _ in ctx.typed_values)
+        defaults = [f"{d}={m}" for d, m in ctx.members if catalog.defaults.get(d) == m]
+        if defaults:
+            # XBRL Dimensions forbids writing a default member; the NBB rejects such a filing
+            self.problems.append(f"line {line}: context {ctx.id} writes the default member {', '.join(defaults)}")
+        dp = catalog.resolve(element, ctx.members, typed_dims)
+        if dp is None:
+            unresolved_fact(
+                f"model {catalog.model} of package {catalog.package_version} has no datapoint for these dimensions",
+                ctx.members, ctx.typed_values,
+            )
+            return
+        value, why_not = self.value(el, dp, text)
+        if why_not is not None:
+            unresolved_fact(why_not, ctx.members, ctx.typed_values)
+            return
+        unit = self.unit(el, dp, line)
+        self.facts.append(ReadFact(dp, value, ctx.typed_values, line, text, el.get("decimals"), unit, el.get("id")))
+
+    def value(self, el: etree._Element, dp: Datapoint, text: str) -> tuple[str | None, str | None]:
+        """``(normalised value, None)``, ``(None, None)`` for a nil fact, or ``(None, why it is not a value)``."""
+        if el.get(f"{{{XSI}}}nil") in ("true", "1"):
+            return None, None
+        catalog = self.catalog
+        try:
+            value = normalise_value(catalog, dp.metric, text, lambda t: self.names.qname_text(t, el))
+        except ValueError as e:
+            return None, f"value is not a valid {dp.metric}: {e}"
+        mt = catalog.metric_type(dp)
+        if mt.kind == "enum" and mt.enum_value(value) is None:
+            return None, f"{value} is not a value of the list {dp.metric} in package {catalog.package_version}"
+        return value, None
+
+    def unit(self, el: etree._Element, dp: Datapoint, line: int) -> str | None:
+        """The fact's unit as written (``None`` without one); a unit of the wrong kind is one of the problems."""
+        u = self.units.get(el.get("unitRef", "")) if el.get("unitRef") else None
+        unit = u.text if u is not None else None
+        measures = u.measures if u is not None else None
+        mt = self.catalog.metric_type(dp)
+        if mt.unit and measures is not None and mt.unit != "pure" and measures != (UNIT_NAMES.get(mt.unit),):
+            # compared by meaning (the measure's namespace and name), not by its prefix or the unit's id
+            self.problems.append(f"line {line}: {dp.key} has unit {unit} ({', '.join(measures)}), expected {mt.unit} "
+                                 f"({UNIT_NAMES.get(mt.unit)})")
+        return unit
+
+    def file_problems(self) -> tuple[str | None, str | None]:
+        """The problems of the whole file (duplicates, several entities or dates); returns its entity."""
+        _duplicates(self.facts, self.problems)
+        scheme, identifier = (next(iter(self.schemes)) if len(self.schemes) == 1 else (None, None))
+        if len(self.schemes) > 1:
+            self.problems.append(f"the facts name {len(self.schemes)} different entities")
+        if len(self.instants) > 1:
+            self.problems.append(f"the contexts use {len(self.instants)} different dates: {', '.join(self.instants)}")
+        return scheme, identifier
 
 
 def _duplicates(facts: Iterable[ReadFact], problems: list[str]) -> None:
