@@ -82,7 +82,7 @@ class _Slot:
 
 
 def _slots(catalog: Catalog, table: Any) -> dict[str, _Slot]:
-    from nbb_filing.filing.facts import resolve_field
+    from nbb_filing.filing.binding import resolve_field
 
     out: dict[str, _Slot] = {}
 
@@ -457,7 +457,7 @@ class _Collector:
 
 def dossier_from_filing(filing: FilingFacts) -> tuple[dict[str, Any], dict[str, bytes], list[str], list[str], int]:
     """The dossier data (plain YAML-able dict), documents by file name, not-imported, remarks, count."""
-    from nbb_filing.filing.facts import load_table
+    from nbb_filing.filing.binding import load_table
 
     c = _Collector(filing, load_table())
     for f in filing.facts:
