@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from nbb_filing.filing.facts import load_table, match_enum, parse_table
+from nbb_filing.filing.binding import load_table, parse_table
+from nbb_filing.taxonomy.values import match_enum
 
 MODELS = ("m82-f", "m81-f", "m87-f")
 

@@ -221,25 +221,20 @@ def test_cli_summary_and_exit_codes(mini_text, write_dossier, tmp_path):
 
 def test_validate_flag_calls_the_validation_engine_on_the_written_file(mini_text, write_dossier, tmp_path, monkeypatch):
     import nbb_filing.checks.validate as validate_mod
+    from nbb_filing.checks.findings import BLOCKING, FileReport, Finding, ValidationReport
 
     calls = []
 
-    class FakeReport:
-        exit_code = 1
-        ok = False
-
-        def summary(self):
-            return "FAKE REPORT: 1 blocking finding"
-
-    def fake_validate_files(paths, package=None, lang="fr", workers=None):
+    def fake_validate_files(paths, package=None, lang="fr", workers=None, **kw):
         calls.append(([Path(p) for p in paths], lang, Path(paths[0]).is_file()))
-        return FakeReport()
+        finding = Finding("va_fake_1", "assertion", "va", BLOCKING, "FAKE FINDING: 20/58 is not 10/49")
+        return ValidationReport(files=[FileReport(path=str(paths[0]), findings=[finding])], lang=lang)
 
     monkeypatch.setattr(validate_mod, "validate_files", fake_validate_files)
     out = tmp_path / "v.xbrl"
     r = CliRunner().invoke(main, ["generate", str(write_dossier(mini_text)), "-o", str(out), "--validate"])
     assert calls == [([out], "fr", True)]  # called once, after the file was written
-    assert "FAKE REPORT: 1 blocking finding" in r.output
+    assert "FAKE FINDING: 20/58 is not 10/49" in r.output  # the report as validate prints it
     assert r.exit_code == 1
 
 

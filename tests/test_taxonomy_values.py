@@ -72,7 +72,7 @@ def test_values_to_a_file(tmp_path, catalog):
 
 
 def test_api_codes_follow_the_dossier_reader(catalog):
-    from nbb_filing.filing.facts import match_enum
+    from nbb_filing.taxonomy.values import match_enum
 
     cat = catalog("m82-f")
     for lst in enumeration_lists(cat):

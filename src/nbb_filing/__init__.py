@@ -76,7 +76,7 @@ _EXPORTS: dict[str, str] = {
     "render_report": "nbb_filing.checks.report_formats",
     # used by the CLI
     "TerminalProgress": "nbb_filing.core.progress",
-    "dossier_fields": "nbb_filing.filing.facts",
+    "dossier_fields": "nbb_filing.filing.binding",
     "embedded_package_path": "nbb_filing.taxonomy.releases",
     "enumeration_lists": "nbb_filing.taxonomy.enum_lists",
     "find_lists": "nbb_filing.taxonomy.enum_lists",

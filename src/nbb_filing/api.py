@@ -35,11 +35,13 @@ from nbb_filing.core.errors import (
     ModelNotFound,
     NbbFilingError,
 )
+from nbb_filing.filing.binding import load_table
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.dossier_files import load_dossier
-from nbb_filing.filing.facts import FactSet, build_facts, load_table
+from nbb_filing.filing.facts import build_facts
 from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
+from nbb_filing.filing.store import FactSet
 from nbb_filing.taxonomy.catalog import Catalog
 from nbb_filing.taxonomy.catalog_cache import load_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package

@@ -77,7 +77,7 @@ def legal_form_fits_model(pin: ProtocolInput) -> Iterator[Finding]:
 
 def _exercise_start(pin: ProtocolInput) -> date | None:
     """The first day of the exercise: the earliest date the filing reports for the current period's start."""
-    from nbb_filing.filing.facts import load_table, resolve_field
+    from nbb_filing.filing.binding import load_table, resolve_field
 
     role = load_table().roles.get("filing")
     spec = next((f for f in role.fields if f.name == "exercise_start"), None) if role else None

@@ -35,7 +35,7 @@ from lxml import etree
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.xmlns import ISO4217, LINK, XBRLDI, XBRLI, XLINK, XML_NS
-from nbb_filing.filing.facts import Fact
+from nbb_filing.filing.store import Fact
 from nbb_filing.taxonomy.catalog import Catalog, MetricType
 
 ENTITY_SCHEME = "http://www.fgov.be"

@@ -38,7 +38,7 @@ class Slot:
 
 def slots(catalog: Catalog, table: Any) -> dict[str, Slot]:
     """The generator's table backwards: datapoint key -> the dossier field written there."""
-    from nbb_filing.filing.facts import resolve_field
+    from nbb_filing.filing.binding import resolve_field
 
     out: dict[str, Slot] = {}
 

@@ -1,7 +1,7 @@
 """``nbb-filing import``: an NBB filing turned back into a dossier (YAML) and its documents (PDF).
 
 Where each fact goes is not decided here: the generator's own table
-(``data/dossier-datapoints.yaml``, :func:`nbb_filing.filing.facts.load_table`) says which datapoint each
+(``data/dossier-datapoints.yaml``, :func:`nbb_filing.filing.binding.load_table`) says which datapoint each
 dossier field is written to, so the importer simply runs that table backwards.  A fact lands in:
 
 * a dossier field, when the table names its datapoint (identification, addresses, people and their
@@ -75,7 +75,7 @@ class ImportResult:
 
 def dossier_from_filing(filing: FilingFacts) -> tuple[dict[str, Any], dict[str, bytes], list[str], list[str], int]:
     """The dossier data (plain YAML-able dict), documents by file name, not-imported, remarks, count."""
-    from nbb_filing.filing.facts import load_table
+    from nbb_filing.filing.binding import load_table
 
     c = Collector(filing, load_table())
     for f in filing.facts:

@@ -288,7 +288,7 @@ class PreviousFilingOutcome:
 
 def _filing_role_keys(catalog: Catalog) -> dict[str, str]:
     """Datapoint keys of the generator's ``filing`` fields (exercise dates ...), by field name."""
-    from nbb_filing.filing.facts import load_table
+    from nbb_filing.filing.binding import load_table
 
     out = {}
     role = load_table().roles.get("filing")

@@ -84,7 +84,7 @@ class StarterResult:
 
 def list_hints(catalog: Catalog, lang: str) -> dict[tuple[type, str], str]:
     """The comment naming the package list of each list field, for ``catalog``'s model."""
-    from nbb_filing.filing.facts import load_table
+    from nbb_filing.filing.binding import load_table
     from nbb_filing.taxonomy.enum_lists import value_code, values_command
 
     table = load_table()

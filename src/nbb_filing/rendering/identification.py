@@ -7,8 +7,8 @@ same file ``generate`` writes them with; their labels come from the catalog.
 
 from __future__ import annotations
 
+from nbb_filing.filing.binding import load_table, resolve_field
 from nbb_filing.filing.enterprise_number import format_enterprise_number
-from nbb_filing.filing.facts import load_table, resolve_field
 from nbb_filing.reading.reader import FilingFacts
 from nbb_filing.taxonomy.catalog import Datapoint
 

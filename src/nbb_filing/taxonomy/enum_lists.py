@@ -7,7 +7,7 @@ prefix alone (``lgf``) when the model has one list of that domain; ``lgf`` names
 the domain otherwise.
 
 The *code* of a value is what a dossier may write: NBB code-list members are named ``m`` + the
-official code (``lgf:m706`` has code ``706``), the same rule :func:`nbb_filing.filing.facts.match_enum`
+official code (``lgf:m706`` has code ``706``), the same rule :func:`nbb_filing.taxonomy.values.match_enum`
 applies when it reads a dossier.
 """
 

@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nbb_filing.core.errors import FindingsError, InputError
 from nbb_filing.core.money import money
+from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.store import FactStore
 from nbb_filing.taxonomy.catalog import Catalog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,9 +28,7 @@ ZERO = Decimal(0)
 PERIODS = ("current", "previous")
 
 
-
-
-def check_movement_names(d: Any, cls: AssetClass, whole: dict, per_kind: dict) -> None:
+def check_movement_names(d: Dossier, cls: AssetClass, whole: dict, per_kind: dict) -> None:
     names = ", ".join(ln.name for ln in cls.lines if not ln.closing)
     for kind, moves in [(None, whole), *per_kind.items()]:
         if kind is not None and cls.kind(kind) is None:
@@ -50,42 +50,43 @@ def sum_moves(whole: dict[str, Decimal], per_kind: dict[str, dict[str, Decimal]]
     return out
 
 
-def put_moves(builder: Any, table: NotesTable, cname: str, kind: str | None, moves: dict, loc: tuple) -> None:
+def put_moves(
+    store: FactStore, d: Dossier, table: NotesTable, cname: str, kind: str | None, moves: dict, loc: tuple
+) -> None:
     """Write the movements of one note (a class's, or a kind's in the full models)."""
-    catalog: Catalog = builder.catalog
-    where = builder.dossier.where(*loc)
+    catalog = store.catalog
+    where = d.where(*loc)
     what = f"{cname}{' ' + kind if kind else ''}"
     for name, amount in moves.items():
         if amount == 0:
             continue
         dp = table.cell(catalog, cname, name, "current", kind)
         if dp is None:
-            builder.left_out.append(f"{where}: model {catalog.model} has no cell for {what}.{name} (current year)")
+            store.left_out.append(f"{where}: model {catalog.model} has no cell for {what}.{name} (current year)")
             continue
         why = catalog.metric_type(dp).check(amount)
         if why:
             raise InputError(f"{where}: {what}.{name} ({dp.rubric}, current year) {why}")
-        builder.add(dp, amount, builder.dossier.where(*loc, name))
+        store.add(dp, amount, d.where(*loc, name))
 
 
 def put_kinds(
-    builder: Any, table: NotesTable, cname: str, whole: dict, per_kind: dict, closings: Closings | None
+    store: FactStore, d: Dossier, table: NotesTable, cname: str, whole: dict, per_kind: dict, closings: Closings | None
 ) -> None:
     """A class the model details per kind: each kind's movements in its note, and what has no
     place reported (movements given for the whole class; kinds without a note of their own)."""
-    catalog: Catalog = builder.catalog
-    d = builder.dossier
+    catalog = store.catalog
     noted = set(table.kinds_with_note(catalog, cname))
     if any(whole.values()):
-        builder.left_out.append(
+        store.left_out.append(
             f"{d.where('fixed_assets', cname)}: model {catalog.model} gives the {cname} note per kind of asset "
             f"({', '.join(sorted(noted))}): movements given for the whole class not written; give them per kind"
         )
     for kind, moves in per_kind.items():
         if kind in noted:
-            put_moves(builder, table, cname, kind, moves, ("fixed_assets", cname, kind))
+            put_moves(store, d, table, cname, kind, moves, ("fixed_assets", cname, kind))
         elif any(moves.values()):
-            builder.left_out.append(
+            store.left_out.append(
                 f"{d.where('fixed_assets', cname, kind)}: model {catalog.model} has no note of its own for {cname} "
                 f"{kind}: movements not written (they count in the {cname} total of the smaller models)"
             )
@@ -98,18 +99,16 @@ def put_kinds(
                  if any(closings.total(cname, ln.name, p, kind) for p in PERIODS)]
         if lines:
             what = f"{cname} {kind}" if kind else f"{cname} (rules without a kind)"
-            builder.left_out.append(
+            store.left_out.append(
                 f"{closings.mapping}: model {catalog.model} has no note of its own for {what}: closing values "
                 f"({', '.join(lines)}) not written"
             )
 
 
 def check_roll_forward(
-    builder: Any, table: NotesTable, closings: Closings, cname: str, kind: str | None, moves: dict
+    catalog: Catalog, d: Dossier, table: NotesTable, closings: Closings, cname: str, kind: str | None, moves: dict
 ) -> None:
     """opening + movements = closing, line by line, for a class (kinds summed) or one kind."""
-    catalog: Catalog = builder.catalog
-    d = builder.dossier
     cls = table.classes[cname]
     what = f"{cname} assets{' ' + kind if kind else ''}"
     loc = ("fixed_assets", cname) if kind is None else ("fixed_assets", cname, kind)
@@ -130,9 +129,9 @@ def check_roll_forward(
         )
 
 
-def check_net_values(builder: Any, table: NotesTable, closings: Closings, cname: str, previous_known: bool) -> None:
+def check_net_values(store: FactStore, table: NotesTable, closings: Closings, cname: str, previous_known: bool) -> None:
     """The notes' net value is the balance sheet's: the class's, and each kind's whose rubric the model has."""
-    catalog: Catalog = builder.catalog
+    catalog = store.catalog
     cls = table.classes[cname]
     periods = PERIODS if previous_known else ("current",)
     levels: list[tuple[str | None, str]] = [(None, cls.balance_sheet)]
@@ -143,7 +142,7 @@ def check_net_values(builder: Any, table: NotesTable, closings: Closings, cname:
             continue
         for period in periods:
             net = sum((ln.net * closings.total(cname, ln.name, period, kind) for ln in cls.closing_lines), ZERO)
-            bs = builder.amount(rubric, period) or ZERO
+            bs = store.amount(rubric, period) or ZERO
             if net == bs:
                 continue
             parts = " ".join(
@@ -159,13 +158,14 @@ def check_net_values(builder: Any, table: NotesTable, closings: Closings, cname:
             )
 
 
-def check_charges(builder: Any, table: NotesTable, done: set[str], given: dict, totals: dict) -> None:
+def check_charges(
+    store: FactStore, d: Dossier, table: NotesTable, done: set[str], given: dict, totals: dict
+) -> None:
     """The depreciation charge should equal the depreciation recorded in the notes (where the
     movements were checked against both trial balances: without the previous year nothing ties
     them down).  A warning, not an error: 630 legitimately differs (formation expenses 6300 have no
     note in the smaller models; a non-recurring write-down is in the notes but in 66, not 630)."""
-    catalog: Catalog = builder.catalog
-    d = builder.dossier
+    catalog = store.catalog
     for chk in table.charge_checks:
         code = str(chk["rubric"])
         terms = [str(t).split(".", 1) for t in chk.get("equals", ())]
@@ -175,10 +175,10 @@ def check_charges(builder: Any, table: NotesTable, done: set[str], given: dict, 
             continue
         parts = [(c, line, totals.get(c, {}).get(line, ZERO)) for c, line in terms]
         total = sum((x for _, _, x in parts), ZERO)
-        charge = builder.amount(code, "current") or ZERO
+        charge = store.amount(code, "current") or ZERO
         if total != charge:  # a warning, as the NBB's own complementary (ca_) rule: both can be right
             shown = " + ".join(f"{money(x)} ({c})" for c, _, x in parts)
-            builder.warnings.append(
+            store.warnings.append(
                 f"{d.where('fixed_assets')}: rubric {code} (current year) is {money(charge)} but the depreciation "
                 f"recorded in the notes is {shown} = {money(total)} (difference {money(charge - total)}); this is "
                 f"allowed when {code} holds amortisation of formation expenses (6300, which has no note in the "

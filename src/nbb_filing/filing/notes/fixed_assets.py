@@ -22,7 +22,7 @@ value of the notes equals the class's balance-sheet rubric, both years.  The dep
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nbb_filing.books.note_closings import Closings, closing_values
 from nbb_filing.books.notes_table import load_notes_table, split_note
@@ -35,7 +35,7 @@ from nbb_filing.filing.notes.fixed_asset_notes import (
     put_moves,
     sum_moves,
 )
-from nbb_filing.taxonomy.catalog import Catalog
+from nbb_filing.filing.store import FactStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from nbb_filing.filing.dossier import Dossier
@@ -66,16 +66,15 @@ def load_closings(dossier: "Dossier") -> Closings | None:
 # =========================================================================== facts and checks
 
 
-def add_notes(builder: Any, closings: Closings | None) -> None:
-    """Write the movements through ``builder`` (a ``facts._Builder``) and check the notes.
+def add_notes(store: FactStore, d: Dossier, closings: Closings | None) -> None:
+    """Write the movements of ``d`` into ``store`` and check the notes.
 
     Runs after the rubric figures, whose balance-sheet and 630 facts it compares with.  The closing
     values are rubric figures already (:func:`with_closings`); here they are only checked.  A class
     is written per kind of asset where the model details it so (full models), else as a whole, its
     movements being then the sum of its kinds'.
     """
-    catalog: Catalog = builder.catalog
-    d = builder.dossier
+    catalog = store.catalog
     table = load_notes_table()
     given = dict(d.fixed_assets.classes()) if d.fixed_assets is not None else {}
     fed = closings.classes if closings is not None else frozenset()
@@ -92,16 +91,16 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
         totals[cname] = sum_moves(whole, per_kind)
         mode = table.mode(catalog, cname)
         if mode is None:
-            builder.left_out.append(
+            store.left_out.append(
                 f"{d.where('fixed_assets', cname)}: model {catalog.model} has no fixed-asset note for {cname} assets"
             )
             continue
         if previous_known:
             done.add(cname)
         if mode == "class":
-            put_moves(builder, table, cname, None, totals[cname], ("fixed_assets", cname))
+            put_moves(store, d, table, cname, None, totals[cname], ("fixed_assets", cname))
         else:
-            put_kinds(builder, table, cname, whole, per_kind, closings)
+            put_kinds(store, d, table, cname, whole, per_kind, closings)
         if closings is not None and previous_known:
             # the most detailed note the model shows is checked first (its message names its cells)
             kinds: list[str | None] = []
@@ -110,12 +109,12 @@ def add_notes(builder: Any, closings: Closings | None) -> None:
             levels = [*kinds, None] if mode == "kinds" else [None, *kinds]
             for kind in levels:
                 moves = totals[cname] if kind is None else per_kind.get(kind, {})
-                check_roll_forward(builder, table, closings, cname, kind, moves)
+                check_roll_forward(catalog, d, table, closings, cname, kind, moves)
         elif closings is not None:
-            builder.left_out.append(
+            store.left_out.append(
                 f"{d.where('fixed_assets', cname)}: no previous-year trial balance: opening values of the {cname} note "
                 "not written, movements not checked"
             )
         if closings is not None and cname in fed:
-            check_net_values(builder, table, closings, cname, previous_known)
-    check_charges(builder, table, done, given, totals)
+            check_net_values(store, table, closings, cname, previous_known)
+    check_charges(store, d, table, done, given, totals)

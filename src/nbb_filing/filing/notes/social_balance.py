@@ -23,6 +23,8 @@ from typing import Any, Mapping
 
 from nbb_filing.core.data_files import load_data_yaml
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.store import FactStore
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.values import check_value
 
@@ -131,19 +133,16 @@ def check_social_balance(dossier: Any) -> None:
                 )
 
 
-def add_social_balance(builder: Any) -> None:
-    """Write the block's figures through ``builder`` (a ``facts._Builder``), cell by cell."""
-
-
-    d = builder.dossier
+def add_social_balance(store: FactStore, d: Dossier) -> None:
+    """Write the figures of ``d``'s block into ``store``, cell by cell."""
     sb = d.social_balance
     if sb is None:
         return
     check_social_balance(d)
-    catalog: Catalog = builder.catalog
+    catalog = store.catalog
     table = load_social_table()
     if table.cell(catalog, "average_workers", "total", "total", "current") is None:
-        builder.left_out.append(f"{d.where('social_balance')}: model {catalog.model} has no social balance sheet")
+        store.left_out.append(f"{d.where('social_balance')}: model {catalog.model} has no social balance sheet")
         return
     no_gender = False
     for mname in table.measures:
@@ -158,13 +157,13 @@ def add_social_balance(builder: Any) -> None:
             where = d.where("social_balance", mname, key)
             if period == "previous" and d.previous_exercise is None:
                 # a first exercise (or a dossier reused for an earlier year) has no previous column
-                builder.left_out.append(f"{where}: no previous exercise in the dossier; not written")
+                store.left_out.append(f"{where}: no previous exercise in the dossier; not written")
                 continue
             for gender, value in split.values().items():
                 dp = table.cell(catalog, mname, regime, gender, period)
                 if dp is None:
                     if gender == "total":
-                        builder.left_out.append(f"{where}: model {catalog.model} has no cell for it")
+                        store.left_out.append(f"{where}: model {catalog.model} has no cell for it")
                     else:
                         no_gender = True
                     continue
@@ -173,10 +172,10 @@ def add_social_balance(builder: Any) -> None:
                 why = check_value(catalog.metric_type(dp), value)
                 if why:
                     raise InputError(f"{where}{'' if gender == 'total' else f' ({gender})'}: {dp.rubric or mname} {why}")
-                builder.add(dp, value, where)
+                store.add(dp, value, where)
                 if period == "previous":
-                    builder.stated.add((dp.key, ()))
+                    store.state(dp)
     if no_gender:
-        builder.left_out.append(
+        store.left_out.append(
             f"{d.where('social_balance')}: model {catalog.model} shows no men/women columns; their totals are written"
         )
