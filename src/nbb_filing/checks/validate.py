@@ -59,6 +59,20 @@ from nbb_filing.taxonomy.packages import PackageInfo
 #: Arelle codes already reported (with rubric codes) by a protocol rule: not repeated.
 COVERED_BY_PROTOCOL = {"arelle:duplicateFacts"}
 
+#: Taxonomy documents validation does not need (``arelleCmdLine --skipLoading`` patterns): the
+#: table linkbases (layout only; Arelle checks and compiles them for seconds) and the label
+#: linkbases (our messages take labels from the catalog; Arelle's name concepts by QName).
+#: ``NBB_FILING_VALIDATE_SKIP`` overrides them (``|``-separated; empty: load everything).
+SKIP_LOADING = ("*-rend.xml", "*-lab.xml", "*-label.xml")
+
+
+def skip_patterns() -> tuple[str, ...]:
+    """The file-name patterns of taxonomy documents a validation does not load."""
+    env = os.environ.get("NBB_FILING_VALIDATE_SKIP")
+    if env is None:
+        return SKIP_LOADING
+    return tuple(p.strip() for p in env.split("|") if p.strip())
+
 
 # ====================================================================== public API
 
@@ -97,7 +111,8 @@ def validate_files(
     files = [str(p) for p in paths]
     n = max(1, min(int(workers or 1), len(files) or 1))
     if reuse is None:
-        reuse = _fork_available()
+        # one file of a model not loaded yet: validated in this process (no second copy of the DTS)
+        reuse = _fork_available() and (len(files) > 1 or bool(_dts))
     reports: list[FileReport]
     taxonomy_seconds = 0.0
     if reuse:
@@ -237,7 +252,7 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
             pass
     _configure(info)
     with arelle_env.LOCK, arelle_env.capture() as log:
-        dts = arelle_env.load(info, info.entry_point(model).url, log)
+        dts = arelle_env.load(info, info.entry_point(model).url, log, skip=skip_patterns())
         from arelle import ValidateXbrl, ValidateXbrlDimensions
         from arelle.formula import ValidateFormula
 
@@ -343,7 +358,7 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str) -> None
 
     from nbb_filing.taxonomy import arelle_env
 
-    with arelle_env.capture() as log:
+    with arelle_env.capture() as log, arelle_env.skipping(skip_patterns()):
         doc = ModelDocument.load(dts, str(job.target), isEntry=True)
         if doc is None:
             detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
@@ -412,7 +427,7 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
     with arelle_env.LOCK, arelle_env.capture() as log:
         model = None
         try:
-            model = arelle_env.load(info, str(job.target), log)
+            model = arelle_env.load(info, str(job.target), log, skip=skip_patterns())
             from arelle import Validate
 
             with _messages_in(lang):
