@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("NBB_FILING_SHARED", ROOT.parent / "shared"))  # set it when working in a worktree
 REPLICA = Path(os.environ.get("NBB_FILING_TAXONOMY", SHARED / "taxonomies" / "nbb-cbso-22.19.3-replica.zip"))
 ACCEPTED_M87 = SHARED / "filings" / "m87-f-accepted-2022-anonymised.xbrl"
 

@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "ModelNotFound": "nbb_filing.core.errors",
     "RubricNotFound": "nbb_filing.core.errors",
     "write_atomic": "nbb_filing.core.atomic",
+    "Fingerprints": "nbb_filing.core.fingerprint",
     # taxonomy
     "PackageInfo": "nbb_filing.taxonomy.packages",
     "resolve_package": "nbb_filing.taxonomy.packages",
@@ -62,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "Dossier": "nbb_filing.filing.dossier",
     "load_dossier": "nbb_filing.filing.dossier",
     "dossier_json_schema": "nbb_filing.filing.dossier",
+    "dossier_files": "nbb_filing.filing.dossier_files",
     # reading
     "FilingFacts": "nbb_filing.reading.reader",
     "read_facts": "nbb_filing.reading.reader",
@@ -73,6 +75,7 @@ _EXPORTS: dict[str, str] = {
     "validate_files": "nbb_filing.checks.validate",
     "validate_file": "nbb_filing.checks.validate",
     "render_report": "nbb_filing.checks.report_formats",
+    "ValidationSession": "nbb_filing.checks.session",
     # workflows
     "GenerateResult": "nbb_filing.api",
     "generate": "nbb_filing.api",
@@ -111,8 +114,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from nbb_filing.checks.findings import FileReport, Finding, ValidationReport
     from nbb_filing.checks.report_formats import render as render_report
+    from nbb_filing.checks.session import ValidationSession
     from nbb_filing.checks.validate import validate_file, validate_files
     from nbb_filing.core.atomic import write_atomic
+    from nbb_filing.core.fingerprint import Fingerprints
     from nbb_filing.core.errors import (
         FindingsError,
         InputError,
@@ -123,6 +128,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from nbb_filing.filing.dossier import Dossier, load_dossier
     from nbb_filing.filing.dossier import json_schema as dossier_json_schema
+    from nbb_filing.filing.dossier_files import dossier_files
     from nbb_filing.reading.importer import import_filing
     from nbb_filing.reading.reader import FilingFacts, read_facts
     from nbb_filing.taxonomy.catalog import Catalog, Datapoint, load_catalog

@@ -131,6 +131,11 @@ def validate_files(
     )
 
 
+def reuse_available() -> bool:
+    """Whether validations can reuse a loaded taxonomy here (``os.fork`` on Linux, not switched off)."""
+    return _fork_available()
+
+
 def _fork_available() -> bool:
     if os.environ.get("NBB_FILING_VALIDATE_REUSE", "").strip() in ("0", "no", "false"):
         return False
@@ -235,6 +240,18 @@ def clear_dts_cache() -> None:
         except Exception:  # pragma: no cover
             pass
     _dts.clear()
+
+
+def load_dts(info: PackageInfo, model: str) -> Any:
+    """Load ``model``'s taxonomy (formulas compiled) and keep it for the validations that follow in
+    this process; returns Arelle's ``ModelXbrl``.  ``validate_files(..., reuse=True)`` then validates
+    each file on it in a forked child (a file costs its own load and the formula run only)."""
+    return _dts_for(info, model)
+
+
+def dts_loaded(info: PackageInfo, model: str) -> bool:
+    """Whether ``model``'s taxonomy of package ``info`` is kept loaded in this process."""
+    return (info.sha256, model) in _dts
 
 
 def _dts_for(info: PackageInfo, model: str) -> Any:

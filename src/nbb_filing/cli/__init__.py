@@ -24,8 +24,9 @@ def _register() -> None:
     from nbb_filing.cli.cmd_mapping import mapping
     from nbb_filing.cli.cmd_taxonomy import taxonomy
     from nbb_filing.cli.cmd_validate import validate
+    from nbb_filing.cli.cmd_watch import watch
 
-    for cmd in (taxonomy, mapping, generate, validate, import_filing):
+    for cmd in (taxonomy, mapping, generate, validate, import_filing, watch):
         main.add_command(cmd)
 
 
