@@ -65,6 +65,7 @@ class Watcher:
 
     def check(self, changed: list[Path]) -> None:
         stamp = time.strftime("%H:%M:%S")
+        self.checks += 1
         try:
             t0 = time.perf_counter()
             result = nbb_filing.generate(self.dossier, self.output, package=self.package, lang=self.lang)
@@ -74,10 +75,11 @@ class Watcher:
             validation = self.session.validate(result.output)
             t2 = time.perf_counter()
         except nbb_filing.NbbFilingError as e:
-            self.echo(f"[{stamp}] error: {e}")
+            self.echo(f"[{stamp}] error: {e}\n  {self.output.name} not rewritten; waiting for the next change")
+            if self.report is not None:
+                self._write_error(str(e), changed)
             return
         now = state_of(result, validation.files[0])
-        self.checks += 1
         self.echo(f"[{stamp}] " + "\n".join(summary(now, self.last, changed, (t1 - t0, t2 - t1))))
         self.last = now
         if self.report is not None:
@@ -103,6 +105,19 @@ class Watcher:
         assert self.report is not None
         nbb_filing.write_atomic(self.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
+    def _write_error(self, message: str, changed: list[Path]) -> None:
+        """The report of a check whose regeneration failed: the problem as a blocking finding."""
+        data = {
+            "files": [],
+            "watch": {
+                "check": self.checks, "changed": [str(p) for p in changed], "output": str(self.output),
+                "error": message,
+                "findings": [{"rule": "generate", "source": "generate", "effect": "blocking", "message": message}],
+            },
+        }
+        assert self.report is not None
+        nbb_filing.write_atomic(self.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
     def _render_html(self, result: Any) -> None:
         renderer = getattr(nbb_filing, "render_html", None) if "render_html" in nbb_filing.__all__ else None
         if importlib.util.find_spec("nbb_filing.rendering") is None or renderer is None:
@@ -112,9 +127,10 @@ class Watcher:
         renderer(result.output, self.html, package=self.package)
 
     def run(
-        self, interval: float = 1.0, iterations: int | None = None, sleep: Callable[[float], None] = time.sleep
+        self, interval: float = 1.0, iterations: int | None = None, sleep: Callable[[float], None] | None = None
     ) -> None:
         """Poll every ``interval`` seconds, ``iterations`` times (forever when None)."""
+        sleep = sleep or time.sleep
         done = 0
         while iterations is None or done < iterations:
             self.step()
