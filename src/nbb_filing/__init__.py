@@ -117,7 +117,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.checks.session import ValidationSession
     from nbb_filing.checks.validate import validate_file, validate_files
     from nbb_filing.core.atomic import write_atomic
-    from nbb_filing.core.fingerprint import Fingerprints
     from nbb_filing.core.errors import (
         FindingsError,
         InputError,
@@ -126,6 +125,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         PackageError,
         RubricNotFound,
     )
+    from nbb_filing.core.fingerprint import Fingerprints
     from nbb_filing.filing.dossier import Dossier, load_dossier
     from nbb_filing.filing.dossier import json_schema as dossier_json_schema
     from nbb_filing.filing.dossier_files import dossier_files

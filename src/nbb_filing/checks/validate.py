@@ -278,51 +278,11 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
         ValidateXbrlDimensions.loadDimensionDefaults(val)
         # compile every assertion's XPath now: each child inherits the compiled programs
         ValidateFormula.validate(val, compileOnly=True)
-        _warm(dts)
+        from nbb_filing.checks.warm_dts import warm
+
+        warm(dts)
     _dts[key] = dts
     return dts
-
-
-#: concept properties Arelle caches on first use and asks for every fact of every validation
-_CONCEPT_CACHES = ("isEnumeration", "isNumeric", "isItem", "isTuple", "baseXbrliType", "isDimensionItem",
-                   "isHypercubeItem", "isTypedDimension", "isExplicitDimension")
-
-
-def _warm(dts: Any) -> None:
-    """Fill, once in the parent, the DTS-level caches each forked child would otherwise fill again:
-    the relationship set of every base set of the taxonomy (the instance adds none of those), and
-    the cached type tests of every concept.  Pure functions of the taxonomy: no result changes."""
-    for arcrole, elr, link, arc in list(dts.baseSets):
-        if not arcrole.startswith("XBRL-") and elr is not None and link is not None and arc is not None:
-            dts.relationshipSet(arcrole, elr, link, arc)
-    for concept in list(dts.qnameConcepts.values()):
-        for name in _CONCEPT_CACHES:
-            try:
-                getattr(concept, name)
-            except Exception:  # pragma: no cover - a property a concept kind does not support
-                pass
-    _memoise_substitution_groups(dts)
-
-
-def _memoise_substitution_groups(dts: Any) -> None:
-    """Arelle asks "is element E in substitution group G?" for every element of every instance it
-    validates (tens of thousands of times per filing), walking the chain each time; the answer
-    depends on the taxonomy only (an instance declares no element), so it is kept per question."""
-    uncached = dts.isInSubstitutionGroup
-    answers: dict[tuple[Any, Any], bool] = {}
-
-    def is_in(element: Any, groups: Any) -> bool:
-        try:
-            key = (element, groups if not isinstance(groups, list) else tuple(groups))
-            hash(key)
-        except TypeError:
-            return bool(uncached(element, groups))
-        found = answers.get(key)
-        if found is None:
-            found = answers[key] = bool(uncached(element, groups))
-        return found
-
-    dts.isInSubstitutionGroup = is_in
 
 
 def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, workers: int) -> tuple[list[FileReport], float]:
