@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "RubricNotFound": "nbb_filing.core.errors",
     "write_atomic": "nbb_filing.core.atomic",
     "money": "nbb_filing.core.money",
+    "Fingerprints": "nbb_filing.core.fingerprint",
     # taxonomy
     "PackageInfo": "nbb_filing.taxonomy.packages",
     "resolve_package": "nbb_filing.taxonomy.packages",
@@ -63,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "Dossier": "nbb_filing.filing.dossier",
     "load_dossier": "nbb_filing.filing.dossier_files",
     "dossier_json_schema": "nbb_filing.filing.dossier",
+    "dossier_files": "nbb_filing.filing.dossier_inputs",
     # reading
     "FilingFacts": "nbb_filing.reading.reader",
     "read_facts": "nbb_filing.reading.reader",
@@ -87,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     "report_dict": "nbb_filing.checks.report_formats",
     "reporting": "nbb_filing.core.progress",
     "value_code": "nbb_filing.taxonomy.enum_lists",
+    "ValidationSession": "nbb_filing.checks.session",
     # workflows
     "GenerateResult": "nbb_filing.api",
     "generate": "nbb_filing.api",
@@ -125,6 +128,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from nbb_filing.checks.findings import FileReport, Finding, ValidationReport
     from nbb_filing.checks.report_formats import render as render_report
+    from nbb_filing.checks.session import ValidationSession
     from nbb_filing.checks.validate import validate_file, validate_files
     from nbb_filing.core.atomic import write_atomic
     from nbb_filing.core.errors import (
@@ -135,9 +139,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         PackageError,
         RubricNotFound,
     )
+    from nbb_filing.core.fingerprint import Fingerprints
     from nbb_filing.filing.dossier import Dossier
     from nbb_filing.filing.dossier import json_schema as dossier_json_schema
     from nbb_filing.filing.dossier_files import load_dossier
+    from nbb_filing.filing.dossier_inputs import dossier_files
     from nbb_filing.reading.importer import import_filing
     from nbb_filing.reading.reader import FilingFacts, read_facts
     from nbb_filing.taxonomy.catalog import Catalog, Datapoint

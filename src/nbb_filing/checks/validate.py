@@ -67,6 +67,20 @@ TEMP_PREFIX = "nbb-validate-"
 #: Arelle codes already reported (with rubric codes) by a protocol rule: not repeated.
 COVERED_BY_PROTOCOL = {"arelle:duplicateFacts"}
 
+#: Taxonomy documents validation does not need (``arelleCmdLine --skipLoading`` patterns): the
+#: table linkbases (layout only; Arelle checks and compiles them for seconds) and the label
+#: linkbases (our messages take labels from the catalog; Arelle's name concepts by QName).
+#: ``NBB_FILING_VALIDATE_SKIP`` overrides them (``|``-separated; empty: load everything).
+SKIP_LOADING = ("*-rend.xml", "*-lab.xml", "*-label.xml")
+
+
+def skip_patterns() -> tuple[str, ...]:
+    """The file-name patterns of taxonomy documents a validation does not load."""
+    env = os.environ.get("NBB_FILING_VALIDATE_SKIP")
+    if env is None:
+        return SKIP_LOADING
+    return tuple(p.strip() for p in env.split("|") if p.strip())
+
 
 # ====================================================================== public API
 
@@ -122,7 +136,8 @@ def _validate_files(
     files = [str(p) for p in paths]
     n = max(1, min(int(workers or 1), len(files) or 1))
     if reuse is None:
-        reuse = _fork_available()
+        # one file of a model not loaded yet: validated in this process (no second copy of the DTS)
+        reuse = _fork_available() and (len(files) > 1 or bool(_dts))
     reports: list[FileReport]
     taxonomy_seconds = 0.0
     # SIGTERM (a CI timeout) ends the run through SystemExit: children are killed, temp folders removed
@@ -154,6 +169,11 @@ def _validate_in_pool(files: list[str], info: PackageInfo, lang: str, n: int) ->
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def reuse_available() -> bool:
+    """Whether validations can reuse a loaded taxonomy here (``os.fork`` on Linux, not switched off)."""
+    return _fork_available()
 
 
 def _fork_available() -> bool:
@@ -262,6 +282,18 @@ def clear_dts_cache() -> None:
     _dts.clear()
 
 
+def load_dts(info: PackageInfo, model: str) -> Any:
+    """Load ``model``'s taxonomy (formulas compiled) and keep it for the validations that follow in
+    this process; returns Arelle's ``ModelXbrl``.  ``validate_files(..., reuse=True)`` then validates
+    each file on it in a forked child (a file costs its own load and the formula run only)."""
+    return _dts_for(info, model)
+
+
+def dts_loaded(info: PackageInfo, model: str) -> bool:
+    """Whether ``model``'s taxonomy of package ``info`` is kept loaded in this process."""
+    return (info.sha256, model) in _dts
+
+
 def _dts_for(info: PackageInfo, model: str) -> Any:
     """The model's taxonomy loaded from its entry point, formulas compiled (once per process)."""
     from nbb_filing.taxonomy import arelle_env
@@ -280,7 +312,7 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
 
     with step(f"loading taxonomy {model} and compiling its assertions (Arelle)"), arelle_env.LOCK, \
             arelle_env.capture() as log:
-        dts = arelle_env.load(info, info.entry_point(model).url, log)
+        dts = arelle_env.load(info, info.entry_point(model).url, log, skip=skip_patterns())
         from arelle import ValidateXbrl, ValidateXbrlDimensions
         from arelle.formula import ValidateFormula
 
@@ -289,6 +321,9 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
         ValidateXbrlDimensions.loadDimensionDefaults(val)
         # compile every assertion's XPath now: each child inherits the compiled programs
         ValidateFormula.validate(val, compileOnly=True)
+        from nbb_filing.checks.warm_dts import warm
+
+        warm(dts)
     _dts[key] = dts
     return dts
 
@@ -390,7 +425,7 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str) -> None
 
     from nbb_filing.taxonomy import arelle_env
 
-    with arelle_env.capture() as log:
+    with arelle_env.capture() as log, arelle_env.skipping(skip_patterns()):
         doc = ModelDocument.load(dts, str(job.target), isEntry=True)
         if doc is None:
             detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
@@ -462,7 +497,7 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
             arelle_env.capture() as log:
         model = None
         try:
-            model = arelle_env.load(info, str(job.target), log)
+            model = arelle_env.load(info, str(job.target), log, skip=skip_patterns())
             from arelle import Validate
 
             with _messages_in(lang):

@@ -29,8 +29,9 @@ def _register() -> None:
     from nbb_filing.cli.cmd_render import render
     from nbb_filing.cli.cmd_taxonomy import taxonomy
     from nbb_filing.cli.cmd_validate import validate
+    from nbb_filing.cli.cmd_watch import watch
 
-    for cmd in (init, taxonomy, mapping, generate, validate, import_filing, render):
+    for cmd in (init, taxonomy, mapping, generate, validate, import_filing, render, watch):
         main.add_command(cmd)
 
 

@@ -117,12 +117,30 @@ def capture() -> Iterator[CapturedLog]:
         c.logger.removeHandler(handler)
 
 
-def load(info: PackageInfo, url: str, log: CapturedLog | None = None) -> Any:
+@contextmanager
+def skipping(patterns: tuple[str, ...] = ()) -> Iterator[None]:
+    """Inside the block, Arelle does not load documents whose URL matches one of the file-name
+    ``patterns`` (``fnmatch`` style, e.g. ``*-rend.xml``), as ``arelleCmdLine --skipLoading`` does."""
+    import fnmatch
+    import re
+
+    with LOCK:
+        mm = controller().modelManager
+        before = mm.skipLoading
+        mm.skipLoading = re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
+        try:
+            yield
+        finally:
+            mm.skipLoading = before
+
+
+def load(info: PackageInfo, url: str, log: CapturedLog | None = None, skip: tuple[str, ...] = ()) -> Any:
     """Load ``url`` (an entry point or an instance) with package ``info`` active; returns ModelXbrl.
 
+    ``skip``: file-name patterns of taxonomy documents not to load (see :func:`skipping`).
     Raises :class:`PackageError` when Arelle cannot load the document at all.
     """
-    with LOCK:
+    with LOCK, skipping(skip):
         c = use_package(info)
         from arelle import FileSource
 

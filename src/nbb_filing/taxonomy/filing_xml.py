@@ -117,7 +117,8 @@ def schema_ref(root: etree._Element) -> SchemaRefInfo:
 
 
 def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree._ElementTree, list[str]]:
-    """Return a copy of ``tree`` using ``framework`` for its schemaRef and enumeration namespaces.
+    """Return a copy of ``tree`` using ``framework`` for its schemaRef and enumeration namespaces
+    (``tree`` itself when it already uses ``framework``: nothing to copy).
 
     The second value lists what changed, e.g. ``["schemaRef fws/23.0 -> fws/22.19",
     "namespace .../23.0/enum/lgf-enum -> .../22.19/enum/lgf-enum"]`` (empty when nothing did).
@@ -131,6 +132,10 @@ def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree.
         m = _ENUM_RE.match(uri)
         if m and m.group("fw") != framework:
             ns_map[uri] = f"{m.group('base')}{framework}{m.group('rest')}"
+    ref = root.find(f"{{{LINK}}}schemaRef")
+    m = _FWS_RE.match(ref.get(f"{{{XLINK}}}href", "")) if ref is not None else None
+    if not ns_map and (m is None or m.group("fw") == framework):
+        return tree, changes  # already in ``framework``: nothing to rebuild
     new_nsmap = {p: ns_map.get(u, u) for p, u in root.nsmap.items()}
     new_root = etree.Element(_retag(root.tag, ns_map), attrib=dict(root.attrib), nsmap=new_nsmap)
     new_root.text = root.text
@@ -156,9 +161,10 @@ def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree.
 def _rebuild(src: etree._Element, dst: etree._Element, ns_map: dict[str, str]) -> None:
     from copy import copy
 
+    inherited = src.nsmap  # lxml computes nsmap on each access: once per parent, not per prefix
     for ch in src:
         if isinstance(ch.tag, str):
-            local = {p: ns_map.get(u, u) for p, u in ch.nsmap.items() if src.nsmap.get(p) != u}
+            local = {p: ns_map.get(u, u) for p, u in ch.nsmap.items() if inherited.get(p) != u}
             n = etree.SubElement(dst, _retag(ch.tag, ns_map), attrib=dict(ch.attrib), nsmap=local or None)
             n.text = ch.text
             if ch.sourceline:

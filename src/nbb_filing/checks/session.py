@@ -1,0 +1,68 @@
+"""A validation session: one package and its loaded taxonomies kept in memory between validations.
+
+``nbb-filing validate`` loads a model's taxonomy (its DTS: schemas, definition and formula
+linkbases, the assertions compiled) for each call.  A session keeps it: the first validation of a
+model loads it, every later one only loads the instance and runs the formulas, in a forked child
+process so that nothing of one validation leaks into the next (see
+:func:`nbb_filing.checks.validate.validate_files`, ``reuse``).  ``nbb-filing watch`` re-checks a
+dossier after each edit through one session.
+
+Limit: the kept taxonomy needs ``os.fork`` (Linux); elsewhere each validation loads everything
+again (same findings, no speed-up).  One model is kept at a time (a DTS weighs 150-400 MB).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from nbb_filing.checks import validate
+from nbb_filing.checks.findings import FileReport, ValidationReport
+from nbb_filing.taxonomy.packages import PackageInfo
+
+
+@dataclass
+class ValidationSession:
+    """Validate files one call after the other on taxonomies loaded once (see the module docstring)."""
+
+    package: PackageInfo
+    lang: str = "fr"
+    #: seconds spent loading taxonomies so far (the first validation of each model)
+    taxonomy_seconds: float = field(default=0.0, init=False)
+    validations: int = field(default=0, init=False)
+
+    @property
+    def keeps_taxonomy(self) -> bool:
+        """Whether validations reuse the loaded taxonomy (needs ``os.fork``)."""
+        return validate.reuse_available()
+
+    def preload(self, model: str) -> float:
+        """Load ``model``'s taxonomy now (e.g. while the user edits); returns the seconds it took."""
+        if not self.keeps_taxonomy or validate.dts_loaded(self.package, model):
+            return 0.0
+        started = time.perf_counter()
+        validate.load_dts(self.package, model)
+        spent = time.perf_counter() - started
+        self.taxonomy_seconds += spent
+        return spent
+
+    def validate(self, path: str | os.PathLike) -> ValidationReport:
+        """The report of ``path`` (one file), validated on the kept taxonomy of its model."""
+        report = validate.validate_files([path], self.package, self.lang, reuse=self.keeps_taxonomy)
+        self.taxonomy_seconds += report.taxonomy_seconds
+        self.validations += 1
+        return report
+
+    def file_report(self, path: str | os.PathLike) -> FileReport:
+        return self.validate(path).files[0]
+
+    def close(self) -> None:
+        """Release the kept taxonomies."""
+        validate.clear_dts_cache()
+
+    def __enter__(self) -> "ValidationSession":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
