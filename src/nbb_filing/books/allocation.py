@@ -55,13 +55,6 @@ class Allocation:
             out[p.rule.target] += p.amount  # type: ignore[index]
         return out
 
-    def accounts_of(self, rubric: str) -> list[Posting]:
-        return [p for p in self.postings if p.rule.target == rubric]
-
-    @property
-    def problems(self) -> bool:
-        return bool(self.refused or self.unmapped or self.conflicts or self.wrong_side)
-
 
 def resolve_account(mapping: Mapping, account: AccountLine) -> tuple[Rule, ...]:
     """The rules that catch ``account``: one, none, or several (a conflict)."""

@@ -117,9 +117,6 @@ class Mapping:
     totals: tuple[TotalDef, ...]
     fixed_assets: tuple[NoteRule, ...] = ()
 
-    def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
-
     def rubric_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "rubric")
 
