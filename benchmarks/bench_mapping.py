@@ -22,8 +22,8 @@ from pathlib import Path
 
 
 def synthetic_csv(path: Path, n: int, mapping, seed: int) -> None:
+    from nbb_filing.books.allocation import resolve_account
     from nbb_filing.books.ledger import AccountLine
-    from nbb_filing.books.mapping import resolve_account
 
     roots = sorted({
         (s.lo if s.kind != "range" else str(random.Random(seed).randint(int(s.lo), int(s.hi))).zfill(len(s.lo)))
@@ -72,8 +72,10 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
+    from nbb_filing.books.allocation import apply_mapping
     from nbb_filing.books.ledger import read_trial_balance
-    from nbb_filing.books.mapping import apply_mapping, compute_figures, load_mapping
+    from nbb_filing.books.mapping import compute_figures
+    from nbb_filing.books.mapping_file import load_mapping
     from nbb_filing.taxonomy.catalog_cache import load_catalog
     from nbb_filing.taxonomy.packages import resolve_package
 

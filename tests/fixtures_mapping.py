@@ -13,7 +13,7 @@ SMARTCOOP = ROOT / "samples" / "smartcoop-2024"
 @pytest.fixture(scope="session")
 def wc_mapping():
     """The shipped default mapping for companies without capital."""
-    from nbb_filing.books.mapping import load_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
     return load_mapping(ROOT / "mappings" / "without-capital.yaml")
 

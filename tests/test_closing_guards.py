@@ -19,7 +19,8 @@ from nbb_filing.books.closed_books import (
     unappropriated,
 )
 from nbb_filing.books.ledger import TrialBalance
-from nbb_filing.books.mapping import check_mapping, load_mapping
+from nbb_filing.books.mapping_check import check_mapping
+from nbb_filing.books.mapping_file import load_mapping
 from nbb_filing.cli import main
 from nbb_filing.core.errors import FindingsError
 from tests.fixtures_generate import ROOT, SAMPLE

@@ -12,14 +12,11 @@ from decimal import Decimal
 
 import pytest
 
+from nbb_filing.books.allocation import apply_mapping
 from nbb_filing.books.ledger import TrialBalance
-from nbb_filing.books.mapping import (
-    apply_mapping,
-    check_mapping,
-    compute_figures,
-    load_mapping,
-    parse_mapping,
-)
+from nbb_filing.books.mapping import compute_figures
+from nbb_filing.books.mapping_check import check_mapping
+from nbb_filing.books.mapping_file import load_mapping, parse_mapping
 from nbb_filing.core.errors import FindingsError, InputError
 from tests.fixtures_mapping import ROOT
 

@@ -16,8 +16,9 @@ import pytest
 from lxml import etree
 
 from nbb_filing.api import generate
-from nbb_filing.books.mapping import Selector, parse_mapping
+from nbb_filing.books.mapping_file import parse_mapping
 from nbb_filing.books.notes_table import load_notes_table
+from nbb_filing.books.selectors import Selector
 from nbb_filing.core.errors import FindingsError, InputError
 from nbb_filing.filing.dossier_parts import FixedAssetMovements, FixedAssets
 from nbb_filing.filing.facts import build_facts
@@ -275,7 +276,8 @@ def test_participation_needs_a_country_where_the_model_lists_them(mini_text, wri
 
 
 def test_mapping_check_reports_an_unknown_note_line(catalog):
-    from nbb_filing.books.mapping import check_mapping, load_mapping
+    from nbb_filing.books.mapping_check import check_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
     text = (ROOT / "mappings" / "without-capital.yaml").read_text(encoding="utf-8")
     text = text.replace("note: financial.280.uncalled,", "note: financial.280.uncalled_amounts,")

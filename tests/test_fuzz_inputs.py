@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nbb_filing.books.ledger import read_trial_balance
-from nbb_filing.books.mapping import load_mapping, parse_mapping
+from nbb_filing.books.mapping_file import load_mapping, parse_mapping
 from nbb_filing.core.errors import NbbFilingError
 from nbb_filing.filing.dossier_files import load_dossier, parse_dossier
 from tests.fixtures_generate import MINI_DOSSIER

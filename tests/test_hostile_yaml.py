@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from nbb_filing.books.mapping import parse_mapping
+from nbb_filing.books.mapping_file import parse_mapping
 from nbb_filing.cli import main
 from nbb_filing.core.errors import InputError
 from nbb_filing.filing.dossier_files import load_dossier, parse_dossier
@@ -145,7 +145,7 @@ def test_load_dossier_reads_the_file(mini_text, tmp_path):
 
 
 def test_oversized_dossier_and_mapping_are_refused_before_reading(tmp_path):
-    from nbb_filing.books.mapping import load_mapping
+    from nbb_filing.books.mapping_file import load_mapping
     from nbb_filing.core.yaml_lines import MAX_YAML_BYTES
 
     for name, load in (("dossier.yaml", load_dossier), ("m.yaml", load_mapping)):

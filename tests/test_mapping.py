@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from nbb_filing.books.allocation import apply_mapping
 from nbb_filing.books.ledger import TrialBalance
-from nbb_filing.books.mapping import (
-    apply_mapping,
-    check_mapping,
-    compute_figures,
-    compute_period,
-    parse_mapping,
-)
+from nbb_filing.books.mapping import compute_figures, compute_period
+from nbb_filing.books.mapping_check import check_mapping
+from nbb_filing.books.mapping_file import parse_mapping
 from nbb_filing.core.errors import FindingsError, InputError
 
 D = Decimal
@@ -303,7 +300,7 @@ def test_rubric_codes_stay_text():
 
 
 def test_exported_schema_is_current():
-    from nbb_filing.books.mapping import mapping_json_schema
+    from nbb_filing.books.mapping_file import mapping_json_schema
 
     shipped = json.loads((Path(__file__).resolve().parents[1] / "mappings" / "mapping.schema.json").read_text())
     assert shipped == mapping_json_schema()
@@ -317,7 +314,7 @@ def test_exported_schema_is_current():
     [("with-capital", ["m02-f", "m01-f", "m07-f"]), ("association", ["m05-f", "m04-f", "m08-f"])],
 )
 def test_other_family_mappings_clean(catalog, name, models):
-    from nbb_filing.books.mapping import load_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
     m = load_mapping(name)
     assert m.model == models[0] and list(m.models) == models
@@ -327,7 +324,7 @@ def test_other_family_mappings_clean(catalog, name, models):
 
 
 def test_with_capital_uncalled_capital_deducted(catalog):
-    from nbb_filing.books.mapping import load_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
     m = load_mapping("with-capital")
     t = tb(("100000", "-1000"), ("101000", "250"), ("110000", "-40"), ("130000", "-10"), ("550000", "800"))
@@ -339,7 +336,7 @@ def test_with_capital_uncalled_capital_deducted(catalog):
 
 
 def test_association_gifts_in_gross_margin(catalog):
-    from nbb_filing.books.mapping import load_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
     m = load_mapping("association")
     t = tb(("730000", "-500"), ("700000", "-100"), ("610000", "120"), ("693000", "480"), ("140000", "-480"),

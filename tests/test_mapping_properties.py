@@ -11,8 +11,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from nbb_filing.books.allocation import apply_mapping, resolve_account
 from nbb_filing.books.ledger import AccountLine, TrialBalance
-from nbb_filing.books.mapping import apply_mapping, compute_period, resolve_account
+from nbb_filing.books.mapping import compute_period
 
 D = Decimal
 CENTS = st.integers(min_value=-10**9, max_value=10**9).map(lambda c: D(c) / 100)

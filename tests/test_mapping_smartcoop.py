@@ -10,7 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from nbb_filing.books.mapping import check_mapping, compute_figures
+from nbb_filing.books.mapping import compute_figures
+from nbb_filing.books.mapping_check import check_mapping
 
 D = Decimal
 

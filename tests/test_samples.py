@@ -168,7 +168,8 @@ def test_trial_balances_balance_and_close_classes_6_and_7(name):
 @pytest.mark.parametrize("name", list(SAMPLES))
 def test_mapping_check_is_clean(name, catalog):
     from nbb_filing.books.ledger import read_trial_balance
-    from nbb_filing.books.mapping import check_mapping, load_mapping
+    from nbb_filing.books.mapping_check import check_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
     s = SAMPLES[name]
     folder = ROOT / "samples" / name

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nbb_filing.books.mapping import load_mapping, locate_mapping
+from nbb_filing.books.mapping_file import load_mapping, locate_mapping
 from nbb_filing.core.shipped import shipped_dir, shipped_mapping_names
 from nbb_filing.taxonomy.releases import embedded_package_path
 
@@ -87,7 +87,7 @@ def test_named_mappings_and_embedded_package_from_a_wheel(tmp_path, catalog):
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("NBB_FILING_TAXONOMY", "PYTHONPATH")}
     env["PYTHONPATH"] = str(target)
-    probe = ("import nbb_filing, nbb_filing.books.mapping as m, nbb_filing.taxonomy.releases as r;"
+    probe = ("import nbb_filing, nbb_filing.books.mapping_file as m, nbb_filing.taxonomy.releases as r;"
              "print(nbb_filing.__file__); print(m.locate_mapping('with-capital')); print(r.embedded_package_path());"
              "print(m.load_mapping('association').family)")
     res = subprocess.run([sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True,

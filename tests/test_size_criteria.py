@@ -75,7 +75,8 @@ def test_generate_warns_a_tiny_company_on_the_full_model(write_dossier, mini_tex
 
 def test_mapping_check_warns_on_the_trial_balance(catalog):
     from nbb_filing.books.ledger import TrialBalance
-    from nbb_filing.books.mapping import check_mapping, load_mapping
+    from nbb_filing.books.mapping_check import check_mapping
+    from nbb_filing.books.mapping_file import load_mapping
     from tests.fixtures_mapping import ROOT
 
     books = (("110000", "-20000"), ("140000", "-6500"), ("550000", "33000"), ("440000", "-6500"),

@@ -53,12 +53,12 @@ _EXPORTS: dict[str, str] = {
     "AccountLine": "nbb_filing.books.ledger",
     "TrialBalance": "nbb_filing.books.ledger",
     "read_trial_balance": "nbb_filing.books.ledger",
-    "Mapping": "nbb_filing.books.mapping",
-    "load_mapping": "nbb_filing.books.mapping",
-    "check_mapping": "nbb_filing.books.mapping",
+    "Mapping": "nbb_filing.books.mapping_model",
+    "load_mapping": "nbb_filing.books.mapping_file",
+    "check_mapping": "nbb_filing.books.mapping_check",
     "compute_figures": "nbb_filing.books.mapping",
-    "resolve_account": "nbb_filing.books.mapping",
-    "mapping_json_schema": "nbb_filing.books.mapping",
+    "resolve_account": "nbb_filing.books.allocation",
+    "mapping_json_schema": "nbb_filing.books.mapping_file",
     "RubricFigures": "nbb_filing.books.figures",
     # filing
     "Dossier": "nbb_filing.filing.dossier",
@@ -116,16 +116,13 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.api import GenerateResult, generate
+    from nbb_filing.books.allocation import resolve_account
     from nbb_filing.books.figures import RubricFigures
     from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance
-    from nbb_filing.books.mapping import (
-        Mapping,
-        check_mapping,
-        compute_figures,
-        load_mapping,
-        mapping_json_schema,
-        resolve_account,
-    )
+    from nbb_filing.books.mapping import compute_figures
+    from nbb_filing.books.mapping_check import check_mapping
+    from nbb_filing.books.mapping_file import load_mapping, mapping_json_schema
+    from nbb_filing.books.mapping_model import Mapping
     from nbb_filing.checks.findings import FileReport, Finding, ValidationReport
     from nbb_filing.checks.report_formats import render as render_report
     from nbb_filing.checks.session import ValidationSession

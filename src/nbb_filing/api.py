@@ -116,11 +116,12 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
     if dossier.previous_exercise is not None and not inp.previous_trial_balance and not dossier.previous_filing:
         raise InputError(f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too")
     try:
-        from nbb_filing.books import mapping as mapping_mod
         from nbb_filing.books.ledger import read_trial_balance
+        from nbb_filing.books.mapping import compute_figures
+        from nbb_filing.books.mapping_file import load_mapping, locate_mapping
     except ImportError:
         raise NbbFilingError("this installation has no mapping engine (nbb_filing.books.mapping); give figures: in the dossier") from None
-    mapping_file = mapping_mod.locate_mapping(inp.mapping, dossier.base_dir)
+    mapping_file = locate_mapping(inp.mapping, dossier.base_dir)
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
         rel = getattr(inp, key)
         # the mapping holds rules, not content of the filing: a shipped one or a shared file (../../mappings/)
@@ -128,7 +129,7 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         if rel and found is not None and not found.is_file():
             extra = " (nor a shipped mapping: with-capital, without-capital, association)" if key == "mapping" else ""
             raise InputError(f"{dossier.where('inputs', key)}: no such file {rel}{extra}")
-    mp = mapping_mod.load_mapping(mapping_file)
+    mp = load_mapping(mapping_file)
     current = read_trial_balance(dossier.resolve_path(inp.trial_balance, "inputs", "trial_balance"))
     previous = (
         read_trial_balance(dossier.resolve_path(inp.previous_trial_balance, "inputs", "previous_trial_balance"))
@@ -138,7 +139,7 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
     not_closed = [why for why in (unappropriated(tb) for tb in (current, previous) if tb is not None) if why]
     if not_closed:
         raise FindingsError("; ".join(not_closed))
-    return mapping_mod.compute_figures(catalog, mp, current, previous)
+    return compute_figures(catalog, mp, current, previous)
 
 
 def default_output(dossier_path: Path) -> Path:

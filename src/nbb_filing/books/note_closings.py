@@ -27,7 +27,7 @@ from nbb_filing.taxonomy.catalog import Catalog
 if TYPE_CHECKING:  # pragma: no cover
     from nbb_filing.books.figures import Figure, RubricFigures
     from nbb_filing.books.ledger import TrialBalance
-    from nbb_filing.books.mapping import Mapping
+    from nbb_filing.books.mapping_model import Mapping
 
 
 @dataclass(frozen=True)

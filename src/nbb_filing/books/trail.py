@@ -82,10 +82,11 @@ def build_trail(dossier: Any, catalog: Catalog) -> Trail | None:
     inp = dossier.inputs
     if not (inp.trial_balance and inp.mapping):
         return None
-    from nbb_filing.books import mapping as mapping_mod
     from nbb_filing.books.ledger import read_trial_balance
+    from nbb_filing.books.mapping import compute_period
+    from nbb_filing.books.mapping_file import load_mapping, locate_mapping
 
-    mp = mapping_mod.load_mapping(mapping_mod.locate_mapping(inp.mapping, dossier.base_dir))
+    mp = load_mapping(locate_mapping(inp.mapping, dossier.base_dir))
     full = catalog if catalog.model == mp.model else catalog.sibling(mp.model)
     entries: dict[tuple[str, str], TrailEntry] = {}
     sources: dict[str, str] = {}
@@ -95,7 +96,7 @@ def build_trail(dossier: Any, catalog: Catalog) -> Trail | None:
             continue
         tb = read_trial_balance(dossier.resolve_path(rel, "inputs", key))
         sources[period] = tb.source
-        res = mapping_mod.compute_period(mp, tb, period, full, catalog)
+        res = compute_period(mp, tb, period, full, catalog)
         posted: dict[str, list[TrailAccount]] = {}
         for p in res.allocation.postings:
             if p.rule.target:

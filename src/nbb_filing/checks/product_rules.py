@@ -24,7 +24,7 @@ from typing import Iterator
 from nbb_filing.books import size as size_mod
 from nbb_filing.books.closed_books import balance_sheet_mismatch
 from nbb_filing.checks.findings import BLOCKING, WARNING, Finding
-from nbb_filing.checks.protocol import ProtocolInput, Rule
+from nbb_filing.checks.protocol import ProtocolInput, ProtocolRule
 from nbb_filing.filing.legal_form import (
     judge_legal_form,
     legal_form_metric,
@@ -108,6 +108,6 @@ def size_fits_model(pin: ProtocolInput) -> Iterator[Finding]:
 
 
 #: The product's own rules, in the order they run (after the protocol rules).
-RULES: tuple[Rule, ...] = (balance_sheet_balances, legal_form_fits_model, size_fits_model)
+RULES: tuple[ProtocolRule, ...] = (balance_sheet_balances, legal_form_fits_model, size_fits_model)
 
 __all__ = ["RULES", "balance_sheet_balances", "legal_form_fits_model", "size_fits_model"]

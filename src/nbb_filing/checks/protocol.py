@@ -62,7 +62,7 @@ class ProtocolInput:
         return FactRef(dp.key, dp.rubric, dp.label(self.lang), dp.column_label(self.lang), dp.period, value, f.source_line)
 
 
-Rule = Callable[[ProtocolInput], Iterable[Finding]]
+ProtocolRule = Callable[[ProtocolInput], Iterable[Finding]]
 
 
 def _finding(rule: str, message: str, facts: Iterable[FactRef] = (), *, effect: str = BLOCKING,
@@ -73,7 +73,7 @@ def _finding(rule: str, message: str, facts: Iterable[FactRef] = (), *, effect: 
     return Finding(rule=rule, source="protocol", family="protocol", effect=effect, message=message, facts=facts, line=line)
 
 
-def title(rule: Rule) -> str:
+def title(rule: ProtocolRule) -> str:
     doc = (rule.__doc__ or rule.__name__).strip().splitlines()[0]
     return doc.rstrip(".")
 
@@ -292,7 +292,7 @@ def file_size_under_50mb(pin: ProtocolInput) -> Iterator[Finding]:
 
 
 #: Every protocol rule, in the order they run.
-RULES: tuple[Rule, ...] = (
+RULES: tuple[ProtocolRule, ...] = (
     enterprise_number_mod97,
     dat_26_dates_consistent,
     dat_31_at_most_two_decimals,

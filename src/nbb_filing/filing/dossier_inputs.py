@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel
 
-from nbb_filing.books.mapping import locate_mapping
+from nbb_filing.books.mapping_file import locate_mapping
 from nbb_filing.filing.dossier import Dossier
 
 #: dossier fields (at the top level or in ``inputs``) that name a file

@@ -47,7 +47,7 @@ def load_closings(dossier: "Dossier") -> Closings | None:
     if not (inp.trial_balance and inp.mapping):
         return None
     from nbb_filing.books.ledger import read_trial_balance
-    from nbb_filing.books.mapping import load_mapping, locate_mapping
+    from nbb_filing.books.mapping_file import load_mapping, locate_mapping
 
     mapping = load_mapping(locate_mapping(inp.mapping, dossier.base_dir))
     if not mapping.fixed_assets:
