@@ -52,7 +52,7 @@ def measure(cmd: list[str]) -> tuple[int, float, float]:
 
 
 def find_sample(explicit: str | None, tmp: Path, info) -> tuple[Path, str]:
-    from nbb_filing.checks.validate import _serialise_retargeted
+    from nbb_filing.checks.validate import serialise_retargeted
     from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
 
     if explicit:
@@ -70,7 +70,7 @@ def find_sample(explicit: str | None, tmp: Path, info) -> tuple[Path, str]:
     tree = parse_filing(accepted)
     fw = info.frameworks[0]
     target = tmp / "m87-accepted-retargeted.xbrl"
-    target.write_bytes(_serialise_retargeted(tree.getroot(), fw))
+    target.write_bytes(serialise_retargeted(tree.getroot(), fw))
     return target, f"accepted m87-f filing (framework 23.0) moved to framework {fw} (no SmartCoop m82-f instance found)"
 
 

@@ -32,25 +32,19 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Sequence
 
 from lxml import etree
 
+from nbb_filing.checks.arelle_messages import FactMapper, collect_findings, messages_in
 from nbb_filing.checks.findings import (
-    BLOCKING,
     INFO,
-    WARNING,
-    AssertionResult,
-    FactRef,
     FileReport,
     Finding,
     ProtocolRuleResult,
     ValidationReport,
-    assertion_effect,
-    family_of,
 )
 from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.core.lifetime import (
@@ -63,9 +57,6 @@ from nbb_filing.taxonomy.packages import PackageInfo
 
 #: Temporary folders of a validation: ``<tmp>/nbb-validate-<pid>-xxxx`` (swept once their owner is dead).
 TEMP_PREFIX = "nbb-validate-"
-
-#: Arelle codes already reported (with rubric codes) by a protocol rule: not repeated.
-COVERED_BY_PROTOCOL = {"arelle:duplicateFacts"}
 
 #: Taxonomy documents validation does not need (``arelleCmdLine --skipLoading`` patterns): the
 #: table linkbases (layout only; Arelle checks and compiles them for seconds) and the label
@@ -261,7 +252,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
     if facts.retargeted:
         tmp.mkdir(parents=True, exist_ok=True)
         target = tmp / path.name
-        target.write_bytes(_serialise_retargeted(tree.getroot(), catalog.framework))
+        target.write_bytes(serialise_retargeted(tree.getroot(), catalog.framework))
     else:
         target = path.resolve()
     return _Job(target=target, model=ref.model, catalog=catalog, line_by_id=line_by_id)
@@ -432,12 +423,12 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str) -> None
             report.error = f"{report.path}: Arelle could not load the instance{detail}"
             return
         dts.modelDocument = doc
-        with _messages_in(lang):
+        with messages_in(lang):
             Validate.validate(dts)
-        _collect(report, dts, log.records, _FactMapper(dts, job.catalog, lang, job.line_by_id))
+        collect_findings(report, dts, log.records, FactMapper(dts, job.catalog, lang, job.line_by_id))
 
 
-def _serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
+def serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
     """The filing moved to ``framework`` (schemaRef, enumeration namespaces), as bytes Arelle loads.
 
     :func:`nbb_filing.taxonomy.filing_xml.retarget_framework` keeps every prefix declared (those used only
@@ -500,190 +491,12 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
             model = arelle_env.load(info, str(job.target), log, skip=skip_patterns())
             from arelle import Validate
 
-            with _messages_in(lang):
+            with messages_in(lang):
                 Validate.validate(model)
-            _collect(report, model, log.records, _FactMapper(model, job.catalog, lang, job.line_by_id))
+            collect_findings(report, model, log.records, FactMapper(model, job.catalog, lang, job.line_by_id))
         finally:
             if model is not None:
                 try:
                     model.close()
                 except Exception:  # pragma: no cover - closing never decides anything
                     pass
-
-
-@contextmanager
-def _messages_in(lang: str) -> Iterator[None]:
-    """Make Arelle pick assertion messages in ``lang`` (falling back to its default choice).
-
-    Arelle's formula evaluator asks for an assertion's message without a language and so gets
-    the first one of the package (English in the replica); the NBB's messages exist in fr, nl,
-    de and en.  The message method is wrapped for the duration of one validation.
-    """
-    from arelle.ModelFormulaObject import ModelVariableSetAssertion
-
-    original = ModelVariableSetAssertion.message
-
-    def message(self: Any, satisfied: bool, preferredMessage: str = "*", lang_: str | None = None) -> Any:
-        if lang_ is None:
-            found = original(self, satisfied, preferredMessage, lang)
-            if found is not None:
-                return found
-        return original(self, satisfied, preferredMessage, lang_)
-
-    ModelVariableSetAssertion.message = message  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        ModelVariableSetAssertion.message = original  # type: ignore[method-assign]
-
-
-def _declared_severity(var_set: Any) -> str:
-    """The unsatisfied severity the package declares for an assertion (ERROR when it says nothing)."""
-    from arelle import XbrlConst
-    from arelle.ModelFormulaObject import ModelAssertionSeverity
-
-    rels = var_set.modelXbrl.relationshipSet(XbrlConst.assertionUnsatisfiedSeverities)
-    if rels:
-        for rel in rels.fromModelObject(var_set):
-            sev = rel.toModelObject
-            if isinstance(sev, ModelAssertionSeverity):
-                return sev.id if sev.isStatic else "DYNAMIC"
-    return "ERROR"
-
-
-def _collect(report: FileReport, model: Any, records: Iterable[Any], mapper: "_FactMapper") -> None:
-    from arelle.ModelFormulaObject import (
-        ModelConsistencyAssertion,
-        ModelExistenceAssertion,
-        ModelVariableSetAssertion,
-    )
-
-    assertions: dict[str, AssertionResult] = {}
-    sets = [v for v in model.modelVariableSets if isinstance(v, ModelVariableSetAssertion)]
-    sets += [v for v in getattr(model, "modelConsistencyAssertions", ()) if isinstance(v, ModelConsistencyAssertion)]
-    for v in sets:
-        aid = v.id or v.xlinkLabel or "unnamed"
-        declared = _declared_severity(v) if isinstance(v, ModelVariableSetAssertion) else "ERROR"
-        kind = "existence" if isinstance(v, ModelExistenceAssertion) else "consistency" if isinstance(v, ModelConsistencyAssertion) else "value"
-        assertions[aid] = AssertionResult(
-            id=aid, family=family_of(aid), declared_severity=declared,
-            effect=assertion_effect(aid, declared if declared != "DYNAMIC" else None),
-            satisfied=int(getattr(v, "countSatisfied", 0) or 0),
-            not_satisfied=int(getattr(v, "countNotSatisfied", 0) or 0), kind=kind,
-        )
-    report.assertions = sorted(assertions.values(), key=lambda a: a.id)
-
-    messaged: set[str] = set()
-    for r in records:
-        level = r.level
-        code = r.code or ""
-        if code.startswith("message:"):
-            if level not in ("warning", "error", "critical"):
-                continue  # satisfied assertions with a message, and unsatisfied "OK" ones
-            aid = code[len("message:"):]
-            res = assertions.get(aid)
-            declared = res.declared_severity if res else level.upper()
-            if declared == "DYNAMIC":
-                declared = "ERROR" if level != "warning" else "WARNING"
-            messaged.add(aid)
-            fam = family_of(aid)
-            report.findings.append(Finding(
-                rule=aid, source="assertion", family=fam, effect=assertion_effect(aid, declared),
-                message=_one_line(r.message), facts=mapper.facts(r.refs),
-            ))
-        elif code.startswith("exception:"):
-            report.error = f"{report.path}: Arelle failed while validating ({code}: {_one_line(r.message)})"
-        elif level in ("error", "critical", "fatal"):
-            facts = mapper.facts(r.refs)
-            line = facts[0].line if facts else mapper.line(r.refs)
-            report.findings.append(Finding(
-                rule=code or "arelle:error", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
-                effect=BLOCKING, message=_one_line(r.message), facts=facts, line=line,
-            ))
-        elif level == "warning" and code not in COVERED_BY_PROTOCOL:
-            report.findings.append(Finding(
-                rule=code or "arelle:warning", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
-                effect=WARNING, message=_one_line(r.message), facts=mapper.facts(r.refs), line=mapper.line(r.refs),
-            ))
-    # an unsatisfied assertion without message text still counts, with its declared effect
-    for a in report.assertions:
-        if a.not_satisfied and a.id not in messaged and a.effect != INFO:
-            report.findings.append(Finding(
-                rule=a.id, source="assertion", family=a.family, effect=a.effect,
-                message=f"assertion {a.id} not satisfied {a.not_satisfied} time(s) (the package gives no message)",
-            ))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-class _FactMapper:
-    """Turns Arelle log references into :class:`FactRef` (rubric, label, value) via the catalog."""
-
-    def __init__(self, model: Any, catalog: Any, lang: str, line_by_id: dict[str, int]) -> None:
-        self.model = model
-        self.catalog = catalog
-        self.lang = lang
-        self.line_by_id = line_by_id
-        self.prefix_of = {uri: p for p, uri in catalog.namespaces.items()}
-
-    def _name(self, qn: Any) -> str:
-        p = self.prefix_of.get(qn.namespaceURI, qn.prefix)
-        return f"{p}:{qn.localName}" if p else qn.localName
-
-    def line(self, refs: Iterable[dict]) -> int | None:
-        for ref in refs or ():
-            href = str(ref.get("href", ""))
-            if "#" in href and href.rsplit("#", 1)[1] in self.line_by_id:
-                return self.line_by_id[href.rsplit("#", 1)[1]]
-            if ref.get("sourceLine"):
-                try:
-                    return int(ref["sourceLine"])
-                except (TypeError, ValueError):
-                    return None
-        return None
-
-    def facts(self, refs: Iterable[dict]) -> tuple[FactRef, ...]:
-        from arelle.ModelInstanceObject import ModelFact
-
-        out: list[FactRef] = []
-        seen: set[int] = set()
-        for ref in refs or ():
-            oid = ref.get("objectId")
-            if not oid:
-                continue
-            try:
-                obj = self.model.modelObject(oid)
-            except (IndexError, ValueError, TypeError):
-                continue
-            if isinstance(obj, ModelFact) and id(obj) not in seen:
-                seen.add(id(obj))
-                out.append(self.fact(obj))
-        return tuple(out)
-
-    def fact(self, f: Any) -> FactRef:
-        metric = self._name(f.qname)
-        members: list[tuple[str, str]] = []
-        typed: list[str] = []
-        ctx = f.context
-        if ctx is not None:
-            for dim_qn, dv in ctx.qnameDims.items():
-                if getattr(dv, "isExplicit", False) and dv.memberQname is not None:
-                    members.append((self._name(dim_qn), self._name(dv.memberQname)))
-                elif getattr(dv, "isTyped", False):
-                    typed.append(self._name(dim_qn))
-        dp = self.catalog.resolve(metric, members, typed)
-        fid = f.id
-        line = self.line_by_id.get(fid) if fid else None
-        if line is None:
-            line = getattr(f, "sourceline", None)
-        try:
-            value = None if f.isNil else f.value
-        except Exception:  # pragma: no cover - a value Arelle could not read
-            value = getattr(f, "text", None)
-        if dp is None:
-            from nbb_filing.taxonomy.catalog import datapoint_key
-
-            return FactRef(datapoint_key(metric, members, typed), None, "", "", "unknown", value, line)
-        return FactRef(dp.key, dp.rubric, dp.label(self.lang), dp.column_label(self.lang), dp.period, value, line)
