@@ -9,8 +9,9 @@ printed mean the same on a laptop and on a loaded build server.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 def timed_runs(fn: Callable[[], Any], repeat: int) -> list[float]:

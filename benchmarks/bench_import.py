@@ -65,7 +65,9 @@ def main() -> int:
         tree.write(str(target), xml_declaration=True, encoding="utf-8")
         t_arelle, n_arelle = arelle_load(info, target)
 
-    print(f"filing {path.name}: {len(facts)} facts resolved ({len(facts.unresolved)} unresolved); Arelle saw {n_arelle}")
+    print(
+        f"filing {path.name}: {len(facts)} facts resolved ({len(facts.unresolved)} unresolved); Arelle saw {n_arelle}"
+    )
     print(f"{'step':8} {'seconds':>9} {'x faster than one Arelle load':>31}")
     for name, secs in (("parse", t_parse), ("read", t_read), ("import", t_import), ("arelle", t_arelle)):
         print(f"{name:8} {secs:>9.4f} {t_arelle / secs:>30.1f}x")

@@ -25,10 +25,14 @@ def synthetic_csv(path: Path, n: int, mapping, seed: int) -> None:
     from nbb_filing.books.allocation import resolve_account
     from nbb_filing.books.ledger import AccountLine
 
-    roots = sorted({
-        (s.lo if s.kind != "range" else str(random.Random(seed).randint(int(s.lo), int(s.hi))).zfill(len(s.lo)))
-        for r in mapping.rules if r.kind == "rubric" for s in r.selectors
-    })
+    roots = sorted(
+        {
+            (s.lo if s.kind != "range" else str(random.Random(seed).randint(int(s.lo), int(s.hi))).zfill(len(s.lo)))
+            for r in mapping.rules
+            if r.kind == "rubric"
+            for s in r.selectors
+        }
+    )
     roots = [r for r in roots if not r.startswith(("14", "69", "79", "649"))]  # 649 is credit-natured (<= 0)
     rng = random.Random(seed)
     balances: dict[str, Decimal] = {}
@@ -92,8 +96,13 @@ def main() -> int:
     best = [[float("inf")] * 3 for _ in tbs]
     for _ in range(args.repeat):
         for i, (p, tb) in enumerate(tbs):
-            for j, fn in enumerate((lambda: read_trial_balance(p), lambda: apply_mapping(mapping, tb),
-                                    lambda: compute_figures(catalog, mapping, tb, None))):
+            for j, fn in enumerate(
+                (
+                    lambda p=p: read_trial_balance(p),
+                    lambda tb=tb: apply_mapping(mapping, tb),
+                    lambda tb=tb: compute_figures(catalog, mapping, tb, None),
+                )
+            ):
                 t, _ = timed(fn, 1)
                 best[i][j] = min(best[i][j], t)
     rows = [(len(tb.accounts), *best[i]) for i, (_, tb) in enumerate(tbs)]

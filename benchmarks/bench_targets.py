@@ -81,21 +81,40 @@ def med(xs: list[float]) -> float:
 
 
 def bare_cmd(pkg: Path, f: Path, log: Path) -> list[str]:
-    return [str(BIN / "arelleCmdLine"), "--workOffline", "--baseTaxonomyValidation", "none", "-v",
-            "--validateDuplicateFacts", "all", "--packages", str(pkg), "-f", str(f), "--logFile", str(log),
-            "--logFileMode", "w"]
+    return [
+        str(BIN / "arelleCmdLine"),
+        "--workOffline",
+        "--baseTaxonomyValidation",
+        "none",
+        "-v",
+        "--validateDuplicateFacts",
+        "all",
+        "--packages",
+        str(pkg),
+        "-f",
+        str(f),
+        "--logFile",
+        str(log),
+        "--logFileMode",
+        "w",
+    ]
 
 
 def bare_codes(log: Path) -> list[str]:
     """Error-level message codes of a bare run's JSON log (assertion messages by assertion id)."""
     data = json.loads(log.read_text(encoding="utf-8"))
-    codes = {str(r.get("code", "")).removeprefix("message:") for r in data.get("log", [])
-             if str(r.get("level", "")).lower() in ("error", "critical", "fatal")}
+    codes = {
+        str(r.get("code", "")).removeprefix("message:")
+        for r in data.get("log", [])
+        if str(r.get("level", "")).lower() in ("error", "critical", "fatal")
+    }
     return sorted(codes)
 
 
 def our_codes(report: dict) -> list[str]:
-    return sorted({f["rule"] for f in report["findings"] if f["effect"] == "blocking" and f["source"] in ("xbrl", "assertion")})
+    return sorted(
+        {f["rule"] for f in report["findings"] if f["effect"] == "blocking" and f["source"] in ("xbrl", "assertion")}
+    )
 
 
 def main() -> int:
@@ -117,38 +136,74 @@ def main() -> int:
         work = tmp / "sc"
         shutil.copytree(SAMPLE, work)
         d = work / "dossier.yaml"
-        d.write_text(d.read_text(encoding="utf-8").replace("../../mappings/", (ROOT / "mappings").as_posix() + "/"),
-                     encoding="utf-8")
+        d.write_text(
+            d.read_text(encoding="utf-8").replace("../../mappings/", (ROOT / "mappings").as_posix() + "/"),
+            encoding="utf-8",
+        )
         sample = tmp / "s.xbrl"
-        subprocess.run([str(BIN / "nbb-filing"), "generate", str(d), "-o", str(sample), "--taxonomy", str(pkg)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "nbb-filing"), "generate", str(d), "-o", str(sample), "--taxonomy", str(pkg)],
+            check=True,
+            capture_output=True,
+        )
         print(f"machine   {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
         print(f"package   {pkg.name} ({info.version}); filing: the SmartCoop m82-f sample, generated")
         measure(ours + ["-o", str(tmp / "warm.json"), str(sample)])  # the catalog cache, warm for both sides
 
         # 1 + 2: one file, interleaved
         o_runs, b_runs = [], []
-        for i in range(args.repeat):
+        for _ in range(args.repeat):
             o_runs.append(measure(ours + ["-o", str(tmp / "one.json"), str(sample)]))
             b_runs.append(measure(bare_cmd(pkg, sample, tmp / "one-log.json")))
         same = our_codes(json.loads((tmp / "one.json").read_text())["files"][0]) == bare_codes(tmp / "one-log.json")
         ow, bw = med([r[1] for r in o_runs]), med([r[1] for r in b_runs])
         oc, bc = med([r[2] for r in o_runs]), med([r[2] for r in b_runs])
         om, bm = max(r[3] for r in o_runs), max(r[3] for r in b_runs)
-        rows.append(("validate / bare Arelle, 1 file (≤ 0.80)", f"{ow:.1f} s / {bw:.1f} s", f"{ow / bw:.2f}",
-                     f"{oc:.1f} s / {bc:.1f} s", f"{oc / bc:.2f}" + ("" if same else "  FINDINGS DIFFER")))
+        rows.append(
+            (
+                "validate / bare Arelle, 1 file (≤ 0.80)",
+                f"{ow:.1f} s / {bw:.1f} s",
+                f"{ow / bw:.2f}",
+                f"{oc:.1f} s / {bc:.1f} s",
+                f"{oc / bc:.2f}" + ("" if same else "  FINDINGS DIFFER"),
+            )
+        )
         rows.append(("peak RSS validate / bare (≤ 1.00)", f"{om:.0f} MB / {bm:.0f} MB", f"{om / bm:.2f}", "", ""))
 
         # 3: watch re-check vs cold generate --validate
-        cold = [measure([str(BIN / "nbb-filing"), "generate", str(d), "-o", str(tmp / "cold.xbrl"), "--validate",
-                         "--taxonomy", str(pkg)]) for _ in range(args.repeat)]
-        w = subprocess.run([sys.executable, "-c", _WATCH, str(d), str(tmp / "watch.xbrl"), str(args.repeat)],
-                           capture_output=True, text=True, check=True)
+        cold = [
+            measure(
+                [
+                    str(BIN / "nbb-filing"),
+                    "generate",
+                    str(d),
+                    "-o",
+                    str(tmp / "cold.xbrl"),
+                    "--validate",
+                    "--taxonomy",
+                    str(pkg),
+                ]
+            )
+            for _ in range(args.repeat)
+        ]
+        w = subprocess.run(
+            [sys.executable, "-c", _WATCH, str(d), str(tmp / "watch.xbrl"), str(args.repeat)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         watch = json.loads(w.stdout.strip().splitlines()[-1])
         cw, cc = med([r[1] for r in cold]), med([r[2] for r in cold])
         ww, wc = med(watch["walls"]), med(watch["cpus"])
-        rows.append(("watch re-check / cold generate --validate (≤ 0.15)", f"{ww:.2f} s / {cw:.1f} s", f"{ww / cw:.2f}",
-                     f"{wc:.2f} s / {cc:.1f} s", f"{wc / cc:.2f}"))
+        rows.append(
+            (
+                "watch re-check / cold generate --validate (≤ 0.15)",
+                f"{ww:.2f} s / {cw:.1f} s",
+                f"{ww / cw:.2f}",
+                f"{wc:.2f} s / {cc:.1f} s",
+                f"{wc / cc:.2f}",
+            )
+        )
 
         # 4: batch
         copies = []
@@ -167,11 +222,18 @@ def main() -> int:
             same_batch &= our_codes(batch[i]) == bare_codes(tmp / f"log-{i}.json")
         scale = args.files / n_bare
         note = "" if n_bare == args.files else f" (bare: {n_bare} runs ×{scale:g})"
-        rows.append((f"{args.files} files: bare / validate --workers {args.workers} (≥ 5){note}",
-                     f"{tw * scale:.0f} s / {bw_:.0f} s", f"{tw * scale / bw_:.1f}",
-                     f"{tc * scale:.0f} s / {bc_:.0f} s",
-                     f"{tc * scale / bc_:.1f}" + ("" if same_batch else "  FINDINGS DIFFER")))
-        rows.append(("peak RSS of the batch (largest process) / bare", f"{bm_:.0f} MB / {bm:.0f} MB", f"{bm_ / bm:.2f}", "", ""))
+        rows.append(
+            (
+                f"{args.files} files: bare / validate --workers {args.workers} (≥ 5){note}",
+                f"{tw * scale:.0f} s / {bw_:.0f} s",
+                f"{tw * scale / bw_:.1f}",
+                f"{tc * scale:.0f} s / {bc_:.0f} s",
+                f"{tc * scale / bc_:.1f}" + ("" if same_batch else "  FINDINGS DIFFER"),
+            )
+        )
+        rows.append(
+            ("peak RSS of the batch (largest process) / bare", f"{bm_:.0f} MB / {bm:.0f} MB", f"{bm_ / bm:.2f}", "", "")
+        )
 
         print(f"load average {os.getloadavg()[0]:.2f} at the end; medians of {args.repeat}")
         print()

@@ -92,9 +92,20 @@ def main() -> int:
         print(f"filing    {what}")
         print(f"machine   {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
         env_ours = [str(BIN / "nbb-filing"), "validate", "--taxonomy", str(info.path), "--format", "json"]
-        bare = [str(BIN / "arelleCmdLine"), "--packages", str(info.path), "--workOffline", "-v",
-                "--baseTaxonomyValidation", "none", "--validateDuplicateFacts", "all", "--formulaAsserResultCounts",
-                "--logFileMode", "w"]
+        bare = [
+            str(BIN / "arelleCmdLine"),
+            "--packages",
+            str(info.path),
+            "--workOffline",
+            "-v",
+            "--baseTaxonomyValidation",
+            "none",
+            "--validateDuplicateFacts",
+            "all",
+            "--formulaAsserResultCounts",
+            "--logFileMode",
+            "w",
+        ]
 
         # warm the catalog cache so that both sides do only validation work
         measure(env_ours + ["-o", str(tmp / "warm.json"), str(sample)])
@@ -105,8 +116,10 @@ def main() -> int:
         rc_b, t_bare, m_bare = measure(bare + ["-f", str(sample), "--logFile", str(tmp / "one-log.json")])
         errors = _bare_errors(tmp / "one-log.json")
         rows.append(("1 file", t_ours, m_ours, t_bare, m_bare))
-        print(f"our verdict: exit {rc}, {verdict['evaluated']} assertions evaluated, {verdict['blocking']} blocking; "
-              f"bare Arelle: exit {rc_b}, {errors} error-level messages")
+        print(
+            f"our verdict: exit {rc}, {verdict['evaluated']} assertions evaluated, {verdict['blocking']} blocking; "
+            f"bare Arelle: exit {rc_b}, {errors} error-level messages"
+        )
 
         copies = []
         for i in range(args.files):
@@ -127,8 +140,10 @@ def main() -> int:
         print(f"{'case':26} {'ours s':>9} {'ours MB':>8} {'bare s':>9} {'bare MB':>8} {'ratio':>7}")
         for name, a, ma, b, mb in rows:
             print(f"{name:26} {a:9.1f} {ma:8.0f} {b:9.1f} {mb:8.0f} {b / a:7.2f}")
-        print("ratio = bare Arelle time / nbb-filing validate time (above 1: nbb-filing is faster); "
-              "peak MB = max RSS of the largest single process of the command (with --workers: the largest worker or parent)")
+        print(
+            "ratio = bare Arelle time / nbb-filing validate time (above 1: nbb-filing is faster); "
+            "peak MB = max RSS of the largest single process of the command (with --workers: the largest worker or parent)"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -68,9 +68,15 @@ def main(argv: list[str]) -> int:
         for f in files:
             handler.records.clear()
             options = RuntimeOptions(
-                entrypointFile=f, packages=[package], internetConnectivity="offline", validate=True,
-                baseTaxonomyValidationMode="none", validateDuplicateFacts="all", formulaAsserResultCounts=True,
-                disablePersistentConfig=True, logFile="logToBuffer",
+                entrypointFile=f,
+                packages=[package],
+                internetConnectivity="offline",
+                validate=True,
+                baseTaxonomyValidationMode="none",
+                validateDuplicateFacts="all",
+                formulaAsserResultCounts=True,
+                disablePersistentConfig=True,
+                logFile="logToBuffer",
             )
             session.run(options, logHandler=handler)
             result[f] = _summary(handler.records)

@@ -24,7 +24,12 @@ ACCEPTED_M87 = DATA / "m87-f-accepted-2022-anonymised.xbrl"
 
 pytest_plugins = [
     name
-    for name in ("tests.fixtures_mapping", "tests.fixtures_generate", "tests.fixtures_validate", "tests.fixtures_import")
+    for name in (
+        "tests.fixtures_mapping",
+        "tests.fixtures_generate",
+        "tests.fixtures_validate",
+        "tests.fixtures_import",
+    )
     if (ROOT / (name.replace(".", "/") + ".py")).is_file()
 ]
 

@@ -28,6 +28,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # ---------------------------------------------------------------------- the network guard
 
+
 class NetworkGuard:
     """A ``sys.addaudithook`` hook that refuses ``socket.connect`` while ``active``.
 

@@ -13,8 +13,11 @@ ENTITY_ADDRESS = "address: {street: Rue Haute, number: 12, postal_code: 1000, ci
 def _entity_cells(m82, path):
     facts = build_facts(m82, load_dossier(path), None).facts
     entity = [f for f in facts if dict(f.datapoint.members).get("dim:psn") == "psn:m1"]
-    return {dict(f.datapoint.members).get("dim:ctc"): (f.datapoint.metric, f.value) for f in entity
-            if dict(f.datapoint.members).get("dim:bas") == "bas:m31"}
+    return {
+        dict(f.datapoint.members).get("dim:ctc"): (f.datapoint.metric, f.value)
+        for f in entity
+        if dict(f.datapoint.members).get("dim:bas") == "bas:m31"
+    }
 
 
 def test_a_city_the_postal_code_names_is_not_repeated(mini_text, write_dossier, m82):

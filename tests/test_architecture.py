@@ -89,7 +89,7 @@ def test_layers_import_only_downwards():
         own = _layer(module)
         if own is None:
             continue
-        for target, names, line in _imports(module):
+        for target, _names, line in _imports(module):
             if target == "nbb_filing":
                 if LAYERS[own] != "cli":
                     bad.append(f"{module}:{line} imports the package face (only the CLI may)")
@@ -198,8 +198,17 @@ def test_public_api_names_resolve(name):
 def test_public_api_has_the_workflows():
     # what a Python caller needs without knowing the rooms
     needed = {
-        "generate", "validate_files", "import_filing", "read_facts", "load_dossier", "load_mapping",
-        "read_trial_balance", "compute_figures", "check_mapping", "resolve_package", "load_catalog",
+        "generate",
+        "validate_files",
+        "import_filing",
+        "read_facts",
+        "load_dossier",
+        "load_mapping",
+        "read_trial_balance",
+        "compute_figures",
+        "check_mapping",
+        "resolve_package",
+        "load_catalog",
     }
     assert needed <= set(nbb_filing.__all__)
     with pytest.raises(AttributeError):

@@ -9,7 +9,7 @@ from nbb_filing.core.atomic import write_atomic
 
 def test_writes_bytes_and_text_and_creates_parents(tmp_path):
     p = write_atomic(tmp_path / "a" / "b.txt", "été")
-    assert p.read_bytes() == "été".encode("utf-8")
+    assert p.read_bytes() == "été".encode()
     write_atomic(p, b"\x00\x01")
     assert p.read_bytes() == b"\x00\x01"
     assert sorted(x.name for x in p.parent.iterdir()) == ["b.txt"]

@@ -27,8 +27,11 @@ def _rubric_labels_from_zip(zip_path, section_prefix):
             if "/sect/" in name and name.rsplit("/", 1)[1].startswith(section_prefix) and name.endswith("-lab.xml"):
                 root = etree.fromstring(zf.read(name))
                 for link in root:
-                    locs = {l.get("{http://www.w3.org/1999/xlink}label"): l.get("{http://www.w3.org/1999/xlink}href")
-                            for l in link if etree.QName(l).localname == "loc"}
+                    locs = {
+                        el.get("{http://www.w3.org/1999/xlink}label"): el.get("{http://www.w3.org/1999/xlink}href")
+                        for el in link
+                        if etree.QName(el).localname == "loc"
+                    }
                     res = {}
                     for r in link:
                         if etree.QName(r).localname == "label":
@@ -37,23 +40,31 @@ def _rubric_labels_from_zip(zip_path, section_prefix):
                         if etree.QName(arc).localname != "arc":
                             continue
                         labels = res.get(arc.get("{http://www.w3.org/1999/xlink}to"), [])
-                        rub = [l.text for l in labels if l.get("{http://www.w3.org/1999/xlink}role") == RUBRIC_ROLE]
+                        rub = [el.text for el in labels if el.get("{http://www.w3.org/1999/xlink}role") == RUBRIC_ROLE]
                         if rub:
                             node = locs[arc.get("{http://www.w3.org/1999/xlink}from")]
                             out.setdefault(rub[0].strip(), set()).add(node)
                 # second pass: the fr standard label of those nodes
                 labels_by_node = {}
                 for link in root:
-                    locs = {l.get("{http://www.w3.org/1999/xlink}label"): l.get("{http://www.w3.org/1999/xlink}href")
-                            for l in link if etree.QName(l).localname == "loc"}
+                    locs = {
+                        el.get("{http://www.w3.org/1999/xlink}label"): el.get("{http://www.w3.org/1999/xlink}href")
+                        for el in link
+                        if etree.QName(el).localname == "loc"
+                    }
                     for arc in link:
                         if etree.QName(arc).localname != "arc":
                             continue
-                        for l in link:
-                            if (etree.QName(l).localname == "label" and l.get("{http://www.w3.org/1999/xlink}label") == arc.get("{http://www.w3.org/1999/xlink}to")
-                                    and l.get("{http://www.w3.org/1999/xlink}role") == "http://www.xbrl.org/2008/role/label"
-                                    and l.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"):
-                                labels_by_node[locs[arc.get("{http://www.w3.org/1999/xlink}from")]] = l.text
+                        for el in link:
+                            if (
+                                etree.QName(el).localname == "label"
+                                and el.get("{http://www.w3.org/1999/xlink}label")
+                                == arc.get("{http://www.w3.org/1999/xlink}to")
+                                and el.get("{http://www.w3.org/1999/xlink}role")
+                                == "http://www.xbrl.org/2008/role/label"
+                                and el.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+                            ):
+                                labels_by_node[locs[arc.get("{http://www.w3.org/1999/xlink}from")]] = el.text
                 for code, nodes in list(out.items()):
                     if isinstance(nodes, set):
                         texts = {labels_by_node[n] for n in nodes if n in labels_by_node}
@@ -119,9 +130,11 @@ def test_taxonomy_show_answers_with_label_and_datapoint(catalog, replica_path, m
 
 def test_show_errors_are_one_line(tmp_path):
     runner = CliRunner()
-    for args, text in [(["taxonomy", "show", "m99-f"], "model 'm99-f' is not in taxonomy package"),
-                       (["taxonomy", "show", "m87-f", "99/99"], "rubric '99/99' is not in model m87-f"),
-                       (["taxonomy", "show", "m87-f", "--taxonomy", str(tmp_path / "x.zip")], "no such taxonomy package")]:
+    for args, text in [
+        (["taxonomy", "show", "m99-f"], "model 'm99-f' is not in taxonomy package"),
+        (["taxonomy", "show", "m87-f", "99/99"], "rubric '99/99' is not in model m87-f"),
+        (["taxonomy", "show", "m87-f", "--taxonomy", str(tmp_path / "x.zip")], "no such taxonomy package"),
+    ]:
         res = runner.invoke(main, args)
         assert res.exit_code == 2 and text in res.stderr and res.stderr.count("\n") == 1, res.stderr
 
@@ -130,8 +143,10 @@ def _filing_facts(path):
     root = etree.parse(str(path)).getroot()
     ctx = {}
     for c in root.iter(XBRLI + "context"):
-        ctx[c.get("id")] = ([(e.get("dimension"), e.text.strip()) for e in c.iter(XBRLDI + "explicitMember")],
-                            [e.get("dimension") for e in c.iter(XBRLDI + "typedMember")])
+        ctx[c.get("id")] = (
+            [(e.get("dimension"), e.text.strip()) for e in c.iter(XBRLDI + "explicitMember")],
+            [e.get("dimension") for e in c.iter(XBRLDI + "typedMember")],
+        )
     for f in root:
         if f.get("contextRef"):
             q = etree.QName(f)
@@ -148,7 +163,11 @@ def test_every_fact_of_the_accepted_filing_resolves_to_one_datapoint(catalog, ac
         dp = cat.resolve(metric, members, typed)
         assert dp is not None, (metric, members, typed)
         # exactly one: no other datapoint shares metric and members modulo defaults
-        same = [d for d in cat.datapoints if d.metric == metric and set(d.members) == set(dp.members) and set(d.typed) == set(typed)]
+        same = [
+            d
+            for d in cat.datapoints
+            if d.metric == metric and set(d.members) == set(dp.members) and set(d.typed) == set(typed)
+        ]
         assert same == [dp]
         seen.add((dp.key, value if typed else ""))
         if cat.metric_type(dp).kind == "amount":

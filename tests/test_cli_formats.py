@@ -96,16 +96,34 @@ def test_generate_validate_json_carries_the_report_and_exit_code(mini_text, writ
 def test_report_without_validate_is_refused(mini_text, write_dossier, tmp_path):
     r = run("generate", write_dossier(mini_text), "-o", tmp_path / "g.xbrl", "--report", tmp_path / "r.json")
     assert r.exit_code == 2 and "--report needs --validate" in r.output
-    r = run("generate", write_dossier(mini_text), "-o", tmp_path / "g.xbrl", "--validate", "--report", "-",
-            "--format", "json")
+    r = run(
+        "generate",
+        write_dossier(mini_text),
+        "-o",
+        tmp_path / "g.xbrl",
+        "--validate",
+        "--report",
+        "-",
+        "--format",
+        "json",
+    )
     assert r.exit_code == 2 and "two documents on standard output" in r.output
     assert not (tmp_path / "g.xbrl").exists()
 
 
 def test_report_dash_follows_the_text_summary(mini_text, write_dossier, tmp_path, monkeypatch):
     _fake_validation(monkeypatch)
-    r = run("generate", write_dossier(mini_text), "-o", tmp_path / "g.xbrl", "--validate", "--report", "-",
-            "--report-format", "json")
+    r = run(
+        "generate",
+        write_dossier(mini_text),
+        "-o",
+        tmp_path / "g.xbrl",
+        "--validate",
+        "--report",
+        "-",
+        "--report-format",
+        "json",
+    )
     assert r.exit_code == 0, r.output
     summary, _, report = r.stdout.partition("{")
     assert summary.startswith("wrote ") and json.loads("{" + report)["files"][0]["path"] == str(tmp_path / "g.xbrl")

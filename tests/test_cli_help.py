@@ -10,8 +10,13 @@ from nbb_filing.cli import main
 
 #: commands whose report is what they produce: -o FILE writes it ('-': standard output)
 REPORTING_WITH_OUTPUT = {
-    ("mapping", "check"), ("mapping", "figures"), ("mapping", "explain"), ("validate",),
-    ("taxonomy", "list"), ("taxonomy", "show"), ("taxonomy", "values"),
+    ("mapping", "check"),
+    ("mapping", "figures"),
+    ("mapping", "explain"),
+    ("validate",),
+    ("taxonomy", "list"),
+    ("taxonomy", "show"),
+    ("taxonomy", "values"),
 }
 #: commands whose product is another file (-o names it) and that print a report in --format
 REPORTING_OTHER_PRODUCT = {("generate",), ("import",), ("init",)}

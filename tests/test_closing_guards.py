@@ -33,13 +33,34 @@ def tb(source: str, *items: tuple[str, str]) -> TrialBalance:
 
 
 # books of a small SRL: 2023 closes with a profit of 4,000 carried forward; 2024 makes 2,500
-CLOSED_2023 = (("110000", "-20000"), ("140000", "-4000"), ("550000", "30000"), ("440000", "-6000"),
-               ("700000", "-50000"), ("610000", "46000"), ("693000", "4000"))
-CLOSED_2024 = (("110000", "-20000"), ("140000", "-6500"), ("550000", "33000"), ("440000", "-6500"),
-               ("700000", "-60000"), ("610000", "57500"), ("790000", "-4000"), ("693000", "6500"))
+CLOSED_2023 = (
+    ("110000", "-20000"),
+    ("140000", "-4000"),
+    ("550000", "30000"),
+    ("440000", "-6000"),
+    ("700000", "-50000"),
+    ("610000", "46000"),
+    ("693000", "4000"),
+)
+CLOSED_2024 = (
+    ("110000", "-20000"),
+    ("140000", "-6500"),
+    ("550000", "33000"),
+    ("440000", "-6500"),
+    ("700000", "-60000"),
+    ("610000", "57500"),
+    ("790000", "-4000"),
+    ("693000", "6500"),
+)
 # the same 2024 before appropriation: 693/790 not booked, 140 still holds last year's 4,000
-OPEN_2024 = (("110000", "-20000"), ("140000", "-4000"), ("550000", "33000"), ("440000", "-6500"),
-             ("700000", "-60000"), ("610000", "57500"))
+OPEN_2024 = (
+    ("110000", "-20000"),
+    ("140000", "-4000"),
+    ("550000", "33000"),
+    ("440000", "-6500"),
+    ("700000", "-60000"),
+    ("610000", "57500"),
+)
 
 
 def test_closed_books_pass():
@@ -56,7 +77,7 @@ def test_unappropriated_result_is_named():
 
 def test_partly_appropriated_result_is_named():
     books = dict(CLOSED_2024)
-    books["693000"] = "5500"     # 1,000 of the profit left unappropriated
+    books["693000"] = "5500"  # 1,000 of the profit left unappropriated
     books["140000"] = "-5500"
     books["550000"] = "33000"
     why = unappropriated(tb("tb-2024.csv", *books.items()))
@@ -108,9 +129,20 @@ def unappropriated_sample(tmp_path):
 def test_issue_example_mapping_check_reports_it(unappropriated_sample, package, catalog):
     catalog("m87-f")
     s = unappropriated_sample
-    r = CliRunner().invoke(main, ["mapping", "check", str(s.parent.parent / "mappings" / "without-capital.yaml"),
-                                  "--model", "m87-f", "--trial-balance", str(s / "tb-2024.csv"),
-                                  "--previous", str(s / "tb-2023.csv")])
+    r = CliRunner().invoke(
+        main,
+        [
+            "mapping",
+            "check",
+            str(s.parent.parent / "mappings" / "without-capital.yaml"),
+            "--model",
+            "m87-f",
+            "--trial-balance",
+            str(s / "tb-2024.csv"),
+            "--previous",
+            str(s / "tb-2023.csv"),
+        ],
+    )
     assert r.exit_code == 1, r.output
     assert "[unappropriated]" in r.output and "a profit of 1,000.00 is unappropriated" in r.output
     assert "[balance-mismatch]" in r.output and "difference 1,000.00" in r.output
@@ -127,8 +159,10 @@ def test_issue_example_generate_refuses(unappropriated_sample, package, catalog)
 def test_generate_refuses_a_14p_left_at_zero(write_dossier, mini_text, package, catalog, tmp_path):
     # last year carried 500 forward (14 previous), this year's appropriation brings nothing forward
     catalog("m82-f")
-    text = mini_text.replace("  9904: {current: 100, previous: -50}\n",
-                             "  9904: {current: 100, previous: -50}\n  14: {current: 100, previous: 500}\n")
+    text = mini_text.replace(
+        "  9904: {current: 100, previous: -50}\n",
+        "  9904: {current: 100, previous: -50}\n  14: {current: 100, previous: 500}\n",
+    )
     out = tmp_path / "out.xbrl"
     with pytest.raises(FindingsError, match=r"rubric 14P \(0\) must equal rubric 14 of the previous year \(500\)"):
         generate(write_dossier(text), out, package=package)

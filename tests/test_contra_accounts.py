@@ -33,23 +33,23 @@ def with_capital():
 
 
 BOOKS = (
-    ("100000", "-60000"),   # capital
-    ("140000", "-6500"),    # profit carried forward
-    ("240000", "12000"),    # furniture, gross
-    ("240900", "-4000"),    # its depreciation
-    ("340000", "9000"),     # goods for resale
-    ("349000", "-1500"),    # written down
-    ("400000", "10000"),    # customers
-    ("409000", "-2500"),    # amounts written down on customers
-    ("416000", "3000"),     # other receivables
-    ("419000", "-1000"),    # written down
-    ("510000", "8000"),     # shares held as investments
-    ("519000", "-500"),     # written down
-    ("550000", "40000"),    # bank
-    ("440000", "-6000"),    # suppliers
-    ("700000", "-20000"),   # turnover
-    ("604000", "13500"),    # purchases
-    ("693000", "6500"),     # profit to carry forward (appropriation)
+    ("100000", "-60000"),  # capital
+    ("140000", "-6500"),  # profit carried forward
+    ("240000", "12000"),  # furniture, gross
+    ("240900", "-4000"),  # its depreciation
+    ("340000", "9000"),  # goods for resale
+    ("349000", "-1500"),  # written down
+    ("400000", "10000"),  # customers
+    ("409000", "-2500"),  # amounts written down on customers
+    ("416000", "3000"),  # other receivables
+    ("419000", "-1000"),  # written down
+    ("510000", "8000"),  # shares held as investments
+    ("519000", "-500"),  # written down
+    ("550000", "40000"),  # bank
+    ("440000", "-6000"),  # suppliers
+    ("700000", "-20000"),  # turnover
+    ("604000", "13500"),  # purchases
+    ("693000", "6500"),  # profit to carry forward (appropriation)
 )
 
 
@@ -57,10 +57,10 @@ def test_contra_accounts_net_into_their_assets(with_capital, catalog):
     figures = compute_figures(catalog("m02-f"), with_capital, tb(*BOOKS), None)
     assert figures.get("24") == D(8000)
     assert figures.get("34") == D(7500)
-    assert figures.get("40") == D(7500)      # 10,000 - 2,500: the write-down is a deduction ...
+    assert figures.get("40") == D(7500)  # 10,000 - 2,500: the write-down is a deduction ...
     assert figures.get("41") == D(2000)
     assert figures.get("51/53") == D(7500)
-    assert figures.get("46") is None         # ... not an advance received on orders
+    assert figures.get("46") is None  # ... not an advance received on orders
     assert figures.get("47/48") is None
     assert figures.get("20/58") == figures.get("10/49") == D(72500)
 
@@ -75,7 +75,7 @@ def test_contra_account_routes_identically_on_both_sides(with_capital):
 
 def test_contra_account_on_unexpected_side_is_a_finding(with_capital, catalog):
     books = dict(BOOKS)
-    books["409000"] = "2500"     # a debit write-down: a reversal larger than the write-down
+    books["409000"] = "2500"  # a debit write-down: a reversal larger than the write-down
     books["550000"] = "35000"
     t = tb(*books.items())
     report = check_mapping(with_capital, catalog("m02-f"), current=t)

@@ -38,9 +38,12 @@ def test_non_recurring_depreciation_makes_630_differ_but_files(books, package, c
     tb = books / "tb-2024.csv"
     # 1,000.00 of the intangible depreciation is non-recurring: booked in 660200, not in 630200.
     # Result, balance sheet and the notes' recorded depreciation are unchanged; 630 is 1,000.00 lower.
-    _edit(tb, "630200;Amortissements sur immobilisations incorporelles;270420,00;0,00",
-          "630200;Amortissements sur immobilisations incorporelles;269420,00;0,00\n"
-          "660200;Amortissements non récurrents;1000,00;0,00")
+    _edit(
+        tb,
+        "630200;Amortissements sur immobilisations incorporelles;270420,00;0,00",
+        "630200;Amortissements sur immobilisations incorporelles;269420,00;0,00\n"
+        "660200;Amortissements non récurrents;1000,00;0,00",
+    )
     out = books / "out.xbrl"
     result = generate(books / "dossier.yaml", out, package=package)
     assert out.is_file()

@@ -73,7 +73,9 @@ def differential(tmp_path_factory, package, network_guard, accepted_m87):
     out = d / "bare.json"
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "bare_arelle.py"), str(package.path), str(out), *map(str, bare.values())],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         with network_guard.watch():

@@ -77,7 +77,9 @@ def test_bad_enterprise_number_names_line_and_field(mini_text, write_dossier):
 
 
 def test_exercise_in_wrong_order(mini_text, write_dossier):
-    text = mini_text.replace("exercise: {start: 2024-01-01, end: 2024-12-31}", "exercise: {start: 2024-12-31, end: 2024-01-01}")
+    text = mini_text.replace(
+        "exercise: {start: 2024-01-01, end: 2024-12-31}", "exercise: {start: 2024-12-31, end: 2024-01-01}"
+    )
     with pytest.raises(InputError) as e:
         load_dossier(write_dossier(text))
     msg = str(e.value)

@@ -49,8 +49,11 @@ def test_retarget_moves_schema_ref_and_enum_namespaces_only(accepted_m87):
     old_facts = [(etree.QName(f).localname, f.get("contextRef"), f.text) for f in tree.getroot() if f.get("contextRef")]
     new_facts = [(etree.QName(f).localname, f.get("contextRef"), f.text) for f in root if f.get("contextRef")]
     assert old_facts == new_facts and len(new_facts) == 121
-    assert all(etree.QName(f).namespace.endswith(("/cbso/dict/met",)) or "/cbso/22.19/enum/" in etree.QName(f).namespace
-               for f in root if f.get("contextRef"))
+    assert all(
+        etree.QName(f).namespace.endswith(("/cbso/dict/met",)) or "/cbso/22.19/enum/" in etree.QName(f).namespace
+        for f in root
+        if f.get("contextRef")
+    )
     # a filing already in the target framework is left as it is
     again, none = retarget_framework(moved, "22.19")
     assert none == [] and root.find(f"{{{LINK}}}schemaRef").get(f"{{{XLINK}}}href") == schema_ref(again.getroot()).href

@@ -110,8 +110,7 @@ def _amount(res, catalog, model, rubric, period="current"):
     ctxs = {}
     for c in root.findall("{http://www.xbrl.org/2003/instance}context"):
         mem = sorted(
-            (e.get("dimension"), e.text.strip())
-            for e in c.iter("{http://xbrl.org/2006/xbrldi}explicitMember")
+            (e.get("dimension"), e.text.strip()) for e in c.iter("{http://xbrl.org/2006/xbrldi}explicitMember")
         )
         ctxs[c.get("id")] = mem
     want = sorted(dp.members)
@@ -229,9 +228,16 @@ def test_missing_movements_are_named(sample_copy, package, catalog):
 def test_notes_rules_must_cover_the_balance_sheet(sample_copy, package, catalog):
     catalog("m87-f")
     mp = sample_copy.parent.parent / "mappings" / "without-capital.yaml"
-    _edit(mp, 'accounts: ["285-288"], note: financial.285/8.acquisition_value',
-          'accounts: ["285-287"], note: financial.285/8.acquisition_value')
-    _edit(sample_copy / "dossier.yaml", "acquisitions: 12000.00       # guarantee", "acquisitions: 3600.00       # guarantee")
+    _edit(
+        mp,
+        'accounts: ["285-288"], note: financial.285/8.acquisition_value',
+        'accounts: ["285-287"], note: financial.285/8.acquisition_value',
+    )
+    _edit(
+        sample_copy / "dossier.yaml",
+        "acquisitions: 12000.00       # guarantee",
+        "acquisitions: 3600.00       # guarantee",
+    )
     with pytest.raises(FindingsError) as e:
         generate(sample_copy / "dossier.yaml", sample_copy / "out.xbrl", package=package)
     msg = str(e.value)
@@ -247,8 +253,10 @@ def test_unknown_movement_and_unknown_note_line(sample_copy, package):
     with pytest.raises(InputError) as e:
         load_dossier(d)
     assert "fixed_assets.intangible.210.sales" in str(e.value) and "unknown field" in str(e.value)
-    text = "family: x\nmodel: m82-f\nrules: [{id: a, accounts: ['61'], rubric: '61', sign: debit}]\n" \
-           "fixed_assets: [{id: b, accounts: ['21'], note: intangible.acquisitions, sign: debit}]\n"
+    text = (
+        "family: x\nmodel: m82-f\nrules: [{id: a, accounts: ['61'], rubric: '61', sign: debit}]\n"
+        "fixed_assets: [{id: b, accounts: ['21'], note: intangible.acquisitions, sign: debit}]\n"
+    )
     m = parse_mapping(text, "t.yaml")
     from nbb_filing.books.note_closings import check_note_rules
 
@@ -271,7 +279,9 @@ def test_participation_needs_a_country_where_the_model_lists_them(mini_text, wri
         build_facts(m87, load_dossier(write_dossier(base + "}\n")))
     assert "participation 'Filiale' has no country" in str(e.value)
     fs = build_facts(m87, load_dossier(write_dossier(base + ", country: FR}\n")))
-    countries = [f.value for f in fs.facts if f.datapoint.metric == "cty-enum:list1" and ("dim:ptpn", "Filiale") in f.typed]
+    countries = [
+        f.value for f in fs.facts if f.datapoint.metric == "cty-enum:list1" and ("dim:ptpn", "Filiale") in f.typed
+    ]
     assert countries == ["cty:mFR"]
 
 
@@ -286,7 +296,9 @@ def test_mapping_check_reports_an_unknown_note_line(catalog):
     codes = [(f.code, f.rule) for f in report.findings]
     assert ("unknown-note", "notes-affiliated-shares-uncalled") in codes
     # the shipped file has none
-    assert not [f for f in check_mapping(load_mapping("without-capital"), catalog("m82-f")).findings if f.code == "unknown-note"]
+    assert not [
+        f for f in check_mapping(load_mapping("without-capital"), catalog("m82-f")).findings if f.code == "unknown-note"
+    ]
 
 
 # ---------------------------------------------------------------- kinds of asset (no Arelle)
@@ -320,8 +332,10 @@ def test_class_movements_are_not_spread_over_kinds(sample_m82, package, catalog)
     # the tangible movements given for the whole class: m82-f cannot tell which kind they belong to
     start = text.index("  tangible:\n")
     end = text.index("  financial:", start)
-    whole = "  tangible:\n    acquisitions: 25666.15\n    disposals: 18450.00\n" \
-            "    depreciation_recorded: 42130.40\n    depreciation_cancelled: 18450.00\n"
+    whole = (
+        "  tangible:\n    acquisitions: 25666.15\n    disposals: 18450.00\n"
+        "    depreciation_recorded: 42130.40\n    depreciation_cancelled: 18450.00\n"
+    )
     text = text[:start] + whole + text[end:]
     d.write_text(text, encoding="utf-8")
     res = generate(d, sample_m82 / "out.xbrl", package=package)
@@ -340,7 +354,7 @@ def test_unknown_kind_and_mixed_levels(sample_copy, package):
     with pytest.raises(InputError) as e:
         generate(d, sample_copy / "out.xbrl", package=package)
     assert "fixed_assets.tangible.29" in str(e.value) and "no kind '29' (22, 23, 24, 25, 26, 27)" in str(e.value)
-    _edit(d, '    "29":', "    acquisitions: 1.00\n    \"24\":")
+    _edit(d, '    "29":', '    acquisitions: 1.00\n    "24":')
     with pytest.raises(InputError) as e:
         load_dossier(d)
     assert "fixed_assets.tangible" in str(e.value) and "per kind of asset, not both" in str(e.value)

@@ -22,13 +22,18 @@ from tests.fixtures_generate import MINI_DOSSIER
 
 #: NBB_FILING_FUZZ_EXAMPLES=2000 for a longer campaign (the suite runs 60 per test)
 FUZZ = settings(
-    max_examples=int(os.environ.get("NBB_FILING_FUZZ_EXAMPLES", "60")), deadline=2000,
+    max_examples=int(os.environ.get("NBB_FILING_FUZZ_EXAMPLES", "60")),
+    deadline=2000,
     suppress_health_check=[HealthCheck.too_slow],
 )
 LIMIT_SECONDS = 2.0
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.dates(),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=20),
+    st.dates(),
     st.sampled_from(["0403170701", "2025-13-45", "1.234,56", "!!binary", "*a", "&a", "~", ".inf", "0x1F", "12:30"]),
 )
 documents = st.recursive(
@@ -36,8 +41,20 @@ documents = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
     max_leaves=30,
 )
-DOSSIER_KEYS = ["model", "entity", "exercise", "general_meeting", "directors", "figures", "participations",
-                "management_report", "datapoint_facts", "inputs", "social_balance", "fixed_assets"]
+DOSSIER_KEYS = [
+    "model",
+    "entity",
+    "exercise",
+    "general_meeting",
+    "directors",
+    "figures",
+    "participations",
+    "management_report",
+    "datapoint_facts",
+    "inputs",
+    "social_balance",
+    "fixed_assets",
+]
 MAPPING_KEYS = ["family", "model", "models", "rules", "totals", "fixed_assets", "description"]
 
 
@@ -76,8 +93,10 @@ def test_dossier_from_yaml_documents(doc):
 
 
 @FUZZ
-@given(st.integers(0, 200), st.one_of(scalars.map(lambda v: yaml.safe_dump(v).split("\n...")[0].strip() or "''"),
-                                      st.text(max_size=30)))
+@given(
+    st.integers(0, 200),
+    st.one_of(scalars.map(lambda v: yaml.safe_dump(v).split("\n...")[0].strip() or "''"), st.text(max_size=30)),
+)
 def test_dossier_mutated_sample(line, replacement):
     _check(parse_dossier, _mutate(MINI_DOSSIER, line, replacement), Path("dossier.yaml"))
 
@@ -98,11 +117,20 @@ def test_mapping_from_yaml_documents(doc):
 
 
 @FUZZ
-@given(st.lists(st.fixed_dictionaries({
-    "id": st.text(max_size=8), "rubric": st.one_of(st.none(), st.text(max_size=8)),
-    "accounts": st.lists(st.text(max_size=10), max_size=3), "sign": st.one_of(st.none(), st.text(max_size=4)),
-    "side": st.one_of(st.none(), st.text(max_size=8)),
-}), max_size=4))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": st.text(max_size=8),
+                "rubric": st.one_of(st.none(), st.text(max_size=8)),
+                "accounts": st.lists(st.text(max_size=10), max_size=3),
+                "sign": st.one_of(st.none(), st.text(max_size=4)),
+                "side": st.one_of(st.none(), st.text(max_size=8)),
+            }
+        ),
+        max_size=4,
+    )
+)
 def test_mapping_rules(rules):
     doc = {"family": "f", "model": "m82-f", "rules": [{k: v for k, v in r.items() if v is not None} for r in rules]}
     _check(parse_mapping, yaml.safe_dump(doc, allow_unicode=True), "m.yaml")
@@ -121,8 +149,10 @@ cells = st.one_of(st.text(alphabet="0123456789.,-() '\u00a0", max_size=12), st.t
 
 
 @FUZZ
-@given(st.sampled_from([";", ",", "\t", "|"]),
-       st.lists(st.tuples(st.text(alphabet="0123456789", max_size=7), st.text(max_size=8), cells, cells), max_size=6))
+@given(
+    st.sampled_from([";", ",", "\t", "|"]),
+    st.lists(st.tuples(st.text(alphabet="0123456789", max_size=7), st.text(max_size=8), cells, cells), max_size=6),
+)
 def test_trial_balance_from_csv_rows(sep, rows):
     text = sep.join(["compte", "libelle", "debit", "credit"]) + "\n"
     text += "".join(sep.join(r) + "\n" for r in rows)

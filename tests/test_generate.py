@@ -35,19 +35,26 @@ def test_unknown_enumeration_value(mini_text, write_dossier, m82):
         facts_of(write_dossier, text, m82)
     msg = str(e.value)
     assert "\n" not in msg
-    assert msg.startswith(f"dossier.yaml line {line_of(text, 'legal_form')} (entity.legal_form): '999' is not a value of the package list lgf-enum:list2")
+    assert msg.startswith(
+        f"dossier.yaml line {line_of(text, 'legal_form')} (entity.legal_form): '999' is not a value of the package list lgf-enum:list2"
+    )
 
 
 def test_unknown_function_of_a_director(mini_text, write_dossier, m82):
     text = mini_text.replace("function: Administrateur délégué", "function: Grand chef")
     with pytest.raises(InputError) as e:
         facts_of(write_dossier, text, m82)
-    assert f"line {line_of(text, 'Grand chef')} (directors[0].mandates[0].function): 'Grand chef' is not a value" in str(e.value)
+    assert (
+        f"line {line_of(text, 'Grand chef')} (directors[0].mandates[0].function): 'Grand chef' is not a value"
+        in str(e.value)
+    )
 
 
 def test_unknown_court(mini_text, write_dossier, m82):
     text = mini_text.replace("court: Bruxelles, francophone", "court: Tribunal de Gotham")
-    with pytest.raises(InputError, match=r"\(entity.court\): 'Tribunal de Gotham' is not a value of the package list cct-enum:list1"):
+    with pytest.raises(
+        InputError, match=r"\(entity.court\): 'Tribunal de Gotham' is not a value of the package list cct-enum:list1"
+    ):
         facts_of(write_dossier, text, m82)
 
 
@@ -61,14 +68,20 @@ def test_negative_figure_on_a_non_negative_datapoint(mini_text, write_dossier, m
 
 
 def test_negative_mapped_figure_names_its_source(mini_text, write_dossier, m82):
-    mapped = RubricFigures("m82-f", (Figure("22/27", "current", Decimal("-5"), "tb-2024.csv: account 220000 via rule 'land'"),))
+    mapped = RubricFigures(
+        "m82-f", (Figure("22/27", "current", Decimal("-5"), "tb-2024.csv: account 220000 via rule 'land'"),)
+    )
     with pytest.raises(InputError) as e:
         facts_of(write_dossier, mini_text, m82, mapped)
-    assert str(e.value).startswith("tb-2024.csv: account 220000 via rule 'land': rubric 22/27 (current year) is negative")
+    assert str(e.value).startswith(
+        "tb-2024.csv: account 220000 via rule 'land': rubric 22/27 (current year) is negative"
+    )
 
 
 def test_rubric_the_model_lacks(mini_text, write_dossier, m82):
-    text = mini_text.replace("  9904: {current: 100, previous: -50}\n", "  9904: {current: 100, previous: -50}\n  12345: 7\n")
+    text = mini_text.replace(
+        "  9904: {current: 100, previous: -50}\n", "  9904: {current: 100, previous: -50}\n  12345: 7\n"
+    )
     with pytest.raises(InputError) as e:
         facts_of(write_dossier, text, m82)
     assert f"line {line_of(text, '12345')} (figures.12345): rubric '12345' is not in model m82-f" in str(e.value)
@@ -96,11 +109,18 @@ def test_appropriation_must_agree_with_the_figures(mini_text, write_dossier, m82
 
 def test_appropriation_equal_to_a_mapped_figure_is_one_fact(mini_text, write_dossier, m82):
     text = mini_text.replace("  9904: {current: 100, previous: -50}\n", "")
-    text = text.replace("  9905: {current: 100, previous: -50}", "  9905: {current: 100, previous: -50}\n  14P: {current: -30}")
-    mapped = RubricFigures("m82-f", (
-        Figure("9904", "current", Decimal("100"), "tb"), Figure("9904", "previous", Decimal("-50"), "tb"),
-        Figure("9905", "current", Decimal("100.00"), "tb"), Figure("14", "previous", Decimal("-30"), "tb"),
-    ))
+    text = text.replace(
+        "  9905: {current: 100, previous: -50}", "  9905: {current: 100, previous: -50}\n  14P: {current: -30}"
+    )
+    mapped = RubricFigures(
+        "m82-f",
+        (
+            Figure("9904", "current", Decimal("100"), "tb"),
+            Figure("9904", "previous", Decimal("-50"), "tb"),
+            Figure("9905", "current", Decimal("100.00"), "tb"),
+            Figure("14", "previous", Decimal("-30"), "tb"),
+        ),
+    )
     fs = facts_of(write_dossier, text, m82, mapped)
     on_9905 = [f for f in fs.facts if f.datapoint.rubric == "9905" and f.datapoint.period == "current"]
     assert len(on_9905) == 1 and on_9905[0].source == "tb"
@@ -240,21 +260,27 @@ def test_validate_flag_calls_the_validation_engine_on_the_written_file(mini_text
 
 def test_previous_filing_gives_the_previous_column(mini_text, write_dossier, package, tmp_path):
     # Last year: exercise 2023 with total assets 900 and equity 300 in its current-year column.
-    last = (mini_text.replace("exercise: {start: 2024-01-01, end: 2024-12-31}", "exercise: {start: 2023-01-01, end: 2023-12-31}")
-            .replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "")
-            .replace("general_meeting: 2025-06-17", "general_meeting: 2024-06-18")
-            .replace("20/58: {current: 1000.5, previous: 900}", "20/58: 900")
-            .replace("10/15: {current: 400, previous: 300}", "10/15: 300")
-            .replace("9904: {current: 100, previous: -50}", "9904: -50")
-            .replace("9905: {current: 100, previous: -50}", "9905: -50"))
+    last = (
+        mini_text.replace(
+            "exercise: {start: 2024-01-01, end: 2024-12-31}", "exercise: {start: 2023-01-01, end: 2023-12-31}"
+        )
+        .replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "")
+        .replace("general_meeting: 2025-06-17", "general_meeting: 2024-06-18")
+        .replace("20/58: {current: 1000.5, previous: 900}", "20/58: 900")
+        .replace("10/15: {current: 400, previous: 300}", "10/15: 300")
+        .replace("9904: {current: 100, previous: -50}", "9904: -50")
+        .replace("9905: {current: 100, previous: -50}", "9905: -50")
+    )
     last_path = write_dossier(last, "last.yaml")
     generate(last_path, tmp_path / "last.xbrl", package=package)
     # This year: no previous_exercise, no previous amounts; the previous filing supplies both.
-    this = (mini_text.replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "previous_filing: last.xbrl\n")
-            .replace("20/58: {current: 1000.5, previous: 900}", "20/58: 1000.5")
-            .replace("10/15: {current: 400, previous: 300}", "10/15: 400")
-            .replace("9904: {current: 100, previous: -50}", "9904: 100")
-            .replace("9905: {current: 100, previous: -50}", "9905: 100"))
+    this = (
+        mini_text.replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "previous_filing: last.xbrl\n")
+        .replace("20/58: {current: 1000.5, previous: 900}", "20/58: 1000.5")
+        .replace("10/15: {current: 400, previous: 300}", "10/15: 400")
+        .replace("9904: {current: 100, previous: -50}", "9904: 100")
+        .replace("9905: {current: 100, previous: -50}", "9905: 100")
+    )
     res = generate(write_dossier(this, "this.yaml"), tmp_path / "this.xbrl", package=package)
     assert res.total("total_assets", "previous") == Decimal("900")
     assert res.total("equity", "previous") == Decimal("300")
@@ -290,15 +316,25 @@ def test_accountants_missions_and_foreign_address(mini_text, write_dossier, m82)
     by_metric = {}
     for f in fs.facts:
         by_metric.setdefault(f.datapoint.metric, []).append(f)
-    missions = sorted((dict(f.typed).get("dim:sanl") or dict(f.typed)["dim:sann"], dict(f.typed)["dim:open"], f.value)
-                      for f in by_metric["nmc-enum:list1"])
+    missions = sorted(
+        (dict(f.typed).get("dim:sanl") or dict(f.typed)["dim:sann"], dict(f.typed)["dim:open"], f.value)
+        for f in by_metric["nmc-enum:list1"]
+    )
     # missions numbered per accountant; a label is accepted for the code C
-    assert missions == [("Boekhouding NV", "1", "nmc:mA"), ("Boekhouding NV", "2", "nmc:mB"), ("Janssens", "1", "nmc:mC")]
+    assert missions == [
+        ("Boekhouding NV", "1", "nmc:mA"),
+        ("Boekhouding NV", "2", "nmc:mB"),
+        ("Janssens", "1", "nmc:mC"),
+    ]
     declared = [f for f in by_metric["met:bln1"] if dict(f.datapoint.members).get("dim:dcl") == "dcl:m28"]
     assert [f.value for f in declared] == [True]
     # a French address: the postal code and city go to the "other" text cells, the country to the list
     anne = [f for f in fs.facts if dict(f.typed).get("dim:afnp") == "Anne"]
-    ctc = {dict(f.datapoint.members).get("dim:ctc"): (f.datapoint.metric, f.value) for f in anne if dict(f.datapoint.members).get("dim:ctc")}
+    ctc = {
+        dict(f.datapoint.members).get("dim:ctc"): (f.datapoint.metric, f.value)
+        for f in anne
+        if dict(f.datapoint.members).get("dim:ctc")
+    }
     assert ctc["ctc:m4"] == ("met:str2", "75001")
     assert ctc["ctc:m5"] == ("met:str2", "Paris")
     assert ctc["ctc:m6"] == ("cty-enum:list1", "cty:mFR")
@@ -307,18 +343,26 @@ def test_accountants_missions_and_foreign_address(mini_text, write_dossier, m82)
 
 def test_unknown_mission_code(mini_text, write_dossier, m82):
     text = mini_text.replace("auditors:", ACCOUNTANTS.replace("[A, B]", "[A, Z]") + "auditors:")
-    with pytest.raises(InputError, match=r"\(accountant_declaration.accountants\[0\].missions\[1\]\): 'Z' is not a value of the package list nmc-enum:list1"):
+    with pytest.raises(
+        InputError,
+        match=r"\(accountant_declaration.accountants\[0\].missions\[1\]\): 'Z' is not a value of the package list nmc-enum:list1",
+    ):
         facts_of(write_dossier, text, m82)
 
 
 def test_column_of_a_rubric(mini_text, write_dossier, m82):
-    text = mini_text.replace("  9904: {current: 100, previous: -50}\n", "  9904: {current: 100, previous: -50}\n  1003@Women: 12.5\n")
+    text = mini_text.replace(
+        "  9904: {current: 100, previous: -50}\n", "  9904: {current: 100, previous: -50}\n  1003@Women: 12.5\n"
+    )
     fs = facts_of(write_dossier, text, m82)
     cell = [f for f in fs.facts if f.datapoint.metric == "met:dec1"]
     assert len(cell) == 1 and cell[0].value == Decimal("12.5")
     assert cell[0].datapoint.column_label("en") == "2. Women"
     bad = text.replace("1003@Women", "1003@Children")
-    with pytest.raises(InputError, match=r"'Children' matches no column of rubric 1003 \(current year\) in model m82-f \(columns: Total; 1. Hommes; 2. Femmes\)"):
+    with pytest.raises(
+        InputError,
+        match=r"'Children' matches no column of rubric 1003 \(current year\) in model m82-f \(columns: Total; 1. Hommes; 2. Femmes\)",
+    ):
         facts_of(write_dossier, bad, m82)
 
 
@@ -326,8 +370,11 @@ def test_rubric_in_two_tables_under_the_same_column_fills_both(mini_text, write_
     # A rubric figure is written in every current-year amount cell the catalog gives the rubric
     # (a package may show one rubric in two tables under the same column; the replica's build 1 did
     # so for 70 in m82-f, build 2+ has one cell per year): the cells are read from the catalog.
-    cells = sorted(dp.metric for dp in m82.by_rubric("70")
-                   if dp.period == "current" and m82.metric_type(dp).kind == "amount" and dp.rubric == "70")
+    cells = sorted(
+        dp.metric
+        for dp in m82.by_rubric("70")
+        if dp.period == "current" and m82.metric_type(dp).kind == "amount" and dp.rubric == "70"
+    )
     assert cells
     mapped = RubricFigures("m82-f", (Figure("70", "current", Decimal("1234.56"), "tb"),))
     fs = facts_of(write_dossier, mini_text, m82, mapped)
@@ -343,5 +390,6 @@ def test_rubric_in_two_tables_under_the_same_column_fills_both(mini_text, write_
     fs = facts_of(write_dossier, mini_text, m82, mapped)
     assert sorted(f.datapoint.metric for f in fs.facts if f.datapoint.rubric == "70") == fit
     refused = len(cells) - len(fit)
-    assert any(x.startswith(f"rubric 70 (current year): {refused} of its {len(cells)} cells refuse -1")
-               for x in fs.left_out) == bool(refused)
+    assert any(
+        x.startswith(f"rubric 70 (current year): {refused} of its {len(cells)} cells refuse -1") for x in fs.left_out
+    ) == bool(refused)

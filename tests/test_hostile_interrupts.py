@@ -82,8 +82,9 @@ def _start(script: str, tmp_path: Path, *args: str) -> subprocess.Popen:
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(tmpdir)}
-    return subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
+    )
 
 
 def _leftovers(tmp_path: Path) -> list[str]:

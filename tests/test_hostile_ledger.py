@@ -52,8 +52,11 @@ def test_cached_formula_values_are_read(tmp_path):
         parts = {n: zf.read(n) for n in zf.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
     assert b"<f>B2</f><v></v>" in parts[sheet] or b"<f>B2</f><v/>" in parts[sheet]
-    parts[sheet] = parts[sheet].replace(b"<f>B2</f><v></v>", b"<f>B2</f><v>10.5</v>").replace(
-        b"<f>B2</f><v/>", b"<f>B2</f><v>10.5</v>")
+    parts[sheet] = (
+        parts[sheet]
+        .replace(b"<f>B2</f><v></v>", b"<f>B2</f><v>10.5</v>")
+        .replace(b"<f>B2</f><v/>", b"<f>B2</f><v>10.5</v>")
+    )
     with zipfile.ZipFile(p, "w") as zf:
         for n, data in parts.items():
             zf.writestr(n, data)
@@ -84,9 +87,15 @@ def test_amount_malformed_in_the_given_convention(tmp_path, decimal, cell):
         read_trial_balance(p, decimal=decimal)
 
 
-@pytest.mark.parametrize("decimal, cell, value", [
-    (",", "1.234,56", "1234.56"), (".", "1,234.56", "1234.56"), (",", "1234,5", "1234.5"), (".", "1 234.56", "1234.56"),
-])
+@pytest.mark.parametrize(
+    "decimal, cell, value",
+    [
+        (",", "1.234,56", "1234.56"),
+        (".", "1,234.56", "1234.56"),
+        (",", "1234,5", "1234.5"),
+        (".", "1 234.56", "1234.56"),
+    ],
+)
 def test_well_formed_amounts_still_read(tmp_path, decimal, cell, value):
     from decimal import Decimal
 

@@ -104,12 +104,15 @@ def test_datapoint_fact_file_outside_the_folder_and_not_a_pdf(mini_text, folder,
         generate(_write(folder, text), folder / "out.xbrl", package=package)
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("report.pdf", b"MZ\x90\x00 an executable", "is not a PDF file"),
-    ("report.txt", b"%PDF-1.4 a pdf named .txt", "is not plain text"),
-    ("report.txt", b"text\x00with a NUL", "is not plain text"),
-    ("report.txt", b"\xff\xfe\x00binary", "neither a PDF nor UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("report.pdf", b"MZ\x90\x00 an executable", "is not a PDF file"),
+        ("report.txt", b"%PDF-1.4 a pdf named .txt", "is not plain text"),
+        ("report.txt", b"text\x00with a NUL", "is not plain text"),
+        ("report.txt", b"\xff\xfe\x00binary", "neither a PDF nor UTF-8 text"),
+    ],
+)
 def test_document_of_the_wrong_type_is_refused(mini_text, folder, package, name, content, expected):
     (folder / name).write_bytes(content)
     text = mini_text.replace(TEXT_REPORT, f"management_report: {{file: {name}}}")

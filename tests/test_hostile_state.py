@@ -69,9 +69,18 @@ def _corrupt(path: Path, how: str) -> None:
         path.write_text(json.dumps({**data, "format": 7}))
 
 
-@pytest.mark.parametrize("how", [
-    "list", "garbage", "truncated", "emptied", "emptied-redigested", "wrong-shape-redigested", "old-layout",
-])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "list",
+        "garbage",
+        "truncated",
+        "emptied",
+        "emptied-redigested",
+        "wrong-shape-redigested",
+        "old-layout",
+    ],
+)
 def test_damaged_catalog_cache_is_rebuilt(fresh_home, compiles, package, how):
     first = catalog_mod.load_catalog(package, "m87-f")
     assert compiles == ["m87-f"]
@@ -145,8 +154,11 @@ def test_install_rebuilds_lost_entries_from_the_packages_folder(fresh_home, repl
 
 @pytest.mark.parametrize("command", ["list", "install", "show"])
 def test_home_that_is_a_file_gives_one_line(tmp_path, monkeypatch, replica_path, command):
-    cmd = {"list": ["taxonomy", "list"], "install": ["taxonomy", "install", "--from", str(replica_path)],
-           "show": ["taxonomy", "show", "m87-f", "--taxonomy", str(replica_path)]}[command]
+    cmd = {
+        "list": ["taxonomy", "list"],
+        "install": ["taxonomy", "install", "--from", str(replica_path)],
+        "show": ["taxonomy", "show", "m87-f", "--taxonomy", str(replica_path)],
+    }[command]
     f = tmp_path / "home"
     f.write_text("not a directory")
     monkeypatch.setenv("NBB_FILING_HOME", str(f))

@@ -86,8 +86,13 @@ def test_import_refuses_and_writes_nothing(tmp_path, accepted_text):
 
 
 def test_package_description_with_a_late_doctype_is_refused(tmp_path):
-    meta = ('<?xml version="1.0"?>\n<!-- ' + "x" * 10_000 + ' -->\n' + DTD +
-            '<tp:taxonomyPackage xmlns:tp="http://xbrl.org/2016/taxonomy-package"/>')
+    meta = (
+        '<?xml version="1.0"?>\n<!-- '
+        + "x" * 10_000
+        + " -->\n"
+        + DTD
+        + '<tp:taxonomyPackage xmlns:tp="http://xbrl.org/2016/taxonomy-package"/>'
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("p/META-INF/taxonomyPackage.xml", meta)

@@ -56,10 +56,12 @@ def test_dump_then_load_is_the_identity_on_text(data):
 @given(name=texts.filter(lambda s: s.strip()), report=texts.filter(lambda s: s.strip()))
 def test_dossier_dump_then_load_is_the_identity(mini_text, name, report):
     d = parse_dossier(mini_text, Path("dossier.yaml"))
-    changed = d.model_copy(update={
-        "entity": d.entity.model_copy(update={"name": name.strip()}),
-        "management_report": d.management_report.model_copy(update={"text": report.strip()}),
-    })
+    changed = d.model_copy(
+        update={
+            "entity": d.entity.model_copy(update={"name": name.strip()}),
+            "management_report": d.management_report.model_copy(update={"text": report.strip()}),
+        }
+    )
     back = parse_dossier(dossier_to_yaml(changed), Path("dossier.yaml"))
     assert back.entity.name == name.strip() and back.management_report.text == report.strip()
     assert back == changed

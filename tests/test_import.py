@@ -34,7 +34,13 @@ def test_dossier_content(imported_m87, accepted_text):
     assert d.entity.court == "10"  # cct:m10
     assert d.entity.deed_filing_date == date(2019, 3, 22)
     addr = d.entity.address
-    assert (addr.street, addr.number, addr.box, addr.postal_code, addr.country) == ("CHAUSSEE DE TIRLEMONT", "22", "7", "5000", "BE")
+    assert (addr.street, addr.number, addr.box, addr.postal_code, addr.country) == (
+        "CHAUSSEE DE TIRLEMONT",
+        "22",
+        "7",
+        "5000",
+        "BE",
+    )
     assert addr.city == "Namur"  # the fr label of pcd:m5000 in the package list
     assert (d.exercise.start, d.exercise.end) == (date(2022, 1, 1), date(2022, 12, 31))
     assert (d.previous_exercise.start, d.previous_exercise.end) == (date(2021, 1, 1), date(2021, 12, 31))
@@ -46,7 +52,12 @@ def test_dossier_content(imported_m87, accepted_text):
     decl = d.accountant_declaration
     assert decl.declared is True
     (acc,) = decl.accountants
-    assert (acc.kind, acc.name, acc.enterprise_number, acc.membership_number) == ("legal", "AUDIT LYS SRL", "0228121630", "80.304.372")
+    assert (acc.kind, acc.name, acc.enterprise_number, acc.membership_number) == (
+        "legal",
+        "AUDIT LYS SRL",
+        "0228121630",
+        "80.304.372",
+    )
     assert acc.missions == ("A", "B", "C", "D")
     assert acc.address.city == "Gent" and acc.address.postal_code == "9000"
     # amounts: facts f40..f120 of the file (81, all in EUR), each on its rubric and year
@@ -101,7 +112,7 @@ def test_unknown_fact_is_listed_in_the_output_and_exit_code_1(filing_variant, tm
 def test_embedded_pdf_becomes_a_file_and_comes_back(filing_variant, tmp_path, package, m87_catalog):
     pdf = b"%PDF-1.4\n% nbb-filing test document\n%%EOF\n"
     b64 = base64.b64encode(pdf).decode()
-    start = "<met:str1 contextRef=\"c121\" id=\"f121\">"
+    start = '<met:str1 contextRef="c121" id="f121">'
 
     def edit(t: str) -> str:
         i = t.index(start)
@@ -118,9 +129,11 @@ def test_embedded_pdf_becomes_a_file_and_comes_back(filing_variant, tmp_path, pa
 
 def test_refuses_to_overwrite_and_writes_nothing_on_bad_input(imported_m87, tmp_path):
     runner = CliRunner()
-    res = runner.invoke(cli_main, ["import", str(imported_m87.filing.path), "-o", str(imported_m87.dossier_path.parent)])
+    res = runner.invoke(
+        cli_main, ["import", str(imported_m87.filing.path), "-o", str(imported_m87.dossier_path.parent)]
+    )
     assert res.exit_code == 2 and "already exists (use --force" in res.output
-    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     bomb = tmp_path / "bomb.xbrl"
     bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE xbrl [<!ENTITY l0 "lol">{lol}]><xbrl>&l9;</xbrl>')
     out = tmp_path / "never"
@@ -132,7 +145,9 @@ def test_refuses_to_overwrite_and_writes_nothing_on_bad_input(imported_m87, tmp_
 
 def _context(cid: str, catalog, members, typed=()) -> str:
     """An NBB context for a datapoint's members (namespaces declared on the element itself)."""
-    prefixes = {"dim"} | {m.split(":")[0] for _, m in members} | {catalog.typed_dimensions[d].split(":")[0] for d, _ in typed}
+    prefixes = (
+        {"dim"} | {m.split(":")[0] for _, m in members} | {catalog.typed_dimensions[d].split(":")[0] for d, _ in typed}
+    )
     ns = " ".join(f'xmlns:{p}="{catalog.namespaces[p]}"' for p in sorted(prefixes))
     explicit = "".join(f'<xbrldi:explicitMember dimension="{d}">{m}</xbrldi:explicitMember>' for d, m in members)
     typed_xml = "".join(
@@ -145,14 +160,31 @@ def _context(cid: str, catalog, members, typed=()) -> str:
     )
 
 
-def test_facts_without_a_dossier_field_go_by_datapoint_key(filing_variant, tmp_path, package, m87_catalog, accepted_text):
+def test_facts_without_a_dossier_field_go_by_datapoint_key(
+    filing_variant, tmp_path, package, m87_catalog, accepted_text
+):
     """Notes per typed row, the auditor's report, an extra PDF, an explicit zero: all come back."""
     cat = m87_catalog
-    litigation_text = cat.resolve("met:str1", [("dim:bas", "bas:m91"), ("dim:dcl", "dcl:m16"), ("dim:part", "part:m6"), ("dim:sts", "sts:m20")], ["dim:open"])
-    litigation_amount = cat.resolve("met:am1", [("dim:bas", "bas:m91"), ("dim:part", "part:m6"), ("dim:prd", "prd:m1"), ("dim:sts", "sts:m20")], ["dim:open"])
-    opinion = cat.resolve("opn-enum:list1", [("dim:bas", "bas:m109"), ("dim:bkd", "bkd:m10"), ("dim:part", "part:m7"), ("dim:psn", "psn:m8")])
-    report_date = cat.resolve("met:dte1", [("dim:bas", "bas:m109"), ("dim:bkd", "bkd:m14"), ("dim:part", "part:m7"), ("dim:psn", "psn:m8")])
-    remuneration_pdf = cat.resolve("met:bsb1", [("dim:bas", "bas:m109"), ("dim:part", "part:m7"), ("dim:typ", "typ:m32")])
+    litigation_text = cat.resolve(
+        "met:str1",
+        [("dim:bas", "bas:m91"), ("dim:dcl", "dcl:m16"), ("dim:part", "part:m6"), ("dim:sts", "sts:m20")],
+        ["dim:open"],
+    )
+    litigation_amount = cat.resolve(
+        "met:am1",
+        [("dim:bas", "bas:m91"), ("dim:part", "part:m6"), ("dim:prd", "prd:m1"), ("dim:sts", "sts:m20")],
+        ["dim:open"],
+    )
+    opinion = cat.resolve(
+        "opn-enum:list1",
+        [("dim:bas", "bas:m109"), ("dim:bkd", "bkd:m10"), ("dim:part", "part:m7"), ("dim:psn", "psn:m8")],
+    )
+    report_date = cat.resolve(
+        "met:dte1", [("dim:bas", "bas:m109"), ("dim:bkd", "bkd:m14"), ("dim:part", "part:m7"), ("dim:psn", "psn:m8")]
+    )
+    remuneration_pdf = cat.resolve(
+        "met:bsb1", [("dim:bas", "bas:m109"), ("dim:part", "part:m7"), ("dim:typ", "typ:m32")]
+    )
     intangible_prev = cat.lookup("21", "previous")
     assert None not in (litigation_text, litigation_amount, opinion, report_date, remuneration_pdf)
     opinion_value = cat.metric_type(opinion).enum_values[0].qname  # first value of the package list
@@ -181,8 +213,12 @@ def test_facts_without_a_dossier_field_go_by_datapoint_key(filing_variant, tmp_p
     assert res.imported == N_FACTS + 6
     d = load_dossier(res.dossier_path)
     by_key = {x.datapoint: x for x in d.datapoint_facts}
-    assert set(by_key) == {dp.key for dp in (litigation_text, litigation_amount, opinion, report_date, remuneration_pdf, intangible_prev)}
-    assert by_key[litigation_amount.key].value == Decimal("12500.00") and by_key[litigation_amount.key].typed == {"dim:open": "1"}
+    assert set(by_key) == {
+        dp.key for dp in (litigation_text, litigation_amount, opinion, report_date, remuneration_pdf, intangible_prev)
+    }
+    assert by_key[litigation_amount.key].value == Decimal("12500.00") and by_key[litigation_amount.key].typed == {
+        "dim:open": "1"
+    }
     assert by_key[report_date.key].value == date(2023, 5, 10)
     assert by_key[intangible_prev.key].value == 0  # an explicit zero: figures: would drop it
     assert "21" in d.figures and d.figures["21"].previous is None
@@ -218,6 +254,8 @@ def test_repeated_facts_are_kept_once(filing_variant, tmp_path, package, accepte
     res = import_filing(filing_variant(lambda t: t[:at] + extra + t[at:]), tmp_path / "dup", package)
     assert res.imported == N_FACTS + 1
     assert any(r.startswith(f"line {line}: repeats the fact of line ") for r in res.remarks)
-    assert len(res.not_imported) == 1 and res.not_imported[0].startswith(f"line {line + 1}: rubric 20/58 (current year)")
+    assert len(res.not_imported) == 1 and res.not_imported[0].startswith(
+        f"line {line + 1}: rubric 20/58 (current year)"
+    )
     # the filing's set holds the 1.00 fact too; generate writes the first value only
     assert res.round_trip == ("- met:am1[dim:bas=bas:m25,dim:part=part:m1,dim:prd=prd:m1] = '1'",)

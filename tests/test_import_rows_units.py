@@ -37,8 +37,13 @@ def test_wrong_unit_is_still_reported(package, catalog, tmp_path):
     catalog("m81-f")
     bad = tmp_path / "bad.xbrl"
     text = FIXTURE.read_text(encoding="utf-8")
-    bad.write_text(text.replace('<measure xmlns="http://www.xbrl.org/2003/instance">shares</measure>',
-                                '<measure xmlns="http://www.xbrl.org/2003/instance">pure</measure>'), encoding="utf-8")
+    bad.write_text(
+        text.replace(
+            '<measure xmlns="http://www.xbrl.org/2003/instance">shares</measure>',
+            '<measure xmlns="http://www.xbrl.org/2003/instance">pure</measure>',
+        ),
+        encoding="utf-8",
+    )
     problems = [p for p in read_facts(bad, package).problems if "unit" in p]
     assert len(problems) == 3 and "has unit pure" in problems[0] and "expected shares" in problems[0]
 

@@ -27,7 +27,9 @@ SAMPLE = ROOT / "samples" / "smartcoop-2024"
 
 # SmartCoop's appropriation of 2023 (samples/smartcoop-2024/FIGURES.md, column 2023): the loss of
 # the year (9905) plus the loss brought forward (14P) is carried forward whole (9906 = 14).
-APPROPRIATION_2023 = 'appropriation:\n  "9905": -917337.00\n  "14P": -685408.12\n  "9906": -1602745.12\n  "14": -1602745.12\n'
+APPROPRIATION_2023 = (
+    'appropriation:\n  "9905": -917337.00\n  "14P": -685408.12\n  "9906": -1602745.12\n  "14": -1602745.12\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +40,18 @@ def smartcoop(tmp_path_factory, package):
         shutil.copy(SAMPLE / name, d / name)
     src = (SAMPLE / "dossier.yaml").read_text(encoding="utf-8")
     src = src.replace("../../mappings/without-capital.yaml", str(ROOT / "mappings" / "without-capital.yaml"))
-    assert "exercise: {start: 2024-01-01, end: 2024-12-31}\nprevious_exercise: {start: 2023-01-01, end: 2023-12-31}" in src
+    assert (
+        "exercise: {start: 2024-01-01, end: 2024-12-31}\nprevious_exercise: {start: 2023-01-01, end: 2023-12-31}" in src
+    )
     y23 = (
         src.replace(
             "exercise: {start: 2024-01-01, end: 2024-12-31}\nprevious_exercise: {start: 2023-01-01, end: 2023-12-31}",
             "exercise: {start: 2023-01-01, end: 2023-12-31}",
         )
         .replace("general_meeting: 2025-06-17", "general_meeting: 2024-06-18")
-        .replace("  trial_balance: tb-2024.csv\n  previous_trial_balance: tb-2023.csv\n", "  trial_balance: tb-2023.csv\n")
+        .replace(
+            "  trial_balance: tb-2024.csv\n  previous_trial_balance: tb-2023.csv\n", "  trial_balance: tb-2023.csv\n"
+        )
         .replace("previous_amounts_identical: true\n", "")
     )
     y23 = re.sub(r"appropriation:\n(  .*\n)+", APPROPRIATION_2023, y23)
@@ -95,16 +101,22 @@ def test_a_published_figure_that_differs_is_reported(smartcoop, package, tmp_pat
     text = (smartcoop / "smartcoop-2023.xbrl").read_text(encoding="utf-8")
     assert text.count(">17131627.39<") == 2
     (smartcoop / "published-2023.xbrl").write_text(text.replace(">17131627.39<", ">17131600.00<"), encoding="utf-8")
-    y24 = (smartcoop / "dossier-2024.yaml").read_text(encoding="utf-8").replace(
-        "previous_filing: smartcoop-2023.xbrl", "previous_filing: published-2023.xbrl"
+    y24 = (
+        (smartcoop / "dossier-2024.yaml")
+        .read_text(encoding="utf-8")
+        .replace("previous_filing: smartcoop-2023.xbrl", "previous_filing: published-2023.xbrl")
     )
     (smartcoop / "dossier-2024-restated.yaml").write_text(y24, encoding="utf-8")
     out = tmp_path / "restated.xbrl"
     res = generate(smartcoop / "dossier-2024-restated.yaml", out, package=package)
     notes = "\n".join(res.notes)
     assert "disagrees with the published filing on 2 rubric(s)" in notes
-    assert "rubric 20/58 (previous year): published 17131600, trial balance gives 17131627.39 (difference 27.39)" in notes
-    assert "rubric 10/49 (previous year): published 17131600, trial balance gives 17131627.39 (difference 27.39)" in notes
+    assert (
+        "rubric 20/58 (previous year): published 17131600, trial balance gives 17131627.39 (difference 27.39)" in notes
+    )
+    assert (
+        "rubric 10/49 (previous year): published 17131600, trial balance gives 17131627.39 (difference 27.39)" in notes
+    )
     # the trial balance is written, and the filing answers "not identical to published"
     assert res.total("total_assets", "previous") == Decimal("17131627.39")
     facts = read_facts(out, package)
@@ -127,10 +139,15 @@ def test_import_round_trip_of_the_generated_smartcoop_filings(smartcoop, package
         d = load_dossier(res.dossier_path)
         # the sample's four participations (samples/smartcoop-2024/dossier.yaml), percents as written there
         assert {p.name: p.held_directly_pct for p in d.participations} == {
-            "Ubik": Decimal(100), "SmartImmo": Decimal(5), "Palais de l'intérim": Decimal("0.16"), "Matlease": Decimal("0.14")
+            "Ubik": Decimal(100),
+            "SmartImmo": Decimal(5),
+            "Palais de l'intérim": Decimal("0.16"),
+            "Matlease": Decimal("0.14"),
         }
         (auditor,) = d.auditors
         assert (auditor.name, auditor.representative.first_name, auditor.representative.last_name) == (
-            "Révisions Solidaires SRL", "Claire", "Fontaine"
+            "Révisions Solidaires SRL",
+            "Claire",
+            "Fontaine",
         )
         assert [(m.start, m.end) for m in auditor.mandates] == [(date(2022, 6, 21), date(2025, 6, 17))]

@@ -89,12 +89,26 @@ def test_starter_parses_is_refused_until_filled_then_validates(tmp_path, catalog
 def test_every_section_of_the_schema_is_in_the_starter(tmp_path, catalog):
     out = tmp_path / "d.yaml"
     assert init(tmp_path, "m82-f", "-o", str(out)).exit_code == 0
-    keys = {line.strip().lstrip("#").strip().lstrip("- ").split(":", 1)[0]
-            for line in out.read_text(encoding="utf-8").splitlines() if ":" in line}
+    keys = {
+        line.strip().lstrip("#").strip().lstrip("- ").split(":", 1)[0]
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if ":" in line
+    }
     for name in Dossier.model_fields:
         assert name in keys, f"section {name} missing from the starter"
-    for nested in ("street", "postal_code", "court", "legal_form", "mandates", "missions", "trial_balance",
-                   "held_directly_pct", "depreciation_recorded", "average_workers", "datapoint"):
+    for nested in (
+        "street",
+        "postal_code",
+        "court",
+        "legal_form",
+        "mandates",
+        "missions",
+        "trial_balance",
+        "held_directly_pct",
+        "depreciation_recorded",
+        "average_workers",
+        "datapoint",
+    ):
         assert nested in keys, nested
 
 
@@ -135,8 +149,7 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     out = tmp_path / "next" / "dossier.yaml"
     r = init(tmp_path, "--from", str(accepted_m87), "-o", str(out), "--format", "json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == {"dossier": str(out), "model": "m87-f", "placeholders": 3,
-                                    "from": str(accepted_m87)}
+    assert json.loads(r.output) == {"dossier": str(out), "model": "m87-f", "placeholders": 3, "from": str(accepted_m87)}
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     last = read_facts(accepted_m87, package)
     assert data["entity"]["name"] == "CALYX WORKS"  # identification carried over
@@ -146,10 +159,14 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     assert data["previous_filing"] == accepted_m87.name
     assert (out.parent / accepted_m87.name).read_bytes() == accepted_m87.read_bytes()
     assert len(data["directors"]) >= 1 and "figures" not in data and "appropriation" not in data
-    assert {p for p, _ in find_placeholders(data)} == {("general_meeting",), ("inputs", "trial_balance"),
-                                                      ("inputs", "mapping")}
-    filled = fill(data, {("general_meeting",): date(2024, 6, 11), ("inputs", "trial_balance"): None,
-                         ("inputs", "mapping"): None})
+    assert {p for p, _ in find_placeholders(data)} == {
+        ("general_meeting",),
+        ("inputs", "trial_balance"),
+        ("inputs", "mapping"),
+    }
+    filled = fill(
+        data, {("general_meeting",): date(2024, 6, 11), ("inputs", "trial_balance"): None, ("inputs", "mapping"): None}
+    )
     del filled["inputs"]
     jsonschema.validate(as_json(filled), SCHEMA)
     out.write_text(yaml.safe_dump(filled, allow_unicode=True), encoding="utf-8")
@@ -164,6 +181,9 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     filled["appropriation"] = {"14P": Decimal(last_14), "14": Decimal(last_14), "9906": Decimal(last_14)}
     out.write_text(yaml.safe_dump(as_json(filled), allow_unicode=True), encoding="utf-8")
     result = generate(out, tmp_path / "next.xbrl", package=package)
-    want = {f.datapoint.rubric: f.value for f in last.facts if f.datapoint.rubric == "20/58"
-            and f.datapoint.period == "current"}
+    want = {
+        f.datapoint.rubric: f.value
+        for f in last.facts
+        if f.datapoint.rubric == "20/58" and f.datapoint.period == "current"
+    }
     assert result.total("total_assets", "previous") == Decimal(want["20/58"]) == Decimal("554894.28")

@@ -30,7 +30,9 @@ def mini_xml(mini_text, m82, tmp_path_factory):
     p.write_text(mini_text, encoding="utf-8")
     d = load_dossier(p)
     fs = build_facts(m82, d)
-    data, stats = build_instance(m82, fs.facts, enterprise_number=d.entity.enterprise_number, closing=d.exercise.end, lang="fr")
+    data, stats = build_instance(
+        m82, fs.facts, enterprise_number=d.entity.enterprise_number, closing=d.exercise.end, lang="fr"
+    )
     return data, stats, fs
 
 
@@ -53,7 +55,9 @@ def test_root_schema_ref_and_language(mini_xml, m82):
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
     refs = root.findall("link:schemaRef", NS)
     assert len(refs) == 1
-    assert refs[0].get("{http://www.w3.org/1999/xlink}href") == "http://www.nbb.be/be/fr/cbso/fws/22.19/mod/m82/m82-f.xsd"
+    assert (
+        refs[0].get("{http://www.w3.org/1999/xlink}href") == "http://www.nbb.be/be/fr/cbso/fws/22.19/mod/m82/m82-f.xsd"
+    )
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
 
 
@@ -143,7 +147,11 @@ def test_format_value_by_type(catalog):
 
 def test_pdf_management_report_goes_in_as_base64(mini_text, write_dossier, m82):
     pdf = b"%PDF-1.4\n% a tiny stand-in\n%%EOF\n"
-    p = write_dossier(mini_text.replace('management_report: {text: "Rapport de gestion de test."}', "management_report: {file: rapport.pdf}"))
+    p = write_dossier(
+        mini_text.replace(
+            'management_report: {text: "Rapport de gestion de test."}', "management_report: {file: rapport.pdf}"
+        )
+    )
     (p.parent / "rapport.pdf").write_bytes(pdf)
     d = load_dossier(p)
     fs = build_facts(m82, d)
@@ -168,7 +176,9 @@ def test_write_is_atomic(tmp_path):
 def test_two_facts_for_one_datapoint_are_refused_by_the_writer(mini_xml, m82):
     _, _, fs = mini_xml
     with pytest.raises(InputError, match="two facts for datapoint"):
-        build_instance(m82, list(fs.facts) + [fs.facts[0]], enterprise_number="0999999922", closing=date(2024, 12, 31), lang="fr")
+        build_instance(
+            m82, list(fs.facts) + [fs.facts[0]], enterprise_number="0999999922", closing=date(2024, 12, 31), lang="fr"
+        )
 
 
 def test_same_bytes_across_processes(mini_text, write_dossier, tmp_path):

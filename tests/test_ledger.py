@@ -34,8 +34,11 @@ def test_semicolon_decimal_comma_french_headers(tmp_path):
 
 
 def test_comma_delimiter_thousands_and_quotes(tmp_path):
-    p = write(tmp_path, "tb.csv", 'account,label,debit,credit\n550000,"Bank, current","12,500.10",0.00\n'
-              '440000,Supplier,0.00,"12,500.10"\n')
+    p = write(
+        tmp_path,
+        "tb.csv",
+        'account,label,debit,credit\n550000,"Bank, current","12,500.10",0.00\n440000,Supplier,0.00,"12,500.10"\n',
+    )
     tb = read_trial_balance(p)
     assert tb.account("550000").debit == D("12500.10")
     assert tb.account("550000").label == "Bank, current"
@@ -57,7 +60,11 @@ def test_configured_delimiter_and_decimal(tmp_path):
 
 
 def test_windows_1252_export(tmp_path):
-    p = write(tmp_path, "tb.csv", "compte;libellé;débit;crédit\n550000;Dépôt;10,00;0\n100000;Réserve;0;10,00\n".encode("cp1252"))
+    p = write(
+        tmp_path,
+        "tb.csv",
+        "compte;libellé;débit;crédit\n550000;Dépôt;10,00;0\n100000;Réserve;0;10,00\n".encode("cp1252"),
+    )
     tb = read_trial_balance(p)
     assert tb.account("550000").label == "Dépôt"
 
@@ -89,8 +96,10 @@ def test_xlsx_floats_become_cents(tmp_path):
         ("account;debit;credit\n550000;1;0\n550000;0;1\n", "tb.csv line 3: account 550000 appears twice (also line 2)"),
         ("account;debit;credit\n55.00;1;0\n100000;0;1\n", "tb.csv line 2: account number '55.00' is not numeric"),
         ("account;debit;credit\n550000;100,00;0\n100000;0;90,50\n", "differ by 9.50"),
-        ("account;label;debit;credit\n550000;Bank;10;0\n100000;Equity;0;10\n;Total;10;10\n",
-         "tb.csv line 4: no account number (a total or title line? remove it)"),
+        (
+            "account;label;debit;credit\n550000;Bank;10;0\n100000;Equity;0;10\n;Total;10;10\n",
+            "tb.csv line 4: no account number (a total or title line? remove it)",
+        ),
     ],
 )
 def test_refusals_name_file_and_line(tmp_path, content, expected):

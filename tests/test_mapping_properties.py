@@ -16,7 +16,7 @@ from nbb_filing.books.ledger import AccountLine, TrialBalance
 from nbb_filing.books.mapping import compute_period
 
 D = Decimal
-CENTS = st.integers(min_value=-10**9, max_value=10**9).map(lambda c: D(c) / 100)
+CENTS = st.integers(min_value=-(10**9), max_value=10**9).map(lambda c: D(c) / 100)
 # appropriation (69x/79x) and carried-forward (14x) accounts are added by the test itself
 EXCLUDED = ("0", "14", "69", "79", "499", "599")
 

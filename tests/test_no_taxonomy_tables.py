@@ -54,7 +54,12 @@ def test_source_has_no_taxonomy_tables():
 
 def test_guard_catches_what_it_should(tmp_path):
     """The patterns do flag typical table entries (so the guard above can fail)."""
-    samples = {"met:am1[dim:bas=bas:m1]": "datapoint key", "lgf:m610": "member QName", "10/15": "rubric code",
-               "70/76A": "rubric code", "9904": "result rubric"}
+    samples = {
+        "met:am1[dim:bas=bas:m1]": "datapoint key",
+        "lgf:m610": "member QName",
+        "10/15": "rubric code",
+        "70/76A": "rubric code",
+        "9904": "result rubric",
+    }
     for text, what in samples.items():
         assert any(rx.search(text) for w, rx in PATTERNS if w == what), text

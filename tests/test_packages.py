@@ -39,7 +39,16 @@ def _one_line_error(result, code: int = 2) -> str:
 def test_replica_declares_nine_full_models_in_one_framework(package):
     assert package.frameworks == ("22.19",)
     assert [m for m in package.models if m.endswith("-f")] == [
-        "m01-f", "m02-f", "m04-f", "m05-f", "m07-f", "m08-f", "m81-f", "m82-f", "m87-f"]
+        "m01-f",
+        "m02-f",
+        "m04-f",
+        "m05-f",
+        "m07-f",
+        "m08-f",
+        "m81-f",
+        "m82-f",
+        "m87-f",
+    ]
     ep = package.entry_point("m82-f")
     assert ep.url == "http://www.nbb.be/be/fr/cbso/fws/22.19/mod/m82/m82-f.xsd"
     assert len(package.sha256) == 64
@@ -50,12 +59,23 @@ def test_replica_declares_nine_full_models_in_one_framework(package):
     [
         ({"x/readme.txt": b"hello"}, "not a taxonomy package"),
         ({"../evil/META-INF/taxonomyPackage.xml": b"<x/>"}, "escapes the package folder"),
-        ({"p/META-INF/taxonomyPackage.xml": b"<tp:taxonomyPackage xmlns:tp='http://xbrl.org/2016/taxonomy-package'/>"},
-         "no META-INF/catalog.xml"),
-        ({"p/META-INF/taxonomyPackage.xml": b"<notapackage/>", "p/META-INF/catalog.xml": b"<c/>"},
-         "not a taxonomy package description"),
-        ({"p/META-INF/taxonomyPackage.xml": b"<tp:taxonomyPackage xmlns:tp='http://xbrl.org/2016/taxonomy-package'/>",
-          "p/META-INF/catalog.xml": b"<c/>"}, "declares no NBB model entry point"),
+        (
+            {
+                "p/META-INF/taxonomyPackage.xml": b"<tp:taxonomyPackage xmlns:tp='http://xbrl.org/2016/taxonomy-package'/>"
+            },
+            "no META-INF/catalog.xml",
+        ),
+        (
+            {"p/META-INF/taxonomyPackage.xml": b"<notapackage/>", "p/META-INF/catalog.xml": b"<c/>"},
+            "not a taxonomy package description",
+        ),
+        (
+            {
+                "p/META-INF/taxonomyPackage.xml": b"<tp:taxonomyPackage xmlns:tp='http://xbrl.org/2016/taxonomy-package'/>",
+                "p/META-INF/catalog.xml": b"<c/>",
+            },
+            "declares no NBB model entry point",
+        ),
     ],
 )
 def test_refuses_unsafe_or_foreign_zips(tmp_path, entries, expected):
@@ -65,7 +85,9 @@ def test_refuses_unsafe_or_foreign_zips(tmp_path, entries, expected):
 
 
 def test_refuses_zip_bomb_ratio(tmp_path):
-    z = _zip(tmp_path / "bomb.zip", {"p/META-INF/taxonomyPackage.xml": b"<x/>", "p/big.xml": b"\0" * (40 * 1024 * 1024)})
+    z = _zip(
+        tmp_path / "bomb.zip", {"p/META-INF/taxonomyPackage.xml": b"<x/>", "p/big.xml": b"\0" * (40 * 1024 * 1024)}
+    )
     with pytest.raises(PackageError, match="ZIP bomb"):
         inspect_package(z)
 
@@ -90,7 +112,9 @@ def test_cli_install_list_and_bad_zips(tmp_path, monkeypatch, replica_path):
     corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
     assert "not a ZIP file" in _one_line_error(runner.invoke(main, ["taxonomy", "install", "--from", str(corrupt)]))
     plain = _zip(tmp_path / "plain.zip", {"a.txt": b"a"})
-    assert "not a taxonomy package" in _one_line_error(runner.invoke(main, ["taxonomy", "install", "--from", str(plain)]))
+    assert "not a taxonomy package" in _one_line_error(
+        runner.invoke(main, ["taxonomy", "install", "--from", str(plain)])
+    )
 
 
 def test_download_offline_gives_one_line(tmp_path, monkeypatch):
@@ -125,11 +149,14 @@ def test_resolution_order(tmp_path, monkeypatch, replica_path):
         resolve_package(tmp_path / "explicit-missing.zip")
 
 
-@pytest.mark.parametrize("size, refused", [
-    (5 * 1024 * 1024, True),  # 1,000x and more, under 10 MiB: refused (issue 15, class 9)
-    (64 * 1024, True),  # from the documented minimum size on, the ratio is checked
-    (64 * 1024 - 1, False),  # below it, it is not: a small file of repeated bytes is harmless
-])
+@pytest.mark.parametrize(
+    "size, refused",
+    [
+        (5 * 1024 * 1024, True),  # 1,000x and more, under 10 MiB: refused (issue 15, class 9)
+        (64 * 1024, True),  # from the documented minimum size on, the ratio is checked
+        (64 * 1024 - 1, False),  # below it, it is not: a small file of repeated bytes is harmless
+    ],
+)
 def test_ratio_rule_is_the_documented_one(tmp_path, size, refused):
     from nbb_filing.taxonomy.packages import MAX_RATIO, RATIO_CHECK_FROM_BYTES
 
@@ -137,8 +164,10 @@ def test_ratio_rule_is_the_documented_one(tmp_path, size, refused):
     doc = (ROOT / "docs" / "taxonomy.md").read_text(encoding="utf-8")
     assert "64 KiB or more expanding more\nthan 200×" in doc
     meta = b'<tp:taxonomyPackage xmlns:tp="http://xbrl.org/2016/taxonomy-package"/>'
-    z = _zip(tmp_path / "p.zip", {"p/META-INF/taxonomyPackage.xml": meta, "p/META-INF/catalog.xml": b"<c/>",
-                                  "p/zeros.xml": b"\0" * size})
+    z = _zip(
+        tmp_path / "p.zip",
+        {"p/META-INF/taxonomyPackage.xml": meta, "p/META-INF/catalog.xml": b"<c/>", "p/zeros.xml": b"\0" * size},
+    )
     if refused:
         with pytest.raises(PackageError, match=r"expands \d+x, more than 200x"):
             inspect_package(z)
@@ -150,8 +179,14 @@ def test_ratio_rule_is_the_documented_one(tmp_path, size, refused):
 def test_cli_install_refuses_an_expanding_entry_and_installs_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
     meta = b'<tp:taxonomyPackage xmlns:tp="http://xbrl.org/2016/taxonomy-package"/>'
-    z = _zip(tmp_path / "bomb.zip", {"p/META-INF/taxonomyPackage.xml": meta, "p/META-INF/catalog.xml": b"<c/>",
-                                     "p/zeros.xml": b"\0" * (5 * 1024 * 1024)})
+    z = _zip(
+        tmp_path / "bomb.zip",
+        {
+            "p/META-INF/taxonomyPackage.xml": meta,
+            "p/META-INF/catalog.xml": b"<c/>",
+            "p/zeros.xml": b"\0" * (5 * 1024 * 1024),
+        },
+    )
     res = CliRunner().invoke(main, ["taxonomy", "install", "--from", str(z)])
     assert res.exit_code == 2
     assert "entry 'p/zeros.xml' expands" in _one_line_error(res) and "more than 200x" in res.output

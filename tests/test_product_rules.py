@@ -36,8 +36,13 @@ def run(tree, catalog, rule):
 
 
 def _elements(tree, local: str, text: str | None = None):
-    return [el for el in tree.getroot() if isinstance(el.tag, str) and etree.QName(el).localname == local
-            and (text is None or (el.text or "").strip() == text)]
+    return [
+        el
+        for el in tree.getroot()
+        if isinstance(el.tag, str)
+        and etree.QName(el).localname == local
+        and (text is None or (el.text or "").strip() == text)
+    ]
 
 
 def test_accepted_filing_passes_the_blocking_rules(tree, m87):

@@ -83,8 +83,10 @@ def test_catalog_compile_is_announced(package, catalog, monkeypatch):
     rec = Recorder()
     with reporting(rec):
         catalog_mod.load_catalog(package, "m82-f", use_cache=False)
-    assert rec.events == [("start", "compiling catalog m82-f (Arelle, once per package)"),
-                          ("done", "compiling catalog m82-f (Arelle, once per package)")]
+    assert rec.events == [
+        ("start", "compiling catalog m82-f (Arelle, once per package)"),
+        ("done", "compiling catalog m82-f (Arelle, once per package)"),
+    ]
 
 
 def test_validation_announces_itself_through_the_progress_argument(package, tmp_path):

@@ -56,13 +56,16 @@ def test_rules_are_named_by_their_id():
 # ---------------------------------------------------------------------- enterprise number
 
 
-@pytest.mark.parametrize("number,ok", [
-    ("0925590628", True),   # 97 - 09255906 % 97 = 97 - 69 = 28
-    ("0925590629", False),
-    ("0203201340", True),   # 97 - 02032013 % 97 = 97 - 57 = 40
-    ("203201340", True),    # old 9-digit form, leading 0 implied
-    ("2203201340", False),  # must start with 0 or 1
-])
+@pytest.mark.parametrize(
+    "number,ok",
+    [
+        ("0925590628", True),  # 97 - 09255906 % 97 = 97 - 69 = 28
+        ("0925590629", False),
+        ("0203201340", True),  # 97 - 02032013 % 97 = 97 - 57 = 40
+        ("203201340", True),  # old 9-digit form, leading 0 implied
+        ("2203201340", False),  # must start with 0 or 1
+    ],
+)
 def test_enterprise_number(tree, m87, number, ok):
     for ident in tree.getroot().iter(f"{{{XBRLI}}}identifier"):
         ident.text = number
@@ -110,7 +113,7 @@ def test_exercise_end_differs_from_context_date(tree, m87):
 
 
 def test_long_exercise_is_a_warning(tree, m87):
-    fact(tree, "f6").text = "2020-06-01"   # 31 months up to 2022-12-31
+    fact(tree, "f6").text = "2020-06-01"  # 31 months up to 2022-12-31
     fact(tree, "f9").text = "2019-06-01"
     fact(tree, "f10").text = "2020-05-31"
     found = run(tree, m87, protocol.dat_26_dates_consistent)
@@ -127,8 +130,10 @@ def test_contexts_with_two_dates(tree, m87):
 # ---------------------------------------------------------------------- DAT 31 / DAT 34 / duplicates
 
 
-@pytest.mark.parametrize("text,flagged", [("82450.6", False), ("82450.65", False), ("82450.650", False),
-                                          ("82450.651", True), ("82450", False)])
+@pytest.mark.parametrize(
+    "text,flagged",
+    [("82450.6", False), ("82450.65", False), ("82450.650", False), ("82450.651", True), ("82450", False)],
+)
 def test_at_most_two_decimals(tree, m87, text, flagged):
     fact(tree, "f42").text = text
     found = run(tree, m87, protocol.dat_31_at_most_two_decimals)

@@ -52,7 +52,9 @@ def test_movements_of_the_year_are_listed_apart_not_as_lost(accepted_as_previous
     assert accepted_as_previous.not_placed == ()
 
 
-def test_a_fact_without_previous_cell_that_is_not_a_movement_is_still_reported(accepted_m87, accepted_facts, m87_catalog):
+def test_a_fact_without_previous_cell_that_is_not_a_movement_is_still_reported(
+    accepted_m87, accepted_facts, m87_catalog
+):
     from dataclasses import replace
 
     # the accepted filing, plus one current-year fact of a table no model has a previous column
@@ -80,25 +82,29 @@ def test_filing_of_another_model_is_refused(filing_variant, m87_catalog):
 
 
 def test_compare_lists_every_disagreeing_rubric():
-    published = RubricFigures("m87-f", (
-        Figure("10/15", "previous", Decimal("100.00"), "last.xbrl line 10"),
-        Figure("9904", "previous", Decimal("5"), "last.xbrl line 11"),
-        Figure("21", "previous", Decimal("0"), "last.xbrl line 12"),
-        Figure("9904", "current", Decimal("999"), "ignored: not the previous year"),
-    ))
-    computed = RubricFigures("m87-f", (
-        Figure("10/15", "previous", Decimal("100"), "tb-2023.csv"),
-        Figure("9904", "previous", Decimal("7.5"), "tb-2023.csv: accounts 6, 7"),
-        Figure("640/8", "previous", Decimal("3"), "tb-2023.csv: account 640"),
-    ))
+    published = RubricFigures(
+        "m87-f",
+        (
+            Figure("10/15", "previous", Decimal("100.00"), "last.xbrl line 10"),
+            Figure("9904", "previous", Decimal("5"), "last.xbrl line 11"),
+            Figure("21", "previous", Decimal("0"), "last.xbrl line 12"),
+            Figure("9904", "current", Decimal("999"), "ignored: not the previous year"),
+        ),
+    )
+    computed = RubricFigures(
+        "m87-f",
+        (
+            Figure("10/15", "previous", Decimal("100"), "tb-2023.csv"),
+            Figure("9904", "previous", Decimal("7.5"), "tb-2023.csv: accounts 6, 7"),
+            Figure("640/8", "previous", Decimal("3"), "tb-2023.csv: account 640"),
+        ),
+    )
     got = compare(published, computed)
     assert [(d.rubric, d.published, d.computed, d.difference) for d in got] == [
         ("9904", Decimal(5), Decimal("7.5"), Decimal("2.5")),
         ("640/8", None, Decimal(3), Decimal(3)),
     ]
-    assert got[0].describe() == (
-        "rubric 9904 (previous year): published 5, trial balance gives 7.5 (difference 2.5)"
-    )
+    assert got[0].describe() == ("rubric 9904 (previous year): published 5, trial balance gives 7.5 (difference 2.5)")
     assert compare(published, published) == []
 
 
@@ -159,7 +165,9 @@ def test_previous_filing_fills_the_previous_column(dossier_2023, m87_catalog, pa
     assert previous[("14P", "current")] == Decimal("231428.46")
 
 
-def test_previous_trial_balance_is_compared_with_the_published_filing(dossier_2023, m87_catalog, package, accepted_as_previous):
+def test_previous_trial_balance_is_compared_with_the_published_filing(
+    dossier_2023, m87_catalog, package, accepted_as_previous
+):
     from nbb_filing.reading.previous import apply_previous_filing
 
     # a previous-year trial balance that agrees with the publication except on 640/8 (1459.05 published)

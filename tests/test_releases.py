@@ -27,8 +27,10 @@ from nbb_filing.taxonomy.releases import (
     replica_notice,
 )
 
-NOTICE = ("validated against the replica 22.19.3, not an official NBB package: "
-          "validate with the official package before upload")
+NOTICE = (
+    "validated against the replica 22.19.3, not an official NBB package: "
+    "validate with the official package before upload"
+)
 
 
 def test_releases_data_is_read_and_every_fact_says_whether_verified():
@@ -39,13 +41,16 @@ def test_releases_data_is_read_and_every_fact_says_whether_verified():
     assert not any(f.verified for f in rel.frameworks) and not any(p.verified for p in rel.packages)
 
 
-@pytest.mark.parametrize("carried, closing, chosen, notice", [
-    (("23.0", "25.0", "26.0"), date(2026, 12, 31), "26.0", None),
-    (("23.0", "25.0", "26.0"), date(2025, 12, 31), "25.0", None),  # 26.0 is in force from 2026-01-02 only
-    (("23.0", "25.0", "26.0"), date(2025, 1, 6), "25.0", None),
-    (("23.0", "25.0"), date(2026, 6, 30), "25.0", "framework 26.0 is in force for closing date 2026-06-30"),
-    (("25.0", "26.0"), date(2024, 12, 31), "26.0", "no framework of releases.yaml has a known in-force date"),
-])
+@pytest.mark.parametrize(
+    "carried, closing, chosen, notice",
+    [
+        (("23.0", "25.0", "26.0"), date(2026, 12, 31), "26.0", None),
+        (("23.0", "25.0", "26.0"), date(2025, 12, 31), "25.0", None),  # 26.0 is in force from 2026-01-02 only
+        (("23.0", "25.0", "26.0"), date(2025, 1, 6), "25.0", None),
+        (("23.0", "25.0"), date(2026, 6, 30), "25.0", "framework 26.0 is in force for closing date 2026-06-30"),
+        (("25.0", "26.0"), date(2024, 12, 31), "26.0", "no framework of releases.yaml has a known in-force date"),
+    ],
+)
 def test_framework_for_a_closing_date(carried, closing, chosen, notice):
     fw, said = framework_for_closing(carried, closing, package_label="nbb-cbso-x.zip")
     assert fw == chosen
@@ -58,15 +63,21 @@ def test_framework_for_a_closing_date(carried, closing, chosen, notice):
 def test_framework_of_the_replica_says_it_has_only_22_19(package):
     fw, said = framework_of(package, "m82-f", date(2026, 3, 31))
     assert fw == "22.19"
-    assert said == ("framework 26.0 is in force for closing date 2026-03-31 (releases.yaml, verified: no); "
-                    "the replica 22.19.3 carries only framework 22.19: using fws/22.19")
+    assert said == (
+        "framework 26.0 is in force for closing date 2026-03-31 (releases.yaml, verified: no); "
+        "the replica 22.19.3 carries only framework 22.19: using fws/22.19"
+    )
     assert framework_of(package, "m99-f", date(2026, 3, 31)) == (None, None)
 
 
 def test_the_framework_rule_reads_the_data_not_the_code(tmp_path):
-    data = {"version": 1, "embedded": {"file": "x.zip", "replica_of": "1.0"}, "address_pattern": "https://h/{year}/{version}.zip",
-            "packages": [{"version": "30.1.2", "address": "https://elsewhere/p.zip", "verified": True}],
-            "frameworks": [{"framework": "30.0", "in_force_from": date(2030, 1, 1), "verified": True}]}
+    data = {
+        "version": 1,
+        "embedded": {"file": "x.zip", "replica_of": "1.0"},
+        "address_pattern": "https://h/{year}/{version}.zip",
+        "packages": [{"version": "30.1.2", "address": "https://elsewhere/p.zip", "verified": True}],
+        "frameworks": [{"framework": "30.0", "in_force_from": date(2030, 1, 1), "verified": True}],
+    }
     rel = parse_releases(data, tmp_path / "releases.yaml")
     assert framework_for_closing(("26.0", "30.0"), date(2030, 6, 30), package_label="p", releases=rel) == ("30.0", None)
     assert framework_for_closing(("26.0", "30.0"), date(2029, 6, 30), package_label="p", releases=rel)[0] == "30.0"

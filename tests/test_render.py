@@ -49,8 +49,10 @@ def smartcoop(tmp_path_factory, package, catalog):
     catalog("m82-f")
     out = tmp_path_factory.mktemp("render") / "smartcoop.xbrl"
     html = out.with_suffix(".html")
-    res = CliRunner().invoke(main, ["generate", str(ROOT / "samples/smartcoop-2024/dossier.yaml"), "-o", str(out),
-                                    "--trail", "--html", str(html)])
+    res = CliRunner().invoke(
+        main,
+        ["generate", str(ROOT / "samples/smartcoop-2024/dossier.yaml"), "-o", str(out), "--trail", "--html", str(html)],
+    )
     assert res.exit_code == 0, res.output
     assert out.with_name("smartcoop.trail.json").is_file()
     return out, lxml.html.parse(str(html)).getroot()
@@ -76,7 +78,7 @@ def test_key_rows_labels_codes_and_amounts(smartcoop):
     assert carried.text.startswith("\u2212") and "neg" in carried.get("class")
     assert _amount(carried.text) < 0
     # the identification card and the entity in the header
-    assert doc.xpath('string(//header//h1)') == "SmartCoop"
+    assert doc.xpath("string(//header//h1)") == "SmartCoop"
     assert "0999.000.030" in doc.xpath("string(//header)")
 
 
@@ -127,7 +129,7 @@ def test_audit_trail_drills_down_to_accounts(smartcoop):
     # a total drills down to its terms: the linked rows add up to it
     total = _row(doc, "20/58")
     caption = total.xpath('.//details[@class="trail"]/table[@data-period="current"]/caption')[0]
-    terms = [a.get("href")[len("#rub-"):] for a in caption.xpath('a[@class="term"][@href]')]
+    terms = [a.get("href")[len("#rub-") :] for a in caption.xpath('a[@class="term"][@href]')]
     assert len(terms) >= 2
     parts = sum(_amount(_cell(doc.xpath(f'//tr[@id="rub-{t}"]')[0], "current").text) for t in terms)
     assert parts == _amount(_cell(total, "current").text)
@@ -227,8 +229,11 @@ def test_previous_filing_beside_previous_column(smartcoop, package, catalog, tmp
     facts = read_facts(xbrl, package)
     prev_total = next(f for f in facts if f.datapoint.rubric == "20/58" and f.datapoint.period == "previous")
     tree = etree.parse(str(xbrl))
-    ctx = next(el.get("contextRef") for el in tree.getroot() if el.get("contextRef") and
-               el.sourceline == prev_total.source_line)
+    ctx = next(
+        el.get("contextRef")
+        for el in tree.getroot()
+        if el.get("contextRef") and el.sourceline == prev_total.source_line
+    )
     last = tmp_path / "last.xbrl"
     _last_year(xbrl, last, ctx, "17131000.00")
     res = render_filing(xbrl, tmp_path / "p.html", package=package, previous=last)
@@ -262,7 +267,7 @@ def test_accepted_real_filing_renders(accepted_m87, package, tmp_path):
     doc = lxml.html.parse(str(out)).getroot()
     assert _cell(_row(doc, "20/58"), "current").text == "554.894,28"
     assert _cell(_row(doc, "20/58"), "previous").text == "273.907,17"
-    assert doc.xpath('string(//header//h1)') == "CALYX WORKS"
+    assert doc.xpath("string(//header//h1)") == "CALYX WORKS"
     # --all-rows keeps the empty rows of a table that holds a fact: every rubric of the assets table
     assets = _row(doc, "20/58").getparent()
     assert len(assets.xpath("tr[@data-rubric!='']")) == 25
@@ -308,7 +313,11 @@ def test_belgian_number_format():
 def test_rendering_is_the_top_layer():
     """Nothing below the rendering package imports it (it may import everything else)."""
     src = ROOT / "src" / "nbb_filing"
-    offenders = [p.name for p in src.glob("*.py") if p.name not in ("cli_render.py", "cli_generate.py")
-                 and re.search(r"\brendering\b", p.read_text(encoding="utf-8"))
-                 and re.search(r"^\s*(from|import)\s+.*rendering", p.read_text(encoding="utf-8"), re.M)]
+    offenders = [
+        p.name
+        for p in src.glob("*.py")
+        if p.name not in ("cli_render.py", "cli_generate.py")
+        and re.search(r"\brendering\b", p.read_text(encoding="utf-8"))
+        and re.search(r"^\s*(from|import)\s+.*rendering", p.read_text(encoding="utf-8"), re.M)
+    ]
     assert offenders == []

@@ -17,8 +17,15 @@ import lxml.html
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def chromium() -> str:
@@ -31,8 +38,13 @@ def chromium() -> str:
 def run_chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     profile = tmp / "profile"
     profile.mkdir(exist_ok=True)
-    return subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +64,15 @@ def page(tmp_path_factory, package, catalog):
     xbrl = generate(dossier, d / "smartcoop.xbrl", package=package, trail=True).output
     dp = catalog("m82-f").lookup("20/58", "current")
     ref = FactRef(dp.key, "20/58", dp.label("fr"), "", "current", None)
-    report = ValidationReport([FileReport(str(xbrl), "m82-f", findings=[
-        Finding("va_calc_demo", "assertion", "va", "blocking", "total does not add up", (ref,))])])
+    report = ValidationReport(
+        [
+            FileReport(
+                str(xbrl),
+                "m82-f",
+                findings=[Finding("va_calc_demo", "assertion", "va", "blocking", "total does not add up", (ref,))],
+            )
+        ]
+    )
     return render_filing(xbrl, d / "smartcoop.html", package=package, report=report).output
 
 

@@ -43,8 +43,11 @@ def test_roll_forwards_hold_on_the_accepted_filing(catalog, accepted_m87):
 
     cat = catalog("m87-f")
     facts = read_facts(accepted_m87, None, model="m87-f", catalog=cat).facts
-    by_rubric = {f.datapoint.rubric: Decimal(f.value) for f in facts
-                 if f.datapoint.rubric and cat.metric_type(f.datapoint).numeric}
+    by_rubric = {
+        f.datapoint.rubric: Decimal(f.value)
+        for f in facts
+        if f.datapoint.rubric and cat.metric_type(f.datapoint).numeric
+    }
     checked = 0
     for roll in cat.roll_forwards:
         if roll.rubric in by_rubric:

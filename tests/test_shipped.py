@@ -62,7 +62,9 @@ def _build_wheel(tmp_path: Path) -> Path:
     out = tmp_path / "wheels"
     res = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(src)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert res.returncode == 0, res.stdout + res.stderr
     (wheel,) = out.glob("nbb_filing-*.whl")
@@ -87,18 +89,27 @@ def test_named_mappings_and_embedded_package_from_a_wheel(tmp_path, catalog):
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("NBB_FILING_TAXONOMY", "PYTHONPATH")}
     env["PYTHONPATH"] = str(target)
-    probe = ("import nbb_filing, nbb_filing.books.mapping_file as m, nbb_filing.taxonomy.releases as r;"
-             "print(nbb_filing.__file__); print(m.locate_mapping('with-capital')); print(r.embedded_package_path());"
-             "print(m.load_mapping('association').family)")
-    res = subprocess.run([sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True,
-                         timeout=120)
+    probe = (
+        "import nbb_filing, nbb_filing.books.mapping_file as m, nbb_filing.taxonomy.releases as r;"
+        "print(nbb_filing.__file__); print(m.locate_mapping('with-capital')); print(r.embedded_package_path());"
+        "print(m.load_mapping('association').family)"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120
+    )
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     assert all(line.startswith(str(target)) for line in lines[:3]), lines
     assert lines[3] == "association"
     command = ["mapping", "check", "with-capital", "--model", "m01-f"]
-    res = subprocess.run([sys.executable, "-m", "nbb_filing.cli", *command],
-                         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "nbb_filing.cli", *command],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert "mapping with-capital.yaml against m01-f" in res.stdout
 
@@ -115,11 +126,13 @@ def test_a_dossier_names_a_shipped_mapping(sample_dir, package, catalog, tmp_pat
     shutil.copytree(sample_dir, copy)
     text = (copy / "dossier.yaml").read_text(encoding="utf-8")
     assert text.count("mapping: ../../mappings/without-capital.yaml") == 1
-    (copy / "dossier.yaml").write_text(text.replace("mapping: ../../mappings/without-capital.yaml",
-                                                    "mapping: without-capital"), encoding="utf-8")
+    (copy / "dossier.yaml").write_text(
+        text.replace("mapping: ../../mappings/without-capital.yaml", "mapping: without-capital"), encoding="utf-8"
+    )
     res = generate(copy / "dossier.yaml", tmp_path / "out.xbrl", package=package)
     assert res.total("total_assets") == Decimal("10018553.00")  # as with the path (README, the sample)
-    (copy / "dossier.yaml").write_text(text.replace("mapping: ../../mappings/without-capital.yaml",
-                                                    "mapping: no-such-mapping"), encoding="utf-8")
+    (copy / "dossier.yaml").write_text(
+        text.replace("mapping: ../../mappings/without-capital.yaml", "mapping: no-such-mapping"), encoding="utf-8"
+    )
     with pytest.raises(InputError, match=r"no such file no-such-mapping \(nor a shipped mapping"):
         generate(copy / "dossier.yaml", tmp_path / "out2.xbrl", package=package)

@@ -27,7 +27,7 @@ def test_thresholds_depend_on_the_financial_year():
     new = regime_for("companies", date(2024, 1, 1))
     assert old is not None and new is not None and old.source != new.source
     assert classify(values, old) == "large"
-    assert classify(values, new) == "small"       # ... but below the raised 6M / 11.25M of 2024
+    assert classify(values, new) == "small"  # ... but below the raised 6M / 11.25M of 2024
     # one criterion exceeded is not enough
     assert classify(year("x", 9_000_000, 1_000_000, 5).values, new) == "small"
 
@@ -47,8 +47,14 @@ def test_too_small_company_on_the_full_model():
 
 
 def test_large_company_on_the_abbreviated_model_must_file_the_full_one():
-    [w] = size_warnings("companies", "m81-f", "abbreviated", [year("2024", 8_000_000, 20_000_000, 60),
-                        year("2023", 7_500_000, 19_000_000, 55)], date(2024, 1, 1), fitting=FIT)
+    [w] = size_warnings(
+        "companies",
+        "m81-f",
+        "abbreviated",
+        [year("2024", 8_000_000, 20_000_000, 60), year("2023", 7_500_000, 19_000_000, 55)],
+        date(2024, 1, 1),
+        fitting=FIT,
+    )
     assert "make this one large" in w and "it must file the full model (m82-f)" in w
 
 
@@ -79,8 +85,16 @@ def test_mapping_check_warns_on_the_trial_balance(catalog):
     from nbb_filing.books.mapping_file import load_mapping
     from tests.fixtures_mapping import ROOT
 
-    books = (("110000", "-20000"), ("140000", "-6500"), ("550000", "33000"), ("440000", "-6500"),
-             ("700000", "-60000"), ("610000", "57500"), ("790000", "-4000"), ("693000", "6500"))
+    books = (
+        ("110000", "-20000"),
+        ("140000", "-6500"),
+        ("550000", "33000"),
+        ("440000", "-6500"),
+        ("700000", "-60000"),
+        ("610000", "57500"),
+        ("790000", "-4000"),
+        ("693000", "6500"),
+    )
     tb = TrialBalance.from_balances("tb-2024.csv", [(a, D(b)) for a, b in books])
     report = check_mapping(load_mapping(ROOT / "mappings" / "without-capital.yaml"), catalog("m81-f"), current=tb)
     assert report.ok, report.findings

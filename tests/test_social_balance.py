@@ -119,10 +119,25 @@ def test_block_written_for_m87(mini_text, write_dossier, catalog):
 @pytest.mark.parametrize(
     "old, new, error, text",
     [
-        ("total: 19200", "total: 19000", FindingsError, "total is 19,000 but full time + part time = 15,200 + 4,000 = 19,200"),
-        ("total: 12.5", "total: 14.5", FindingsError, "(14.5) must lie between the full-time workers (10.0) and full time + part time (14.0)"),
+        (
+            "total: 19200",
+            "total: 19000",
+            FindingsError,
+            "total is 19,000 but full time + part time = 15,200 + 4,000 = 19,200",
+        ),
+        (
+            "total: 12.5",
+            "total: 14.5",
+            FindingsError,
+            "(14.5) must lie between the full-time workers (10.0) and full time + part time (14.0)",
+        ),
         ("full_time: 10.0", "full_time: {men: 4.0}", InputError, "give both men and women"),
-        ("full_time: 10.0", "full_time: {total: 9.0, men: 4.0, women: 6.0}", InputError, "total 9.0 is not men + women"),
+        (
+            "full_time: 10.0",
+            "full_time: {total: 9.0, men: 4.0, women: 6.0}",
+            InputError,
+            "total 9.0 is not men + women",
+        ),
     ],
 )
 def test_block_errors(mini_text, write_dossier, catalog, old, new, error, text):

@@ -82,10 +82,13 @@ def test_api_codes_follow_the_dossier_reader(catalog):
     assert [x.name for x in find_lists(cat, "CTY")] == ["cty-enum:list1"]
 
 
-@pytest.mark.parametrize("field,old,new,lst", [
-    ("entity.legal_form", 'legal_form: "706"', 'legal_form: "999"', "lgf-enum:list2"),
-    ("entity.court", "court: Bruxelles, francophone", "court: Tribunal de Gotham", "cct-enum:list1"),
-])
+@pytest.mark.parametrize(
+    "field,old,new,lst",
+    [
+        ("entity.legal_form", 'legal_form: "706"', 'legal_form: "999"', "lgf-enum:list2"),
+        ("entity.court", "court: Bruxelles, francophone", "court: Tribunal de Gotham", "cct-enum:list1"),
+    ],
+)
 def test_dossier_errors_name_the_list_and_the_command(mini_text, write_dossier, catalog, field, old, new, lst):
     with pytest.raises(InputError) as e:
         build_facts(catalog("m82-f"), load_dossier(write_dossier(mini_text.replace(old, new))), None)

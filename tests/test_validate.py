@@ -235,7 +235,10 @@ def test_text_report_says_what_was_and_was_not_checked(validate_run):
     text = render_text(validate_run.report)
     acc = text.split(f"{validate_run.file('accepted').path}: ")[1]
     assert acc.startswith("CAN BE FILED")
-    assert "309 assertions of m87-f: 123 evaluated (123 satisfied, 0 not satisfied), 186 skipped because nothing was reported" in acc
+    assert (
+        "309 assertions of m87-f: 123 evaluated (123 satisfied, 0 not satisfied), 186 skipped because nothing was reported"
+        in acc
+    )
     assert "TOTAL DE L'ACTIF" in text and "20/58 [N]" in text
     assert text.rstrip().endswith("exit code 2")
 
@@ -247,11 +250,15 @@ def test_cli_exit_code_2_and_junit_file(validate_run, tmp_path):
     from nbb_filing.cli import main
 
     out = tmp_path / "reports" / "junit.xml"
-    res = CliRunner().invoke(main, ["validate", str(validate_run.files["not_instance"]), "--format", "junit", "-o", str(out)])
+    res = CliRunner().invoke(
+        main, ["validate", str(validate_run.files["not_instance"]), "--format", "junit", "-o", str(out)]
+    )
     assert res.exit_code == 2, res.output
     root = etree.parse(str(out)).getroot()
     assert len(root.findall("testsuite/testcase/error")) == 1
-    res = CliRunner().invoke(main, ["validate", str(validate_run.files["wrong_model"]), "--taxonomy", str(tmp_path / "none.zip")])
+    res = CliRunner().invoke(
+        main, ["validate", str(validate_run.files["wrong_model"]), "--taxonomy", str(tmp_path / "none.zip")]
+    )
     assert res.exit_code == 2 and "Traceback" not in res.output
 
 
@@ -268,7 +275,8 @@ def test_workers_keep_file_order(validate_run, package):
 
 def _signature(f):
     return (
-        f.exit_code, f.error,
+        f.exit_code,
+        f.error,
         sorted((x.rule, x.effect, x.message, tuple(fr.describe() for fr in x.facts)) for x in f.findings),
         [(a.id, a.satisfied, a.not_satisfied, a.declared_severity, a.effect) for a in f.assertions],
     )

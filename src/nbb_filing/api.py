@@ -114,13 +114,17 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
     if not (inp.trial_balance and inp.mapping):
         raise InputError(f"{dossier.where('inputs')}: give both trial_balance and mapping (or neither)")
     if dossier.previous_exercise is not None and not inp.previous_trial_balance and not dossier.previous_filing:
-        raise InputError(f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too")
+        raise InputError(
+            f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too"
+        )
     try:
         from nbb_filing.books.ledger import read_trial_balance
         from nbb_filing.books.mapping import compute_figures
         from nbb_filing.books.mapping_file import load_mapping, locate_mapping
     except ImportError:
-        raise NbbFilingError("this installation has no mapping engine (nbb_filing.books.mapping); give figures: in the dossier") from None
+        raise NbbFilingError(
+            "this installation has no mapping engine (nbb_filing.books.mapping); give figures: in the dossier"
+        ) from None
     mapping_file = locate_mapping(inp.mapping, dossier.base_dir)
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
         rel = getattr(inp, key)
@@ -294,8 +298,9 @@ def framework_of(info: PackageInfo, model: str, closing: date) -> tuple[str | No
     carried = tuple(sorted({e.framework for e in info.entry_points if e.model == model}))
     if not carried:
         return None, None  # load_catalog says the model is not in the package
-    return framework_for_closing(carried, closing, package_label=info.path.name,
-                                 replica=replica_of(info.name, info.version))
+    return framework_for_closing(
+        carried, closing, package_label=info.path.name, replica=replica_of(info.name, info.version)
+    )
 
 
 def _rubric_values(factset: FactSet) -> dict[str, dict[str, Decimal]]:
@@ -321,8 +326,9 @@ def _size_warnings(catalog: Catalog, dossier: Dossier, factset: FactSet) -> list
         label = str(dossier.previous_exercise.end.year)
         years.append(size_mod.YearFigures(label, size_mod.criterion_values(kind, values["previous"])))
     fitting = {size_mod.MODEL_CATEGORY[s]: f"{stem}-{dossier.part}" for s, stem in family.models}
-    found = size_mod.size_warnings(kind, catalog.model, size, years, dossier.exercise.start,
-                                   group_member=dossier.entity.group, fitting=fitting)
+    found = size_mod.size_warnings(
+        kind, catalog.model, size, years, dossier.exercise.start, group_member=dossier.entity.group, fitting=fitting
+    )
     return [f"{dossier.where('model')}: {w}" for w in found]
 
 

@@ -96,17 +96,26 @@ def apply_mapping(mapping: Mapping, tb: TrialBalance) -> Allocation:
         {"rubric": postings, "control": controls, "refuse": refused, "ignore": ignored}[r.kind].append(p)
         if r.unexpected_side(a):
             wrong_side.append(p)  # netted into its asset all the same (never re-routed), and reported
-    return Allocation(tb, tuple(postings), tuple(controls), tuple(refused), tuple(ignored), tuple(unmapped),
-                      tuple(conflicts), tuple(wrong_side))
+    return Allocation(
+        tb,
+        tuple(postings),
+        tuple(controls),
+        tuple(refused),
+        tuple(ignored),
+        tuple(unmapped),
+        tuple(conflicts),
+        tuple(wrong_side),
+    )
 
 
 def wrong_side_message(p: Posting) -> str:
     """Why a contra account on its unexpected side is a finding (409 in debit ...)."""
     a, r = p.account, p.rule
-    return (f"account {a.account} (line {a.line}) is a contra account normally in {r.side} ({r.where}, netted into "
-            f"rubric {r.target}) but has a {a.side} balance of {abs(a.balance)}; correct the entries (e.g. a reversal "
-            f"larger than the write-down) rather than presenting it elsewhere")
-
+    return (
+        f"account {a.account} (line {a.line}) is a contra account normally in {r.side} ({r.where}, netted into "
+        f"rubric {r.target}) but has a {a.side} balance of {abs(a.balance)}; correct the entries (e.g. a reversal "
+        f"larger than the write-down) rather than presenting it elsewhere"
+    )
 
 
 def _control_amounts(alloc: Allocation) -> dict[str, Decimal]:

@@ -19,9 +19,9 @@ roles (``data/dossier-datapoints.yaml``, ``rubrics:``), checked there against ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Mapping
 
 from nbb_filing.books.ledger import AccountLine, TrialBalance
 from nbb_filing.core.data_files import load_data_yaml
@@ -39,8 +39,6 @@ def closing_rubrics() -> dict[str, str]:
     table = load_data_yaml("dossier-datapoints.yaml").get("rubrics") or {}
     roles = ("total_assets", "total_liabilities", "carried_forward", "carried_forward_previous")
     return {r: str(table[r]) for r in roles if r in table}
-
-
 
 
 def _profit(x: Decimal) -> str:
@@ -71,15 +69,21 @@ def unappropriated(tb: TrialBalance) -> str | None:
     forward = -sum((a.balance for a in brought), ZERO)
     done = sum((a.balance for a in allocated), ZERO)
     if not allocated:
-        what = (f"the result of the year ({_profit(year)}) is not appropriated: there is no appropriation "
-                f"account (691-699/791-799) in the trial balance")
+        what = (
+            f"the result of the year ({_profit(year)}) is not appropriated: there is no appropriation "
+            f"account (691-699/791-799) in the trial balance"
+        )
     else:
-        what = (f"{_profit(-net)} is unappropriated (result of the year, 60-68/70-78: {_profit(year)}; brought "
-                f"forward, 690/790: {_profit(forward)}; appropriated, 691-699/791-799: {_profit(done)} through "
-                f"{_accounts(allocated)})")
-    return (f"{tb.source}: classes 6 and 7 do not net to zero ({'debit' if net > 0 else 'credit'} "
-            f"{money(abs(net))}), so this is not a trial balance after appropriation: {what}; result accounts "
-            f"{_accounts(result)}; book the appropriation (69x/79x against 13, 14 or 47) before filing")
+        what = (
+            f"{_profit(-net)} is unappropriated (result of the year, 60-68/70-78: {_profit(year)}; brought "
+            f"forward, 690/790: {_profit(forward)}; appropriated, 691-699/791-799: {_profit(done)} through "
+            f"{_accounts(allocated)})"
+        )
+    return (
+        f"{tb.source}: classes 6 and 7 do not net to zero ({'debit' if net > 0 else 'credit'} "
+        f"{money(abs(net))}), so this is not a trial balance after appropriation: {what}; result accounts "
+        f"{_accounts(result)}; book the appropriation (69x/79x against 13, 14 or 47) before filing"
+    )
 
 
 def balance_sheet_mismatch(values: Mapping[str, Decimal], where: str, period: str) -> str | None:
@@ -91,10 +95,12 @@ def balance_sheet_mismatch(values: Mapping[str, Decimal], where: str, period: st
     a, li = values.get(assets) or ZERO, values.get(liabilities) or ZERO
     if a == li:
         return None
-    return (f"{where}: total assets {assets} ({period} year) is {money(a)} but total liabilities {liabilities} is "
-            f"{money(li)} (difference {money(a - li)}); a balance sheet that does not balance is not filed, "
-            f"whatever the package's assertions say (an unappropriated result, or accounts mapped outside "
-            f"the balance sheet and the income statement)")
+    return (
+        f"{where}: total assets {assets} ({period} year) is {money(a)} but total liabilities {liabilities} is "
+        f"{money(li)} (difference {money(a - li)}); a balance sheet that does not balance is not filed, "
+        f"whatever the package's assertions say (an unappropriated result, or accounts mapped outside "
+        f"the balance sheet and the income statement)"
+    )
 
 
 def carried_forward_mismatch(
@@ -108,5 +114,7 @@ def carried_forward_mismatch(
     got, want = current.get(bf) or ZERO, previous.get(cf) or ZERO
     if got == want:
         return None
-    return (f"{where}: rubric {bf} (result brought forward) is {money(got)} but rubric {cf} of the previous year "
-            f"({previous_source}) is {money(want)}; book last year's result carried forward through 690/790")
+    return (
+        f"{where}: rubric {bf} (result brought forward) is {money(got)} but rubric {cf} of the previous year "
+        f"({previous_source}) is {money(want)}; book last year's result carried forward through 690/790"
+    )

@@ -13,9 +13,9 @@ This module only reads catalogs; :mod:`nbb_filing.filing.notes.fixed_assets` bui
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
 from nbb_filing.core.errors import RubricNotFound
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint

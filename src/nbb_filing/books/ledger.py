@@ -27,10 +27,10 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.money import money
@@ -41,8 +41,21 @@ CENT = Decimal("0.01")
 #: Header names accepted for each column (compared lower-cased, without accents or punctuation).
 #: These are words of the file format, not taxonomy content.
 _COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "account": ("account", "accountnumber", "accountno", "compte", "numerocompte", "numero", "no", "n", "rekening",
-                "rekeningnummer", "konto", "code", "number"),
+    "account": (
+        "account",
+        "accountnumber",
+        "accountno",
+        "compte",
+        "numerocompte",
+        "numero",
+        "no",
+        "n",
+        "rekening",
+        "rekeningnummer",
+        "konto",
+        "code",
+        "number",
+    ),
     "label": ("label", "libelle", "intitule", "description", "name", "nom", "omschrijving", "naam", "bezeichnung"),
     "debit": ("debit", "debet", "soll", "dr"),
     "credit": ("credit", "krediet", "haben", "cr"),
@@ -115,7 +128,9 @@ class TrialBalance:
         return tuple(a for a in self.accounts if a.balance != 0)
 
     @classmethod
-    def from_balances(cls, source: str, balances: Iterable[tuple[str, Decimal] | tuple[str, Decimal, str]]) -> "TrialBalance":
+    def from_balances(
+        cls, source: str, balances: Iterable[tuple[str, Decimal] | tuple[str, Decimal, str]]
+    ) -> TrialBalance:
         """Build a trial balance from ``(account, signed balance[, label])`` tuples (debit positive)."""
         lines = []
         for i, item in enumerate(balances, start=1):
@@ -164,8 +179,6 @@ def read_trial_balance(
             f"{money(abs(tb.imbalance))}; a trial balance must balance"
         )
     return tb
-
-
 
 
 def _decode(p: Path, encoding: str | None) -> str:
@@ -241,8 +254,9 @@ def _xlsx_rows(p: Path, sheet: str | None) -> list[tuple[int, list]]:
                 raise InputError(f"{p.name}: the workbook has no worksheet")
             ws, fs = wb.worksheets[0], formulas.worksheets[0]
         rows = []
-        pairs = zip(ws.iter_rows(min_row=1, min_col=1, values_only=True),
-                    fs.iter_rows(min_row=1, min_col=1, values_only=True))
+        pairs = zip(
+            ws.iter_rows(min_row=1, min_col=1, values_only=True), fs.iter_rows(min_row=1, min_col=1, values_only=True)
+        )
         for i, (row, frow) in enumerate(pairs, start=1):
             for j, (v, f) in enumerate(zip(row, frow)):
                 if v is None and isinstance(f, str) and f.startswith("="):
@@ -426,7 +440,9 @@ def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) ->
         if not acc.isdigit() or not acc.isascii():
             raise InputError(f"{name} line {n}: account number {acc!r} is not numeric (digits only, e.g. 550000)")
         if acc in seen:
-            raise InputError(f"{name} line {n}: account {acc} appears twice (also line {seen[acc]}); give one line per account")
+            raise InputError(
+                f"{name} line {n}: account {acc} appears twice (also line {seen[acc]}); give one line per account"
+            )
         seen[acc] = n
         label = str(cell(r, "label") or "").strip()
         if "balance" in cols:

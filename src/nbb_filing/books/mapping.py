@@ -82,8 +82,10 @@ def _allocation_errors(alloc: Allocation, values: dict[str, Decimal]) -> list[st
     for a, rules in alloc.conflicts:
         errs.append(f"account {a.account} (line {a.line}) is caught by {' and '.join(r.where for r in rules)}")
     for p in alloc.refused:
-        errs.append(f"account {p.account.account} (line {p.account.line}) must be zero ({p.rule.reason}), "
-                    f"balance {p.account.balance}")
+        errs.append(
+            f"account {p.account.account} (line {p.account.line}) must be zero ({p.rule.reason}), "
+            f"balance {p.account.balance}"
+        )
     for p in alloc.wrong_side:
         errs.append(wrong_side_message(p))
     errs += [message for _, message in control_mismatches(alloc, values)]
@@ -145,9 +147,7 @@ def compute_figures(
     datapoint's type (a negative amount where the taxonomy requires >= 0).
     """
     if catalog.model not in mapping.models:
-        raise InputError(
-            f"{mapping.source} maps the models {', '.join(mapping.models)}, not {catalog.model}"
-        )
+        raise InputError(f"{mapping.source} maps the models {', '.join(mapping.models)}, not {catalog.model}")
     if full_catalog is None:
         full_catalog = full_model_catalog(mapping, catalog)
     figures: list[Figure] = []

@@ -39,19 +39,46 @@ def _allocation_findings(tb: TrialBalance, res: PeriodResult, period: str) -> li
     a = res.allocation
     out = []
     for acc in a.unmapped:
-        out.append(MappingFinding("unmapped", f"{tb.source} line {acc.line}: account {acc.account} "
-                                  f"({acc.label or 'no label'}) with balance {acc.balance} reaches no rubric",
-                                  account=acc.account, period=period))
+        out.append(
+            MappingFinding(
+                "unmapped",
+                f"{tb.source} line {acc.line}: account {acc.account} "
+                f"({acc.label or 'no label'}) with balance {acc.balance} reaches no rubric",
+                account=acc.account,
+                period=period,
+            )
+        )
     for acc, rules in a.conflicts:
-        out.append(MappingFinding("conflict", f"{tb.source} line {acc.line}: account {acc.account} is caught by "
-                                  f"{' and '.join(r.where for r in rules)}", account=acc.account, period=period))
+        out.append(
+            MappingFinding(
+                "conflict",
+                f"{tb.source} line {acc.line}: account {acc.account} is caught by "
+                f"{' and '.join(r.where for r in rules)}",
+                account=acc.account,
+                period=period,
+            )
+        )
     for p in a.refused:
-        out.append(MappingFinding("refused", f"{tb.source} line {p.account.line}: account {p.account.account} has "
-                                  f"balance {p.account.balance}; {p.rule.where}: {p.rule.reason}",
-                                  account=p.account.account, rule=p.rule.id, period=period))
+        out.append(
+            MappingFinding(
+                "refused",
+                f"{tb.source} line {p.account.line}: account {p.account.account} has "
+                f"balance {p.account.balance}; {p.rule.where}: {p.rule.reason}",
+                account=p.account.account,
+                rule=p.rule.id,
+                period=period,
+            )
+        )
     for p in a.wrong_side:
-        out.append(MappingFinding("contra-side", f"{tb.source}: {wrong_side_message(p)}",
-                                  account=p.account.account, rule=p.rule.id, period=period))
+        out.append(
+            MappingFinding(
+                "contra-side",
+                f"{tb.source}: {wrong_side_message(p)}",
+                account=p.account.account,
+                rule=p.rule.id,
+                period=period,
+            )
+        )
     for rubric, message in control_mismatches(a, res.values):
         out.append(MappingFinding("control", f"{tb.source}: {message}", rubric=rubric, period=period))
     return out
@@ -70,13 +97,21 @@ def _figure_findings(
     tb: TrialBalance, res: PeriodResult, totals: list[TotalDef], catalog: Catalog, figures: dict[str, Decimal]
 ) -> list[MappingFinding]:
     """Totals that do not hold, figures that break their datapoint's type."""
-    out = [MappingFinding("total-contradiction", f"{tb.source}: {msg}", period=res.period)
-           for msg in total_violations(res.values, totals)]
+    out = [
+        MappingFinding("total-contradiction", f"{tb.source}: {msg}", period=res.period)
+        for msg in total_violations(res.values, totals)
+    ]
     for code, amount in figures.items():
         why = type_problem(catalog, code, res.period, amount) if amount else None
         if why:
-            out.append(MappingFinding("sign-type", f"{tb.source}: rubric {code} = {amount}: {why} "
-                                      f"({res.sources.get(code, '')})", rubric=code, period=res.period))
+            out.append(
+                MappingFinding(
+                    "sign-type",
+                    f"{tb.source}: rubric {code} = {amount}: {why} ({res.sources.get(code, '')})",
+                    rubric=code,
+                    period=res.period,
+                )
+            )
     return out
 
 
@@ -107,7 +142,11 @@ def _coverage(tb: TrialBalance, a: Allocation, period: str) -> Coverage:
     reached = {p.account.account for p in (*a.postings, *a.controls)}
     ign = {p.account.account for p in a.ignored}
     return Coverage(
-        period, tb.source, len(nonzero), len(reached), len(ign),
+        period,
+        tb.source,
+        len(nonzero),
+        len(reached),
+        len(ign),
         sum((abs(x.balance) for x in nonzero), ZERO),
         sum((abs(x.balance) for x in nonzero if x.account in reached), ZERO),
     )

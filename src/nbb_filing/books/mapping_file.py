@@ -138,8 +138,10 @@ class NoteRuleModel(_Strict):
     @classmethod
     def _note(cls, v: str) -> str:
         if not re.fullmatch(r"[a-z_]+\.(\d[\d/-]*\.)?[a-z_]+", v.strip()):
-            raise ValueError("note is 'class.line' or 'class.kind.line', e.g. 'intangible.acquisition_value', "
-                             "'tangible.24.depreciation'")
+            raise ValueError(
+                "note is 'class.line' or 'class.kind.line', e.g. 'intangible.acquisition_value', "
+                "'tangible.24.depreciation'"
+            )
         return v.strip()
 
 
@@ -175,8 +177,10 @@ class MappingFile(_Strict):
     def _totals(cls, v: Any) -> Any:
         if isinstance(v, dict):
             # terms become text (YAML reads -60 as a number); anything but a list is left to pydantic to refuse
-            return {str(k): [str(t) for t in ts] if isinstance(ts, list) else ([] if ts is None else ts)
-                    for k, ts in v.items()}
+            return {
+                str(k): [str(t) for t in ts] if isinstance(ts, list) else ([] if ts is None else ts)
+                for k, ts in v.items()
+            }
         return v
 
     @field_validator("totals")
@@ -255,9 +259,7 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
             raise InputError(f"{where} (fixed_assets): rule id {n.id!r} is used twice")
         ids.add(n.id)
         notes.append(NoteRule(n.id, n.note, tuple(Selector.parse(s) for s in n.accounts), n.sign, line))
-    return Mapping(
-        source, path, mf.family, mf.model, models, mf.description, tuple(rules), tuple(totals), tuple(notes)
-    )
+    return Mapping(source, path, mf.family, mf.model, models, mf.description, tuple(rules), tuple(totals), tuple(notes))
 
 
 def locate_mapping(path: str | os.PathLike, base: Path | None = None) -> Path:

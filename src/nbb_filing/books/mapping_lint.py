@@ -37,9 +37,11 @@ def static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[Ma
     """
     out = _duplicate_ids(mapping)
     if target.model not in mapping.models:
-        out.append(MappingFinding(
-            "unknown-model", f"{mapping.source} declares models {', '.join(mapping.models)}, not {target.model}"
-        ))
+        out.append(
+            MappingFinding(
+                "unknown-model", f"{mapping.source} declares models {', '.join(mapping.models)}, not {target.model}"
+            )
+        )
     out += _note_findings(mapping)
     all_totals = dedupe_totals([*package_totals(full), *package_totals(target), *mapping.totals])
     out += _rubric_findings(mapping, full, all_totals)
@@ -59,8 +61,11 @@ def _duplicate_ids(mapping: Mapping) -> list[MappingFinding]:
     seen_ids: dict[str, Rule] = {}
     for r in mapping.rules:
         if r.id in seen_ids:
-            out.append(MappingFinding("duplicate-id", f"{r.where}: the id '{r.id}' is also used by "
-                                      f"{seen_ids[r.id].where}", rule=r.id))
+            out.append(
+                MappingFinding(
+                    "duplicate-id", f"{r.where}: the id '{r.id}' is also used by {seen_ids[r.id].where}", rule=r.id
+                )
+            )
         seen_ids.setdefault(r.id, r)
     return out
 
@@ -75,8 +80,12 @@ def _note_findings(mapping: Mapping) -> list[MappingFinding]:
     closing = set(table.closing_notes())
     shown = sorted(n for n in closing if n.count(".") == 1)
     return [
-        MappingFinding("unknown-note", f"{n.where}: {n.note!r} is not a closing line of the fixed-asset notes "
-                       f"({', '.join(shown)}, or class.kind.line)", rule=n.id)
+        MappingFinding(
+            "unknown-note",
+            f"{n.where}: {n.note!r} is not a closing line of the fixed-asset notes "
+            f"({', '.join(shown)}, or class.kind.line)",
+            rule=n.id,
+        )
         for n in mapping.fixed_assets
         if n.note not in closing
     ]
@@ -90,14 +99,24 @@ def _rubric_findings(mapping: Mapping, full: Catalog, totals: list[TotalDef]) ->
         if r.kind not in ("rubric", "control") or r.target is None:
             continue
         if not full.has_rubric(r.target):
-            out.append(MappingFinding("unknown-rubric", f"{r.where}: rubric {r.target} is not in model {full.model}",
-                                      rule=r.id, rubric=r.target))
+            out.append(
+                MappingFinding(
+                    "unknown-rubric",
+                    f"{r.where}: rubric {r.target} is not in model {full.model}",
+                    rule=r.id,
+                    rubric=r.target,
+                )
+            )
             continue
         if r.kind == "rubric" and r.target in total_rubrics:
             t = total_rubrics[r.target]
             out.append(
-                MappingFinding("total-mapped", f"{r.where}: rubric {r.target} is a total ({t.formula()}, {t.origin}); "
-                               "map its parts", rule=r.id, rubric=r.target)
+                MappingFinding(
+                    "total-mapped",
+                    f"{r.where}: rubric {r.target} is a total ({t.formula()}, {t.origin}); map its parts",
+                    rule=r.id,
+                    rubric=r.target,
+                )
             )
     return out
 
@@ -113,8 +132,13 @@ def _mapping_total_findings(mapping: Mapping, family: list[Catalog]) -> list[Map
         for code in [t.rubric, *(c for _, c in t.terms)]:
             if not any(c.has_rubric(code) for c in family):
                 names = ", ".join(c.model for c in family)
-                out.append(MappingFinding("unknown-rubric", f"total {t.rubric} of {mapping.source}: rubric {code} is "
-                                          f"in no model of the mapping ({names})", rubric=code))
+                out.append(
+                    MappingFinding(
+                        "unknown-rubric",
+                        f"total {t.rubric} of {mapping.source}: rubric {code} is in no model of the mapping ({names})",
+                        rubric=code,
+                    )
+                )
     return out
 
 
@@ -151,9 +175,14 @@ def _sign_findings(mapping: Mapping, full: Catalog) -> list[MappingFinding]:
             if {mt.sign, always} == {"nonnegative", "nonpositive"}:
                 need = ">= 0" if mt.sign == "nonnegative" else "<= 0"
                 out.append(
-                    MappingFinding("sign-type", f"{r.where}: side {r.side} with sign {r.sign} always gives a "
-                                   f"{'negative' if always == 'nonpositive' else 'positive'} amount, but rubric "
-                                   f"{r.target} ({mt.metric}) must be {need}", rule=r.id, rubric=r.target)
+                    MappingFinding(
+                        "sign-type",
+                        f"{r.where}: side {r.side} with sign {r.sign} always gives a "
+                        f"{'negative' if always == 'nonpositive' else 'positive'} amount, but rubric "
+                        f"{r.target} ({mt.metric}) must be {need}",
+                        rule=r.id,
+                        rubric=r.target,
+                    )
                 )
                 break
     for rubric, by_sign in signs.items():
@@ -168,7 +197,7 @@ def _overlap_findings(mapping: Mapping) -> list[MappingFinding]:
     out = []
     rules = mapping.rules
     for i, a in enumerate(rules):
-        for b in rules[i + 1:]:
+        for b in rules[i + 1 :]:
             if not (a.catches == b.catches or "either" in (a.catches, b.catches)):
                 continue
             for sa in a.selectors:
@@ -176,9 +205,13 @@ def _overlap_findings(mapping: Mapping) -> list[MappingFinding]:
                     if sa.overlaps_at_same_level(sb):
                         side = a.catches if a.catches != "either" else b.catches
                         out.append(
-                            MappingFinding("overlap", f"{a.where} and {b.where} both catch accounts "
-                                           f"'{sa.text}'/'{sb.text}' on the {side} "
-                                           f"side{'s' if side == 'either' else ''}", rule=a.id)
+                            MappingFinding(
+                                "overlap",
+                                f"{a.where} and {b.where} both catch accounts "
+                                f"'{sa.text}'/'{sb.text}' on the {side} "
+                                f"side{'s' if side == 'either' else ''}",
+                                rule=a.id,
+                            )
                         )
     return out
 
@@ -196,7 +229,7 @@ def _cycle_findings(totals: list[TotalDef]) -> list[MappingFinding]:
         stack.append(n)
         for m in sorted(graph.get(n, ())):
             if color.get(m) == 1:
-                cycles.append(stack[stack.index(m):] + [m])
+                cycles.append(stack[stack.index(m) :] + [m])
             elif m not in color:
                 visit(m, stack)
         stack.pop()
@@ -263,9 +296,12 @@ def _contradiction_findings(mapping: Mapping, full: Catalog, totals: list[TotalD
             diff = sorted(set(lhs.items()) ^ set(rhs_clean.items()))
             other = ref[t.rubric]
             out.append(
-                MappingFinding("total-contradiction", f"{t.formula()} ({t.origin}) contradicts {other.formula()} "
-                               f"({other.origin}): they differ on {', '.join(dict.fromkeys(k for k, _ in diff))}",
-                               rubric=t.rubric)
+                MappingFinding(
+                    "total-contradiction",
+                    f"{t.formula()} ({t.origin}) contradicts {other.formula()} "
+                    f"({other.origin}): they differ on {', '.join(dict.fromkeys(k for k, _ in diff))}",
+                    rubric=t.rubric,
+                )
             )
     return out
 
@@ -283,7 +319,11 @@ def _reachability_findings(mapping: Mapping, full: Catalog, target: Catalog) -> 
         if any(c in fake for c in parts):
             missing = [c for c in parts if c not in fake]
             out.append(
-                MappingFinding("unreachable-total", f"total {t.formula()} ({t.origin}) of {target.model} cannot be "
-                               f"computed: no rule or total gives {', '.join(missing)}", rubric=t.rubric)
+                MappingFinding(
+                    "unreachable-total",
+                    f"total {t.formula()} ({t.origin}) of {target.model} cannot be "
+                    f"computed: no rule or total gives {', '.join(missing)}",
+                    rubric=t.rubric,
+                )
             )
     return out

@@ -8,10 +8,10 @@ figures (8059, 8059P ...; per kind 8051, 8191 ... in the full models) with the o
 
 from __future__ import annotations
 
+from collections.abc import Mapping as TMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from typing import Mapping as TMapping
 
 from nbb_filing.books.fixed_asset_kinds import net_value_totals
 from nbb_filing.books.notes_table import (
@@ -82,7 +82,7 @@ class Closings:
         return {split_note(n)[1] for v in (self.current, self.previous or {}) for n in v if split_note(n)[0] == cls}
 
 
-def check_note_rules(mapping: "Mapping", table: NotesTable | None = None) -> None:
+def check_note_rules(mapping: Mapping, table: NotesTable | None = None) -> None:
     """Every ``fixed_assets:`` rule of ``mapping`` names a closing line of the table."""
     table = table or load_notes_table()
     valid = set(table.closing_notes())
@@ -95,7 +95,7 @@ def check_note_rules(mapping: "Mapping", table: NotesTable | None = None) -> Non
             )
 
 
-def closing_values(mapping: "Mapping", tb: "TrialBalance") -> dict[str, Closing]:
+def closing_values(mapping: Mapping, tb: TrialBalance) -> dict[str, Closing]:
     """Closing values of the notes from one trial balance through the mapping's ``fixed_assets:`` rules.
 
     Each account goes to the most specific matching rule (exact > longer prefix > range); two rules
@@ -133,8 +133,7 @@ def closing_values(mapping: "Mapping", tb: "TrialBalance") -> dict[str, Closing]
     return out
 
 
-
-def closing_figures(catalog: Catalog, closings: Closings) -> list["Figure"]:
+def closing_figures(catalog: Catalog, closings: Closings) -> list[Figure]:
     """The closing values as rubric figures of ``catalog`` (8059, 8059P ... for a class's note;
     8051, 8191, 8391 ... per kind of asset in the full models), so that they travel with the other
     trial-balance figures (the previous-filing comparison included) and are written by the same
@@ -156,7 +155,7 @@ def closing_figures(catalog: Catalog, closings: Closings) -> list["Figure"]:
     return out
 
 
-def with_closings(catalog: Catalog, mapped: "RubricFigures", closings: Closings | None) -> "RubricFigures":
+def with_closings(catalog: Catalog, mapped: RubricFigures, closings: Closings | None) -> RubricFigures:
     """``mapped`` plus the closing values of the notes (see :func:`closing_figures`) and the
     package's totals made of them alone (the net value of each kind in the full models, 211 =
     8052 - 8122 ...)."""

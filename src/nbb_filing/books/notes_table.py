@@ -9,11 +9,11 @@ rules name its lines (``tangible.24.acquisition_value``), and the filing's notes
 
 from __future__ import annotations
 
+from collections.abc import Mapping as TMapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
-from typing import Mapping as TMapping
 
 from nbb_filing.books.fixed_asset_kinds import (
     Kind,

@@ -10,11 +10,11 @@ weighs (consolidated figures of a group, earlier years), so it never refuses on 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Mapping, Sequence
 
 from nbb_filing.core.data_files import load_data_yaml
 
@@ -24,8 +24,16 @@ ZERO = Decimal(0)
 MODEL_CATEGORY = {"full": "large", "abbreviated": "small", "micro": "micro"}
 ORDER = ("micro", "small", "large")
 
-__all__ = ["Regime", "YearFigures", "load_regimes", "regime_for", "classify", "size_warnings", "model_family",
-           "books_size_warnings"]
+__all__ = [
+    "Regime",
+    "YearFigures",
+    "load_regimes",
+    "regime_for",
+    "classify",
+    "size_warnings",
+    "model_family",
+    "books_size_warnings",
+]
 
 
 @dataclass(frozen=True)
@@ -57,8 +65,15 @@ def load_regimes() -> tuple[Regime, ...]:
         return {k: Decimal(str(v)) for k, v in x.items()}
 
     return tuple(
-        Regime(str(r["kind"]), str(r["source"]), r["from"], r.get("until"), limits(r["small"]), limits(r["micro"]),
-               r.get("verify"))
+        Regime(
+            str(r["kind"]),
+            str(r["source"]),
+            r["from"],
+            r.get("until"),
+            limits(r["small"]),
+            limits(r["micro"]),
+            r.get("verify"),
+        )
         for r in _data()["regimes"]
     )
 
@@ -139,12 +154,20 @@ def size_warnings(
     if len(cats) >= 2 and cats[0] != cats[1]:
         if want in cats[:2]:
             return []
-        decided, rule = cats[0], ("the category changes only when it holds two consecutive years (art. 1:24 §3); "
-                                  "the years before decide which applies")
+        decided, rule = (
+            cats[0],
+            (
+                "the category changes only when it holds two consecutive years (art. 1:24 §3); "
+                "the years before decide which applies"
+            ),
+        )
     else:
         decided = cats[0]
-        rule = ("both years agree (two consecutive years)" if len(cats) >= 2 else
-                "the previous year is not in the filing: the two-consecutive-years rule could not be applied")
+        rule = (
+            "both years agree (two consecutive years)"
+            if len(cats) >= 2
+            else "the previous year is not in the filing: the two-consecutive-years rule could not be applied"
+        )
     if decided == want:
         return []
     other = (fitting or {}).get(decided)
@@ -152,13 +175,16 @@ def size_warnings(
         name = "full" if decided == "large" else "abbreviated"
         advice = f"it must file the {name} model{f' ({other})' if other else ''}"
     else:
-        advice = (f"it may file the {decided} model{f' ({other})' if other else ''}; model {model} is allowed, "
-                  f"not required")
+        advice = (
+            f"it may file the {decided} model{f' ({other})' if other else ''}; model {model} is allowed, not required"
+        )
     group = f"; a {group_member} company is never micro (art. 1:25)" if group_member else ""
     verify = f"; thresholds to be verified: {regime.verify}" if regime.verify else ""
     details = "; ".join(_describe(kind, y, regime, c) for y, c in zip(known, cats))
-    return [f"model {model} is for {want} entities, but the figures make this one {decided} under {regime.source} "
-            f"({details}); {rule}; {advice}{group}{verify}"]
+    return [
+        f"model {model} is for {want} entities, but the figures make this one {decided} under {regime.source} "
+        f"({details}); {rule}; {advice}{group}{verify}"
+    ]
 
 
 def model_family(model: str) -> tuple[str, str, dict[str, str]] | None:
@@ -173,8 +199,12 @@ def model_family(model: str) -> tuple[str, str, dict[str, str]] | None:
     return None
 
 
-def books_size_warnings(model: str, current: Mapping[str, Decimal], previous: Mapping[str, Decimal] | None,
-                        exercise_start: date | None = None) -> list[str]:
+def books_size_warnings(
+    model: str,
+    current: Mapping[str, Decimal],
+    previous: Mapping[str, Decimal] | None,
+    exercise_start: date | None = None,
+) -> list[str]:
     """Size warnings from trial-balance figures alone (``mapping check``): no FTE, and without
     ``exercise_start`` the thresholds of the latest regime."""
     placed = model_family(model)
@@ -187,6 +217,8 @@ def books_size_warnings(model: str, current: Mapping[str, Decimal], previous: Ma
     years = [YearFigures("current trial balance", criterion_values(kind, current))]
     if previous is not None:
         years.append(YearFigures("previous trial balance", criterion_values(kind, previous)))
-    note = (f" (from the trial balances alone: the average FTE is not in them; thresholds for financial years "
-            f"starting from {exercise_start.isoformat()})")
+    note = (
+        f" (from the trial balances alone: the average FTE is not in them; thresholds for financial years "
+        f"starting from {exercise_start.isoformat()})"
+    )
     return [w + note for w in size_warnings(kind, model, model_size, years, exercise_start, fitting=fitting)]

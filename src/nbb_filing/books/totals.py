@@ -53,9 +53,7 @@ def dedupe_totals(totals: Iterable[TotalDef]) -> list[TotalDef]:
     return list(seen.values())
 
 
-def solve_totals(
-    values: dict[str, Decimal], sources: dict[str, str], totals: Sequence[TotalDef]
-) -> None:
+def solve_totals(values: dict[str, Decimal], sources: dict[str, str], totals: Sequence[TotalDef]) -> None:
     """Complete ``values`` in place with every rubric the identities ``totals`` determine.
 
     Forwards: a total whose terms are all known.  Backwards: a term that is the only unknown of an

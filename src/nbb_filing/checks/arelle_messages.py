@@ -10,8 +10,9 @@ not Arelle's exit code, which is meaningless once formulas run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from nbb_filing.checks.findings import (
     BLOCKING,
@@ -48,11 +49,11 @@ def messages_in(lang: str) -> Iterator[None]:
                 return found
         return original(self, satisfied, preferredMessage, lang_)
 
-    ModelVariableSetAssertion.message = message  # type: ignore[method-assign]
+    ModelVariableSetAssertion.message = message
     try:
         yield
     finally:
-        ModelVariableSetAssertion.message = original  # type: ignore[method-assign]
+        ModelVariableSetAssertion.message = original
 
 
 def declared_severity(var_set: Any) -> str:
@@ -69,7 +70,7 @@ def declared_severity(var_set: Any) -> str:
     return "ERROR"
 
 
-def collect_findings(report: FileReport, model: Any, records: Iterable[Any], mapper: "FactMapper") -> None:
+def collect_findings(report: FileReport, model: Any, records: Iterable[Any], mapper: FactMapper) -> None:
     from arelle.ModelFormulaObject import (
         ModelConsistencyAssertion,
         ModelExistenceAssertion,
@@ -82,12 +83,21 @@ def collect_findings(report: FileReport, model: Any, records: Iterable[Any], map
     for v in sets:
         aid = v.id or v.xlinkLabel or "unnamed"
         declared = declared_severity(v) if isinstance(v, ModelVariableSetAssertion) else "ERROR"
-        kind = "existence" if isinstance(v, ModelExistenceAssertion) else "consistency" if isinstance(v, ModelConsistencyAssertion) else "value"
+        kind = (
+            "existence"
+            if isinstance(v, ModelExistenceAssertion)
+            else "consistency"
+            if isinstance(v, ModelConsistencyAssertion)
+            else "value"
+        )
         assertions[aid] = AssertionResult(
-            id=aid, family=family_of(aid), declared_severity=declared,
+            id=aid,
+            family=family_of(aid),
+            declared_severity=declared,
             effect=assertion_effect(aid, declared if declared != "DYNAMIC" else None),
             satisfied=int(getattr(v, "countSatisfied", 0) or 0),
-            not_satisfied=int(getattr(v, "countNotSatisfied", 0) or 0), kind=kind,
+            not_satisfied=int(getattr(v, "countNotSatisfied", 0) or 0),
+            kind=kind,
         )
     report.assertions = sorted(assertions.values(), key=lambda a: a.id)
 
@@ -98,38 +108,63 @@ def collect_findings(report: FileReport, model: Any, records: Iterable[Any], map
         if code.startswith("message:"):
             if level not in ("warning", "error", "critical"):
                 continue  # satisfied assertions with a message, and unsatisfied "OK" ones
-            aid = code[len("message:"):]
+            aid = code[len("message:") :]
             res = assertions.get(aid)
             declared = res.declared_severity if res else level.upper()
             if declared == "DYNAMIC":
                 declared = "ERROR" if level != "warning" else "WARNING"
             messaged.add(aid)
             fam = family_of(aid)
-            report.findings.append(Finding(
-                rule=aid, source="assertion", family=fam, effect=assertion_effect(aid, declared),
-                message=one_line(r.message), facts=mapper.facts(r.refs),
-            ))
+            report.findings.append(
+                Finding(
+                    rule=aid,
+                    source="assertion",
+                    family=fam,
+                    effect=assertion_effect(aid, declared),
+                    message=one_line(r.message),
+                    facts=mapper.facts(r.refs),
+                )
+            )
         elif code.startswith("exception:"):
             report.error = f"{report.path}: Arelle failed while validating ({code}: {one_line(r.message)})"
         elif level in ("error", "critical", "fatal"):
             facts = mapper.facts(r.refs)
             line = facts[0].line if facts else mapper.line(r.refs)
-            report.findings.append(Finding(
-                rule=code or "arelle:error", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
-                effect=BLOCKING, message=one_line(r.message), facts=facts, line=line,
-            ))
+            report.findings.append(
+                Finding(
+                    rule=code or "arelle:error",
+                    source="xbrl",
+                    family=code.split(":", 1)[0] if ":" in code else "xbrl",
+                    effect=BLOCKING,
+                    message=one_line(r.message),
+                    facts=facts,
+                    line=line,
+                )
+            )
         elif level == "warning" and code not in COVERED_BY_PROTOCOL:
-            report.findings.append(Finding(
-                rule=code or "arelle:warning", source="xbrl", family=code.split(":", 1)[0] if ":" in code else "xbrl",
-                effect=WARNING, message=one_line(r.message), facts=mapper.facts(r.refs), line=mapper.line(r.refs),
-            ))
+            report.findings.append(
+                Finding(
+                    rule=code or "arelle:warning",
+                    source="xbrl",
+                    family=code.split(":", 1)[0] if ":" in code else "xbrl",
+                    effect=WARNING,
+                    message=one_line(r.message),
+                    facts=mapper.facts(r.refs),
+                    line=mapper.line(r.refs),
+                )
+            )
     # an unsatisfied assertion without message text still counts, with its declared effect
     for a in report.assertions:
         if a.not_satisfied and a.id not in messaged and a.effect != INFO:
-            report.findings.append(Finding(
-                rule=a.id, source="assertion", family=a.family, effect=a.effect,
-                message=f"assertion {a.id} not satisfied {a.not_satisfied} time(s) (the package gives no message)",
-            ))
+            report.findings.append(
+                Finding(
+                    rule=a.id,
+                    source="assertion",
+                    family=a.family,
+                    effect=a.effect,
+                    message=f"assertion {a.id} not satisfied {a.not_satisfied} time(s) (the package gives no message)",
+                )
+            )
 
 
 def one_line(text: str) -> str:

@@ -30,7 +30,6 @@ FAMILY_NAME = {
 _SEVERITY_EFFECT = {"ERROR": BLOCKING, "WARNING": WARNING, "OK": INFO}
 
 
-
 # ====================================================================== report data
 
 
@@ -49,7 +48,9 @@ class FactRef:
     def describe(self) -> str:
         """``20/58 [N] TOTAL DE L'ACTIF / Exercice = 554894.28 (line 1371)``; the datapoint key
         stands in for the rubric and label when the model has neither for the fact."""
-        head = " ".join(x for x in (self.rubric or "", {"current": "[N]", "previous": "[N-1]"}.get(self.period, "")) if x)
+        head = " ".join(
+            x for x in (self.rubric or "", {"current": "[N]", "previous": "[N-1]"}.get(self.period, "")) if x
+        )
         label = self.label + (f" / {self.column}" if self.column else "") if self.label else ""
         if not label and not self.rubric:
             label = self.key

@@ -17,9 +17,9 @@ called fileable when it is wrong in law or does not balance:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Iterator
 
 from nbb_filing.books import size as size_mod
 from nbb_filing.books.closed_books import balance_sheet_mismatch
@@ -71,8 +71,12 @@ def legal_form_fits_model(pin: ProtocolInput) -> Iterator[Finding]:
         verdict = judge_legal_form(pin.catalog, f.value)
         if verdict is not None:
             kind, why = verdict
-            yield _finding("legal_form_fits_model", f"line {f.source_line}: {why}",
-                           effect=BLOCKING if kind == "refuse" else WARNING, line=f.source_line)
+            yield _finding(
+                "legal_form_fits_model",
+                f"line {f.source_line}: {why}",
+                effect=BLOCKING if kind == "refuse" else WARNING,
+                line=f.source_line,
+            )
 
 
 def _exercise_start(pin: ProtocolInput) -> date | None:

@@ -17,10 +17,11 @@ Why that is enough is explained rule by rule.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from lxml import etree
 
@@ -59,18 +60,23 @@ class ProtocolInput:
     def ref(self, f: ReadFact) -> FactRef:
         dp = f.datapoint
         value = f.raw.strip() if f.raw and f.raw.strip() else f.value
-        return FactRef(dp.key, dp.rubric, dp.label(self.lang), dp.column_label(self.lang), dp.period, value, f.source_line)
+        return FactRef(
+            dp.key, dp.rubric, dp.label(self.lang), dp.column_label(self.lang), dp.period, value, f.source_line
+        )
 
 
 ProtocolRule = Callable[[ProtocolInput], Iterable[Finding]]
 
 
-def _finding(rule: str, message: str, facts: Iterable[FactRef] = (), *, effect: str = BLOCKING,
-             line: int | None = None) -> Finding:
+def _finding(
+    rule: str, message: str, facts: Iterable[FactRef] = (), *, effect: str = BLOCKING, line: int | None = None
+) -> Finding:
     facts = tuple(facts)
     if line is None and facts:
         line = facts[0].line
-    return Finding(rule=rule, source="protocol", family="protocol", effect=effect, message=message, facts=facts, line=line)
+    return Finding(
+        rule=rule, source="protocol", family="protocol", effect=effect, message=message, facts=facts, line=line
+    )
 
 
 def title(rule: ProtocolRule) -> str:
@@ -93,8 +99,11 @@ def enterprise_number_mod97(pin: ProtocolInput) -> Iterator[Finding]:
         ids.setdefault((ident.text or "").strip(), ident.sourceline or 0)
     if len(ids) > 1:
         listed = ", ".join(sorted(ids))
-        yield _finding(rule, f"the contexts name {len(ids)} different entities ({listed}); a filing is for one enterprise",
-                       line=min(ids.values()))
+        yield _finding(
+            rule,
+            f"the contexts name {len(ids)} different entities ({listed}); a filing is for one enterprise",
+            line=min(ids.values()),
+        )
     for number, line in ids.items():
         why = _check_enterprise_number(number)
         if why:
@@ -126,8 +135,11 @@ def dat_26_dates_consistent(pin: ProtocolInput) -> Iterator[Finding]:
     rule = "dat_26_dates_consistent"
     facts = pin.facts
     if len(facts.instants) > 1:
-        yield _finding(rule, f"the contexts use {len(facts.instants)} different dates ({', '.join(facts.instants)}); "
-                             "every context of a filing is at the closing date")
+        yield _finding(
+            rule,
+            f"the contexts use {len(facts.instants)} different dates ({', '.join(facts.instants)}); "
+            "every context of a filing is at the closing date",
+        )
     dates: list[tuple[ReadFact, _dt.date]] = []
     for f in facts.facts:
         if pin.catalog.metric_type(f.datapoint).kind == "date" and f.value:
@@ -142,29 +154,49 @@ def dat_26_dates_consistent(pin: ProtocolInput) -> Iterator[Finding]:
         if bounds and bounds[0] and bounds[1]:
             (fs, ds), (fe, de) = bounds[0], bounds[1]
             if ds >= de:
-                yield _finding(rule, f"the {label} starts on {ds} and ends on {de}: it must start before it ends",
-                               [pin.ref(fs), pin.ref(fe)])
+                yield _finding(
+                    rule,
+                    f"the {label} starts on {ds} and ends on {de}: it must start before it ends",
+                    [pin.ref(fs), pin.ref(fe)],
+                )
             elif _months_between(ds, de) > 24:
-                yield _finding(rule, f"the {label} from {ds} to {de} is longer than 24 months", [pin.ref(fs), pin.ref(fe)],
-                               effect=WARNING)
+                yield _finding(
+                    rule,
+                    f"the {label} from {ds} to {de} is longer than 24 months",
+                    [pin.ref(fs), pin.ref(fe)],
+                    effect=WARNING,
+                )
     if cur and cur[1] and facts.closing_date:
         fe, de = cur[1]
         if str(de) != facts.closing_date[:10]:
-            yield _finding(rule, f"the exercise ends on {de} but the contexts are dated {facts.closing_date}", [pin.ref(fe)])
+            yield _finding(
+                rule, f"the exercise ends on {de} but the contexts are dated {facts.closing_date}", [pin.ref(fe)]
+            )
     if cur and prev and cur[0] and prev[1]:
         (fs, ds), (fpe, dpe) = cur[0], prev[1]
         if dpe >= ds:
-            yield _finding(rule, f"the previous exercise ends on {dpe}, not before the exercise starts ({ds})",
-                           [pin.ref(fpe), pin.ref(fs)])
+            yield _finding(
+                rule,
+                f"the previous exercise ends on {dpe}, not before the exercise starts ({ds})",
+                [pin.ref(fpe), pin.ref(fs)],
+            )
         elif dpe + _dt.timedelta(days=1) != ds:
-            yield _finding(rule, f"the previous exercise ends on {dpe} but the exercise starts on {ds}: "
-                                 "consecutive exercises leave no gap", [pin.ref(fpe), pin.ref(fs)], effect=WARNING)
+            yield _finding(
+                rule,
+                f"the previous exercise ends on {dpe} but the exercise starts on {ds}: "
+                "consecutive exercises leave no gap",
+                [pin.ref(fpe), pin.ref(fs)],
+                effect=WARNING,
+            )
     if cur and cur[1]:
         fe, de = cur[1]
         for f, d in dates:
             if f.datapoint.period == "none" and f.datapoint.section == fe.datapoint.section and d <= de:
-                yield _finding(rule, f"{f.datapoint.label(pin.lang) or f.datapoint.key}: {d} is not after the end of the exercise ({de})",
-                               [pin.ref(f), pin.ref(fe)])
+                yield _finding(
+                    rule,
+                    f"{f.datapoint.label(pin.lang) or f.datapoint.key}: {d} is not after the end of the exercise ({de})",
+                    [pin.ref(f), pin.ref(fe)],
+                )
 
 
 def _months_between(a: _dt.date, b: _dt.date) -> int:
@@ -186,7 +218,7 @@ def _exercise_bounds(dates: list[tuple[ReadFact, _dt.date]]) -> dict[str, tuple[
     for period, items in by_period.items():
         best = None
         for i, (fa, da) in enumerate(items):
-            for fb, db in items[i + 1:]:
+            for fb, db in items[i + 1 :]:
                 a, b = fa.datapoint, fb.datapoint
                 if a.table != b.table or len(a.members) != len(b.members):
                     continue
@@ -213,8 +245,11 @@ def dat_31_at_most_two_decimals(pin: ProtocolInput) -> Iterator[Finding]:
             continue  # not a number: a schema error, reported by Arelle
         exp = d.normalize().as_tuple().exponent if d.is_finite() else 0
         if isinstance(exp, int) and exp < -2:
-            yield _finding(rule, f"amount {f.raw.strip()} has {-exp} decimals; amounts are in euro with at most 2 decimals",
-                           [pin.ref(f)])
+            yield _finding(
+                rule,
+                f"amount {f.raw.strip()} has {-exp} decimals; amounts are in euro with at most 2 decimals",
+                [pin.ref(f)],
+            )
 
 
 def dat_34_one_value_per_datapoint(pin: ProtocolInput) -> Iterator[Finding]:
@@ -224,8 +259,11 @@ def dat_34_one_value_per_datapoint(pin: ProtocolInput) -> Iterator[Finding]:
         values = {f.value for f in group}
         if len(values) > 1:
             dp = group[0].datapoint
-            yield _finding(rule, f"{dp.rubric or dp.key} is reported {len(group)} times with {len(values)} different values",
-                           [pin.ref(f) for f in group])
+            yield _finding(
+                rule,
+                f"{dp.rubric or dp.key} is reported {len(group)} times with {len(values)} different values",
+                [pin.ref(f) for f in group],
+            )
 
 
 def no_duplicate_facts(pin: ProtocolInput) -> Iterator[Finding]:
@@ -234,8 +272,11 @@ def no_duplicate_facts(pin: ProtocolInput) -> Iterator[Finding]:
     for group in _groups(pin.facts.facts):
         if len({f.value for f in group}) == 1:
             dp = group[0].datapoint
-            yield _finding(rule, f"{dp.rubric or dp.key} is reported {len(group)} times (same value); report it once",
-                           [pin.ref(f) for f in group])
+            yield _finding(
+                rule,
+                f"{dp.rubric or dp.key} is reported {len(group)} times (same value); report it once",
+                [pin.ref(f) for f in group],
+            )
 
 
 def _groups(facts: Iterable[ReadFact]) -> list[list[ReadFact]]:
@@ -250,12 +291,18 @@ def dat_14_15_one_official_language(pin: ProtocolInput) -> Iterator[Finding]:
     rule = "dat_14_15_one_official_language"
     lang = (pin.root.get(XML_LANG) or "").strip()
     if not lang:
-        yield _finding(rule, "the root element has no xml:lang; declare the filing's language (fr, nl or de)",
-                       line=pin.root.sourceline)
+        yield _finding(
+            rule,
+            "the root element has no xml:lang; declare the filing's language (fr, nl or de)",
+            line=pin.root.sourceline,
+        )
         return
     if lang.lower() not in OFFICIAL_LANGUAGES:
-        yield _finding(rule, f"xml:lang {lang!r} on the root is not an official language ({', '.join(OFFICIAL_LANGUAGES)})",
-                       line=pin.root.sourceline)
+        yield _finding(
+            rule,
+            f"xml:lang {lang!r} on the root is not an official language ({', '.join(OFFICIAL_LANGUAGES)})",
+            line=pin.root.sourceline,
+        )
     others: dict[str, int] = {}
     for el in pin.root.iterdescendants():
         if isinstance(el.tag, str):
@@ -263,8 +310,11 @@ def dat_14_15_one_official_language(pin: ProtocolInput) -> Iterator[Finding]:
             if other is not None and other.strip().lower() != lang.lower():
                 others.setdefault(other.strip(), el.sourceline or 0)
     for other, line in others.items():
-        yield _finding(rule, f"xml:lang {other!r} differs from the filing's language {lang!r}: a filing uses one language",
-                       line=line)
+        yield _finding(
+            rule,
+            f"xml:lang {other!r} differs from the filing's language {lang!r}: a filing uses one language",
+            line=line,
+        )
 
 
 def business_court_present(pin: ProtocolInput) -> Iterator[Finding]:
@@ -281,14 +331,20 @@ def business_court_present(pin: ProtocolInput) -> Iterator[Finding]:
 
 def _is_court_list(catalog: Catalog, dp: Datapoint) -> bool:
     mt = catalog.metric_type(dp)
-    return mt.kind == "enum" and bool(mt.enum_values) and all(v.qname.startswith(f"{COURT_DOMAIN}:") for v in mt.enum_values)
+    return (
+        mt.kind == "enum"
+        and bool(mt.enum_values)
+        and all(v.qname.startswith(f"{COURT_DOMAIN}:") for v in mt.enum_values)
+    )
 
 
 def file_size_under_50mb(pin: ProtocolInput) -> Iterator[Finding]:
     """The file is under 50 MB (the NBB's upload limit)."""
     if pin.size >= MAX_FILE_BYTES:
-        yield _finding("file_size_under_50mb",
-                       f"the file has {pin.size} bytes ({pin.size / 1024 / 1024:.1f} MB); the NBB accepts files under 50 MB")
+        yield _finding(
+            "file_size_under_50mb",
+            f"the file has {pin.size} bytes ({pin.size / 1024 / 1024:.1f} MB); the NBB accepts files under 50 MB",
+        )
 
 
 #: Every protocol rule, in the order they run.

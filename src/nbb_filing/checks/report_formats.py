@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Iterable
 
 from lxml import etree
 
@@ -57,8 +57,10 @@ def _family_lines(f: FileReport) -> list[str]:
             evaluated[a.family] += 1
         if a.not_satisfied:
             unsat[a.family] += 1
-    parts = [f"{fam}_ {evaluated[fam]}/{total[fam]}" + (f" ({unsat[fam]} not satisfied)" if unsat[fam] else "")
-             for fam in sorted(total)]
+    parts = [
+        f"{fam}_ {evaluated[fam]}/{total[fam]}" + (f" ({unsat[fam]} not satisfied)" if unsat[fam] else "")
+        for fam in sorted(total)
+    ]
     return ["    evaluated per family: " + ", ".join(parts)] if parts else []
 
 
@@ -82,15 +84,22 @@ def render_text(report: ValidationReport) -> str:
             out.append(f"  could not validate: {f.error}")
             out.append("")
             continue
-        moved = (f" (written with framework {f.framework}, moved to {f.validated_with})"
-                 if f.retargeted else "")
-        out.append(f"  model {f.model}, package {report.package} ({report.package_version}){moved}, {f.facts} facts, "
-                   f"{f.seconds:.1f} s")
-        ev, sat, uns, skip = (len(f.assertions_evaluated), len(f.assertions_satisfied),
-                              len(f.assertions_unsatisfied), len(f.assertions_skipped))
+        moved = f" (written with framework {f.framework}, moved to {f.validated_with})" if f.retargeted else ""
+        out.append(
+            f"  model {f.model}, package {report.package} ({report.package_version}){moved}, {f.facts} facts, "
+            f"{f.seconds:.1f} s"
+        )
+        ev, sat, uns, skip = (
+            len(f.assertions_evaluated),
+            len(f.assertions_satisfied),
+            len(f.assertions_unsatisfied),
+            len(f.assertions_skipped),
+        )
         out.append("  checked: XBRL 2.1, XBRL Dimensions, schema types and facets, enumerations, duplicate facts;")
-        out.append(f"    {len(f.assertions)} assertions of {f.model}: {ev} evaluated ({sat} satisfied, {uns} not satisfied), "
-                   f"{skip} skipped because nothing was reported for them;")
+        out.append(
+            f"    {len(f.assertions)} assertions of {f.model}: {ev} evaluated ({sat} satisfied, {uns} not satisfied), "
+            f"{skip} skipped because nothing was reported for them;"
+        )
         out.extend(_family_lines(f))
         out.append(f"    {len(f.protocol_rules)} protocol rules: " + ", ".join(p.rule for p in f.protocol_rules))
         out.append("  not checked: the taxonomy itself, the PDF/other documents, rules of the NBB not in the package")
@@ -100,8 +109,11 @@ def render_text(report: ValidationReport) -> str:
             out.extend(_finding_lines(x))
         out.append("")
     codes = Counter(f.exit_code for f in report.files)
-    shared = (f", of which {report.taxonomy_seconds:.1f} s loading the taxonomy once for all files"
-              if report.taxonomy_seconds >= 0.05 else "")
+    shared = (
+        f", of which {report.taxonomy_seconds:.1f} s loading the taxonomy once for all files"
+        if report.taxonomy_seconds >= 0.05
+        else ""
+    )
     out.append(
         f"{len(report.files)} file(s): {codes.get(0, 0)} can be filed, {codes.get(1, 0)} blocked, "
         f"{codes.get(2, 0)} not validated ({report.seconds:.1f} s{shared}); exit code {report.exit_code}"
@@ -152,7 +164,9 @@ def render_json(report: ValidationReport) -> str:
 # ====================================================================== junit
 
 
-def _case(suite: etree._Element, classname: str, name: str, findings: Iterable[Finding], seconds: float = 0.0) -> etree._Element:
+def _case(
+    suite: etree._Element, classname: str, name: str, findings: Iterable[Finding], seconds: float = 0.0
+) -> etree._Element:
     case = etree.SubElement(suite, "testcase", classname=classname, name=name, time=f"{seconds:.3f}")
     findings = list(findings)
     blocking = [x for x in findings if x.effect == BLOCKING]
@@ -198,9 +212,15 @@ def render_junit(report: ValidationReport) -> str:
         by_rule: dict[str, list[Finding]] = {}
         for x in f.findings:
             by_rule.setdefault(x.rule, []).append(x)
-        suite = _suite(root, f"{f.path}: assertions", model=f.model, package=report.package_version,
-                       assertions=len(f.assertions), evaluated=len(f.assertions_evaluated),
-                       skipped_nothing_reported=len(f.assertions_skipped))
+        suite = _suite(
+            root,
+            f"{f.path}: assertions",
+            model=f.model,
+            package=report.package_version,
+            assertions=len(f.assertions),
+            evaluated=len(f.assertions_evaluated),
+            skipped_nothing_reported=len(f.assertions_skipped),
+        )
         for a in f.assertions_evaluated:
             _case(suite, f"{f.model}.{a.family}", a.id, [x for x in by_rule.get(a.id, []) if x.source == "assertion"])
         _close_suite(suite)

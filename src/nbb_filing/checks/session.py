@@ -61,7 +61,7 @@ class ValidationSession:
         """Release the kept taxonomies."""
         validate.clear_dts_cache()
 
-    def __enter__(self) -> "ValidationSession":
+    def __enter__(self) -> ValidationSession:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -31,10 +31,11 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -140,8 +141,12 @@ def _validate_files(
         else:
             reports = [validate_file(f, info, lang) for f in files]
     return ValidationReport(
-        files=reports, package=info.path.name, package_version=info.version, lang=lang,
-        seconds=time.perf_counter() - started, taxonomy_seconds=taxonomy_seconds,
+        files=reports,
+        package=info.path.name,
+        package_version=info.version,
+        lang=lang,
+        seconds=time.perf_counter() - started,
+        taxonomy_seconds=taxonomy_seconds,
         notice=info.replica_notice or "",
     )
 
@@ -233,14 +238,20 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
     report.facts = len(facts.facts) + len(facts.unresolved)
     report.retargeted = tuple(facts.retargeted)
     if facts.retargeted:
-        report.findings.append(Finding(
-            rule="framework_retargeted", source="framework", family="framework", effect=INFO,
-            message=(
-                f"written with framework {ref.framework}, validated with framework {catalog.framework} of "
-                f"package {info.version}: " + "; ".join(facts.retargeted[:3])
-                + (f"; … ({len(facts.retargeted)} changes)" if len(facts.retargeted) > 3 else "")
-            ),
-        ))
+        report.findings.append(
+            Finding(
+                rule="framework_retargeted",
+                source="framework",
+                family="framework",
+                effect=INFO,
+                message=(
+                    f"written with framework {ref.framework}, validated with framework {catalog.framework} of "
+                    f"package {info.version}: "
+                    + "; ".join(facts.retargeted[:3])
+                    + (f"; … ({len(facts.retargeted)} changes)" if len(facts.retargeted) > 3 else "")
+                ),
+            )
+        )
 
     pin = protocol.ProtocolInput(path=path, size=size, root=tree.getroot(), facts=facts, catalog=catalog, lang=lang)
     for rule in (*protocol.RULES, *product_rules.RULES):  # the product's own checks run after the protocol's
@@ -301,8 +312,11 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
     _configure(info)
     from nbb_filing.core.progress import step
 
-    with step(f"loading taxonomy {model} and compiling its assertions (Arelle)"), arelle_env.LOCK, \
-            arelle_env.capture() as log:
+    with (
+        step(f"loading taxonomy {model} and compiling its assertions (Arelle)"),
+        arelle_env.LOCK,
+        arelle_env.capture() as log,
+    ):
         dts = arelle_env.load(info, info.entry_point(model).url, log, skip=skip_patterns())
         from arelle import ValidateXbrl, ValidateXbrlDimensions
         from arelle.formula import ValidateFormula
@@ -319,7 +333,9 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
     return dts
 
 
-def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, workers: int) -> tuple[list[FileReport], float]:
+def _validate_reusing_dts(
+    files: list[str], info: PackageInfo, lang: str, workers: int
+) -> tuple[list[FileReport], float]:
     """Reports of ``files`` and the seconds spent loading taxonomies in this call."""
     reports: list[FileReport] = []
     taxonomy_seconds = 0.0
@@ -364,7 +380,9 @@ def _validate_reusing_dts(files: list[str], info: PackageInfo, lang: str, worker
     return reports, taxonomy_seconds
 
 
-def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str) -> tuple[int, int, int, float]:
+def _fork_child(
+    index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str
+) -> tuple[int, int, int, float]:
     import pickle
 
     rfd, wfd = os.pipe()
@@ -484,8 +502,11 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
     _configure(info)
     from nbb_filing.core.progress import step
 
-    with step(f"loading and validating {job.target.name} with its taxonomy (Arelle)"), arelle_env.LOCK, \
-            arelle_env.capture() as log:
+    with (
+        step(f"loading and validating {job.target.name} with its taxonomy (Arelle)"),
+        arelle_env.LOCK,
+        arelle_env.capture() as log,
+    ):
         model = None
         try:
             model = arelle_env.load(info, str(job.target), log, skip=skip_patterns())

@@ -13,8 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 #: concept properties Arelle caches on first use and asks for every fact of every validation
-_CONCEPT_CACHES = ("isEnumeration", "isNumeric", "isItem", "isTuple", "baseXbrliType", "isDimensionItem",
-                   "isHypercubeItem", "isTypedDimension", "isExplicitDimension")
+_CONCEPT_CACHES = (
+    "isEnumeration",
+    "isNumeric",
+    "isItem",
+    "isTuple",
+    "baseXbrliType",
+    "isDimensionItem",
+    "isHypercubeItem",
+    "isTypedDimension",
+    "isExplicitDimension",
+)
 
 
 def warm(dts: Any) -> None:

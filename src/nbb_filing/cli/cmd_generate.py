@@ -31,22 +31,42 @@ ROLE_NAMES = {
 
 #: The summary's own words (UI text, not taxonomy labels), per language.
 MESSAGES: dict[str, dict[str, str]] = {
-    "en": {"wrote": "wrote {path}", "model": "model {model} (framework {framework}, {package}), language {language}",
-           "facts": "{facts} facts in {contexts} contexts, {seconds:.1f} s", "current": "current",
-           "previous": "previous", "left_out": "left out:", "report": "validation report written to {path}"},
-    "fr": {"wrote": "écrit : {path}", "model": "modèle {model} (cadre {framework}, {package}), langue {language}",
-           "facts": "{facts} faits dans {contexts} contextes, {seconds:.1f} s", "current": "exercice",
-           "previous": "exercice précédent", "left_out": "non repris :",
-           "report": "rapport de validation écrit : {path}"},
-    "nl": {"wrote": "geschreven: {path}", "model": "model {model} (raamwerk {framework}, {package}), taal {language}",
-           "facts": "{facts} feiten in {contexts} contexten, {seconds:.1f} s", "current": "boekjaar",
-           "previous": "vorig boekjaar", "left_out": "niet opgenomen:",
-           "report": "validatierapport geschreven: {path}"},
-    "de": {"wrote": "geschrieben: {path}",
-           "model": "Modell {model} (Rahmenwerk {framework}, {package}), Sprache {language}",
-           "facts": "{facts} Fakten in {contexts} Kontexten, {seconds:.1f} s", "current": "Geschäftsjahr",
-           "previous": "Vorjahr", "left_out": "nicht übernommen:",
-           "report": "Validierungsbericht geschrieben: {path}"},
+    "en": {
+        "wrote": "wrote {path}",
+        "model": "model {model} (framework {framework}, {package}), language {language}",
+        "facts": "{facts} facts in {contexts} contexts, {seconds:.1f} s",
+        "current": "current",
+        "previous": "previous",
+        "left_out": "left out:",
+        "report": "validation report written to {path}",
+    },
+    "fr": {
+        "wrote": "écrit : {path}",
+        "model": "modèle {model} (cadre {framework}, {package}), langue {language}",
+        "facts": "{facts} faits dans {contexts} contextes, {seconds:.1f} s",
+        "current": "exercice",
+        "previous": "exercice précédent",
+        "left_out": "non repris :",
+        "report": "rapport de validation écrit : {path}",
+    },
+    "nl": {
+        "wrote": "geschreven: {path}",
+        "model": "model {model} (raamwerk {framework}, {package}), taal {language}",
+        "facts": "{facts} feiten in {contexts} contexten, {seconds:.1f} s",
+        "current": "boekjaar",
+        "previous": "vorig boekjaar",
+        "left_out": "niet opgenomen:",
+        "report": "validatierapport geschreven: {path}",
+    },
+    "de": {
+        "wrote": "geschrieben: {path}",
+        "model": "Modell {model} (Rahmenwerk {framework}, {package}), Sprache {language}",
+        "facts": "{facts} Fakten in {contexts} Kontexten, {seconds:.1f} s",
+        "current": "Geschäftsjahr",
+        "previous": "Vorjahr",
+        "left_out": "nicht übernommen:",
+        "report": "Validierungsbericht geschrieben: {path}",
+    },
 }
 
 REPORT_FORMATS = ("text", "json", "junit")
@@ -58,30 +78,72 @@ def _money(d: Decimal | None) -> str:
 
 @click.command(name="generate", short_help="Generate the NBB XBRL filing of a dossier.")
 @click.argument("dossier", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE.xbrl", default=None,
-              help="Where to write the instance (default: beside the dossier, .xbrl).")
-@click.option("--validate", "validate", is_flag=True,
-              help="Validate the written instance with Arelle (offline) afterwards.")
-@click.option("--report", "report_path", metavar="FILE", default=None,
-              help="With --validate: write the validation report to FILE ('-': standard output).")
-@click.option("--report-format", type=click.Choice(REPORT_FORMATS), default=None,
-              help="Format of --report, as validate's --format (default: json for .json, junit for .xml, else text).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE.xbrl",
+    default=None,
+    help="Where to write the instance (default: beside the dossier, .xbrl).",
+)
+@click.option(
+    "--validate", "validate", is_flag=True, help="Validate the written instance with Arelle (offline) afterwards."
+)
+@click.option(
+    "--report",
+    "report_path",
+    metavar="FILE",
+    default=None,
+    help="With --validate: write the validation report to FILE ('-': standard output).",
+)
+@click.option(
+    "--report-format",
+    type=click.Choice(REPORT_FORMATS),
+    default=None,
+    help="Format of --report, as validate's --format (default: json for .json, junit for .xml, else text).",
+)
 @click.option("--model", default=None, metavar="MODEL", help="Override the dossier's model (e.g. m87-f).")
-@click.option("--trail", "trail", is_flag=True,
-              help="Keep the mapping's audit trail (which accounts made each rubric) beside the output.")
-@click.option("--html", "html", metavar="FILE.html", default=None,
-              help="Also write the filing as an HTML page (after validating, with --validate).")
-@click.option("--allow-outside-paths", is_flag=True,
-              help="Let the dossier name documents, trial balances and a previous filing outside its own folder "
-              "(refused by default: a dossier received from someone else must not pull local files into a filing).")
+@click.option(
+    "--trail",
+    "trail",
+    is_flag=True,
+    help="Keep the mapping's audit trail (which accounts made each rubric) beside the output.",
+)
+@click.option(
+    "--html",
+    "html",
+    metavar="FILE.html",
+    default=None,
+    help="Also write the filing as an HTML page (after validating, with --validate).",
+)
+@click.option(
+    "--allow-outside-paths",
+    is_flag=True,
+    help="Let the dossier name documents, trial balances and a previous filing outside its own folder "
+    "(refused by default: a dossier received from someone else must not pull local files into a filing).",
+)
 @taxonomy_option
-@click.option("--lang", type=click.Choice(["fr", "nl", "de", "en"]), default=None,
-              help="Language of the summary and its labels (default: English summary; "
-              "validation messages in the dossier's language).")
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "nl", "de", "en"]),
+    default=None,
+    help="Language of the summary and its labels (default: English summary; "
+    "validation messages in the dossier's language).",
+)
 @format_option("text", "json")
-def generate(dossier: str, output: str | None, validate: bool, report_path: str | None, report_format: str | None,
-             model: str | None, trail: bool, html: str | None, allow_outside_paths: bool, taxonomy: str | None, lang: str | None,
-             fmt: str) -> None:
+def generate(
+    dossier: str,
+    output: str | None,
+    validate: bool,
+    report_path: str | None,
+    report_format: str | None,
+    model: str | None,
+    trail: bool,
+    html: str | None,
+    allow_outside_paths: bool,
+    taxonomy: str | None,
+    lang: str | None,
+    fmt: str,
+) -> None:
     """Generate the NBB XBRL filing described by DOSSIER (a YAML file).
 
     The summary (text or --format json) goes to standard output; with --validate --report FILE the
@@ -93,17 +155,27 @@ def generate(dossier: str, output: str | None, validate: bool, report_path: str 
     if report_path is not None and not validate:
         raise NbbFilingError("--report needs --validate")
     if report_path == "-" and fmt == "json":
-        raise NbbFilingError("--report - with --format json would put two documents on standard output; "
-                             "give --report a file name")
-    result = run(dossier, output, taxonomy=taxonomy, validate=validate, lang=lang, model=model, trail=trail,
-                 allow_outside_paths=allow_outside_paths)
+        raise NbbFilingError(
+            "--report - with --format json would put two documents on standard output; give --report a file name"
+        )
+    result = run(
+        dossier,
+        output,
+        taxonomy=taxonomy,
+        validate=validate,
+        lang=lang,
+        model=model,
+        trail=trail,
+        allow_outside_paths=allow_outside_paths,
+    )
     report = result.validation
     page = None
     if html:
         from nbb_filing import render_filing
 
-        page = render_filing(result.output, html, lang=lang or result.language, taxonomy=taxonomy,
-                             report=report, trail=result.trail_path)
+        page = render_filing(
+            result.output, html, lang=lang or result.language, taxonomy=taxonomy, report=report, trail=result.trail_path
+        )
     if fmt == "json":
         click.echo(dump_json(_summary_json(result)), nl=False)
     else:
@@ -140,8 +212,9 @@ def _summary_lines(result: Any, lang: str | None) -> list[str]:
     msg = MESSAGES[lang or "en"]
     out = [
         msg["wrote"].format(path=result.output),
-        msg["model"].format(model=result.model, framework=result.framework, package=result.package,
-                            language=result.language),
+        msg["model"].format(
+            model=result.model, framework=result.framework, package=result.package, language=result.language
+        ),
         msg["facts"].format(facts=result.facts, contexts=result.contexts, seconds=result.seconds),
     ]
     if result.totals:
@@ -170,18 +243,34 @@ def _summary_json(result: Any) -> dict:
         except (AttributeError, TypeError):
             validation = {"exit_code": result.validation_exit_code}
     return {
-        "output": str(result.output), "trail": str(result.trail_path) if result.trail_path else None, "model": result.model, "framework": result.framework,
-        "package": result.package, "language": result.language, "facts": result.facts,
-        "contexts": result.contexts, "seconds": round(result.seconds, 3),
-        "totals": [{"role": t.role, "rubric": t.rubric, "label": t.label,
-                    "current": None if t.current is None else str(t.current),
-                    "previous": None if t.previous is None else str(t.previous)} for t in result.totals],
-        "notes": list(result.notes), "warnings": list(result.warnings), "left_out": list(result.left_out),
-        "validation": validation, "exit_code": result.validation_exit_code,
+        "output": str(result.output),
+        "trail": str(result.trail_path) if result.trail_path else None,
+        "model": result.model,
+        "framework": result.framework,
+        "package": result.package,
+        "language": result.language,
+        "facts": result.facts,
+        "contexts": result.contexts,
+        "seconds": round(result.seconds, 3),
+        "totals": [
+            {
+                "role": t.role,
+                "rubric": t.rubric,
+                "label": t.label,
+                "current": None if t.current is None else str(t.current),
+                "previous": None if t.previous is None else str(t.previous),
+            }
+            for t in result.totals
+        ],
+        "notes": list(result.notes),
+        "warnings": list(result.warnings),
+        "left_out": list(result.left_out),
+        "validation": validation,
+        "exit_code": result.validation_exit_code,
     }
 
 
-def _report_text(report: object) -> str:
+def _report_text(report: Any) -> str:
     """The validation report as ``validate`` prints it (text)."""
     if report is None:
         return ""

@@ -12,15 +12,20 @@ from nbb_filing.cli.common import dump_json, format_option, taxonomy_option
 @click.command(name="import", short_help="Turn an NBB filing back into a dossier (YAML).")
 @click.argument("filing", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Directory for dossier.yaml and the documents (default: ./<filing name without extension>).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing dossier.yaml in the output directory.")
 @click.option("--no-check", is_flag=True, help="Skip the round-trip check (binding the dossier back to facts).")
 @taxonomy_option
 @format_option("text", "json")
-def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: bool, taxonomy: str | None,
-                  fmt: str) -> None:
+def import_filing(
+    filing: Path, out_dir: Path | None, force: bool, no_check: bool, taxonomy: str | None, fmt: str
+) -> None:
     """Read an NBB filing (.xbrl, any framework version) and write a dossier from it.
 
     Every fact goes to a dossier field, to `figures:` or to the list of facts not imported (printed
@@ -37,13 +42,23 @@ def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: boo
     ff = r.filing
     total = len(ff.facts) + len(ff.unresolved)
     if fmt == "json":
-        click.echo(dump_json({
-            "dossier": str(r.dossier_path), "documents": [str(d) for d in r.documents], "model": ff.model,
-            "closing_date": str(ff.closing_date), "facts": total, "imported": r.imported,
-            "not_imported": list(r.not_imported), "remarks": list(r.remarks),
-            "round_trip": None if r.round_trip is None else list(r.round_trip),
-            "round_trip_error": r.round_trip_error,
-        }), nl=False)
+        click.echo(
+            dump_json(
+                {
+                    "dossier": str(r.dossier_path),
+                    "documents": [str(d) for d in r.documents],
+                    "model": ff.model,
+                    "closing_date": str(ff.closing_date),
+                    "facts": total,
+                    "imported": r.imported,
+                    "not_imported": list(r.not_imported),
+                    "remarks": list(r.remarks),
+                    "round_trip": None if r.round_trip is None else list(r.round_trip),
+                    "round_trip_error": r.round_trip_error,
+                }
+            ),
+            nl=False,
+        )
     else:
         for line in _text_lines(r, total):
             click.echo(line)
@@ -54,8 +69,10 @@ def import_filing(filing: Path, out_dir: Path | None, force: bool, no_check: boo
 
 def _text_lines(r, total: int) -> list[str]:
     ff = r.filing
-    out = [f"wrote {r.dossier_path} (model {ff.model}, closing date {ff.closing_date}, "
-           f"{r.imported} of {total} facts imported)"]
+    out = [
+        f"wrote {r.dossier_path} (model {ff.model}, closing date {ff.closing_date}, "
+        f"{r.imported} of {total} facts imported)"
+    ]
     out += [f"wrote {doc}" for doc in r.documents]
     out += [f"note: {remark}" for remark in r.remarks]
     if r.not_imported:

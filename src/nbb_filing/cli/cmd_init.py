@@ -9,18 +9,40 @@ from nbb_filing.cli.common import dump_json, format_option, taxonomy_option
 
 @click.command(name="init", short_help="Write a commented starter dossier for a model.")
 @click.argument("model", required=False)
-@click.option("-o", "--output", metavar="DOSSIER.yaml", default="dossier.yaml", show_default=True,
-              help="Where to write the starter dossier.")
-@click.option("--from", "from_filing", metavar="LAST_YEAR.xbrl", default=None,
-              help="Prefill from last year's filing (identification, people, participations; "
-              "its exercise becomes the previous one).")
-@click.option("--lang", type=click.Choice(["fr", "nl", "de", "en"]), default=None,
-              help="Language of the filing and of list labels in comments (default: the filing's, else fr).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="DOSSIER.yaml",
+    default="dossier.yaml",
+    show_default=True,
+    help="Where to write the starter dossier.",
+)
+@click.option(
+    "--from",
+    "from_filing",
+    metavar="LAST_YEAR.xbrl",
+    default=None,
+    help="Prefill from last year's filing (identification, people, participations; "
+    "its exercise becomes the previous one).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "nl", "de", "en"]),
+    default=None,
+    help="Language of the filing and of list labels in comments (default: the filing's, else fr).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @taxonomy_option
 @format_option("text", "json")
-def init(model: str | None, output: str, from_filing: str | None, lang: str | None, force: bool,
-         taxonomy: str | None, fmt: str) -> None:
+def init(
+    model: str | None,
+    output: str,
+    from_filing: str | None,
+    lang: str | None,
+    force: bool,
+    taxonomy: str | None,
+    fmt: str,
+) -> None:
     """Write a commented starter dossier for MODEL (e.g. m82-f), every section of the dossier schema
     with what each field is and which values are allowed.
 
@@ -33,8 +55,17 @@ def init(model: str | None, output: str, from_filing: str | None, lang: str | No
     info = resolve_package(taxonomy)
     r = init_dossier(model, output, info, lang=lang, from_filing=from_filing, force=force)
     if fmt == "json":
-        click.echo(dump_json({"dossier": str(r.path), "model": r.model, "placeholders": r.placeholders,
-                              "from": None if r.from_filing is None else str(r.from_filing)}), nl=False)
+        click.echo(
+            dump_json(
+                {
+                    "dossier": str(r.path),
+                    "model": r.model,
+                    "placeholders": r.placeholders,
+                    "from": None if r.from_filing is None else str(r.from_filing),
+                }
+            ),
+            nl=False,
+        )
         return
     origin = f" from {r.from_filing}" if r.from_filing else ""
     click.echo(f"wrote {r.path} (model {r.model}{origin}): {r.placeholders} placeholder(s) to fill in")

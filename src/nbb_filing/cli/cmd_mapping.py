@@ -27,9 +27,18 @@ def _money(d: Decimal | None) -> str:
 
 
 def _tb_options(f):
-    f = click.option("--sheet", default=None, metavar="NAME", help="Worksheet of XLSX trial balances (default: the first).")(f)
-    f = click.option("--encoding", default=None, help="Encoding of CSV trial balances (default: UTF-8, then Windows-1252).")(f)
-    f = click.option("--decimal", type=click.Choice([",", "."]), default=None, help="Decimal separator of CSV amounts (default: detected).")(f)
+    f = click.option(
+        "--sheet", default=None, metavar="NAME", help="Worksheet of XLSX trial balances (default: the first)."
+    )(f)
+    f = click.option(
+        "--encoding", default=None, help="Encoding of CSV trial balances (default: UTF-8, then Windows-1252)."
+    )(f)
+    f = click.option(
+        "--decimal",
+        type=click.Choice([",", "."]),
+        default=None,
+        help="Decimal separator of CSV amounts (default: detected).",
+    )(f)
     f = click.option("--delimiter", default=None, metavar="CHAR", help="CSV delimiter (default: detected).")(f)
     return f
 
@@ -52,16 +61,30 @@ def mapping() -> None:
 
 @mapping.command("check", short_help="Check a mapping file (or a shipped mapping by name).")
 @click.argument("mapping_file", metavar="MAPPING", type=str)
-@click.option("--model", default=None, metavar="MODEL", help="Model to check against (default: the mapping's full model).")
-@click.option("--trial-balance", "tb", default=None, metavar="FILE", help="Trial balance of the current year (CSV or XLSX).")
+@click.option(
+    "--model", default=None, metavar="MODEL", help="Model to check against (default: the mapping's full model)."
+)
+@click.option(
+    "--trial-balance", "tb", default=None, metavar="FILE", help="Trial balance of the current year (CSV or XLSX)."
+)
 @click.option("--previous", "prev", default=None, metavar="FILE", help="Trial balance of the previous year.")
 @format_option("text", "json")
 @report_output_option
 @_tb_options
 @taxonomy_option
-def check(mapping_file: str, model: str | None, tb: str | None, prev: str | None, fmt: str, output: str | None,
-          delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
-          taxonomy: str | None) -> None:
+def check(
+    mapping_file: str,
+    model: str | None,
+    tb: str | None,
+    prev: str | None,
+    fmt: str,
+    output: str | None,
+    delimiter: str | None,
+    decimal: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    taxonomy: str | None,
+) -> None:
     """Check MAPPING (a YAML file, or the name of a default mapping such as without-capital).
 
     Refuses unknown rubric codes, two rules catching the same account on the same side, cycles and
@@ -109,14 +132,26 @@ def _text_lines(report) -> list[str]:
 @click.argument("mapping_file", metavar="MAPPING", type=str)
 @click.argument("trial_balance", metavar="TRIAL_BALANCE")
 @click.option("--previous", "prev", default=None, metavar="FILE", help="Trial balance of the previous year.")
-@click.option("--model", default=None, metavar="MODEL", help="Model whose rubrics to compute (default: the mapping's full model).")
+@click.option(
+    "--model", default=None, metavar="MODEL", help="Model whose rubrics to compute (default: the mapping's full model)."
+)
 @format_option("text", "json")
 @report_output_option
 @_tb_options
 @taxonomy_option
-def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str | None, fmt: str, output: str | None,
-            delimiter: str | None, decimal: str | None, encoding: str | None, sheet: str | None,
-            taxonomy: str | None) -> None:
+def figures(
+    mapping_file: str,
+    trial_balance: str,
+    prev: str | None,
+    model: str | None,
+    fmt: str,
+    output: str | None,
+    delimiter: str | None,
+    decimal: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    taxonomy: str | None,
+) -> None:
     """Compute the rubric figures of a model from trial balances (what the generator uses)."""
     from nbb_filing import compute_figures, read_trial_balance
 
@@ -126,14 +161,17 @@ def figures(mapping_file: str, trial_balance: str, prev: str | None, model: str 
     previous = read_trial_balance(prev, **opts) if prev else None
     rf = compute_figures(catalog, m, current, previous, full_catalog=full)
     if fmt == "json":
-        out = [{"rubric": f.rubric, "period": f.period, "amount": str(f.amount), "source": f.source}
-               for f in rf.figures]
+        out = [
+            {"rubric": f.rubric, "period": f.period, "amount": str(f.amount), "source": f.source} for f in rf.figures
+        ]
         emit(dump_json({"model": rf.model, "figures": out}), output)
         return
     rubrics = rf.rubrics()
     width = max((len(r) for r in rubrics), default=6)
-    lines = [f"{rf.model}: {len(rf.figures)} figures (zero figures omitted)",
-             f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}"]
+    lines = [
+        f"{rf.model}: {len(rf.figures)} figures (zero figures omitted)",
+        f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}",
+    ]
     for r in rubrics:
         lines.append(f"{r:<{width}}  {_money(rf.get(r, 'current')):>18}  {_money(rf.get(r, 'previous')):>18}")
     emit("\n".join(lines), output)
@@ -181,16 +219,25 @@ def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str 
                 lines.append(f"{number} ({side}): CONFLICT between {', '.join(r.where for r in rules)}")
             else:
                 r = rules[0]
-                what = {"rubric": f"rubric {r.target} (sign {r.sign})", "control": f"control of rubric {r.target}",
-                        "refuse": f"refused unless zero: {r.reason}", "ignore": f"ignored: {r.reason}"}[r.kind]
+                what = {
+                    "rubric": f"rubric {r.target} (sign {r.sign})",
+                    "control": f"control of rubric {r.target}",
+                    "refuse": f"refused unless zero: {r.reason}",
+                    "ignore": f"ignored: {r.reason}",
+                }[r.kind]
                 if r.contra:
                     what += f", contra account normally in {r.side}"
                     if r.unexpected_side(line):
                         bad = True
                         what += f": a {side} balance is a finding (not re-routed)"
-                row.update(outcome=r.kind, target=r.target, sign=str(r.sign) if r.kind == "rubric" else None,
-                           reason=r.reason if r.kind in ("refuse", "ignore") else None,
-                           contra=bool(r.contra), unexpected_side=bool(r.contra and r.unexpected_side(line)))
+                row.update(
+                    outcome=r.kind,
+                    target=r.target,
+                    sign=str(r.sign) if r.kind == "rubric" else None,
+                    reason=r.reason if r.kind in ("refuse", "ignore") else None,
+                    contra=bool(r.contra),
+                    unexpected_side=bool(r.contra and r.unexpected_side(line)),
+                )
                 lines.append(f"{number} ({side}): {what} by {r.where}")
             rows.append(row)
     emit(dump_json({"mapping": str(mapping_file), "accounts": rows}) if fmt == "json" else "\n".join(lines), output)
@@ -199,8 +246,13 @@ def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str 
 
 
 @mapping.command("schema")
-@click.option("-o", "--output", default=None, metavar="FILE.json",
-              help="Write to FILE instead of standard output ('-': standard output).")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE.json",
+    help="Write to FILE instead of standard output ('-': standard output).",
+)
 def schema(output: str | None) -> None:
     """Print (or write) the JSON Schema of mapping files, for editors."""
 

@@ -15,28 +15,67 @@ from nbb_filing.cli.common import lang_option, taxonomy_option
 
 @click.command(name="render", short_help="Render a filing as an HTML page in the NBB layout.")
 @click.argument("filing", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE.html", default=None,
-              help="Where to write the page (default: beside the filing, .html).")
-@click.option("--validate", "validate", is_flag=True,
-              help="Validate the filing first (Arelle, offline) and show every finding at its rows.")
-@click.option("--report", metavar="REPORT.json", default=None,
-              help="Show the findings of a saved 'nbb-filing validate --format json' report.")
-@click.option("--previous", metavar="LAST.xbrl", default=None,
-              help="Last year's filing: its figures beside this year's previous-year column, differences marked.")
-@click.option("--trail", metavar="FILE.trail.json", default=None,
-              help="The mapping's audit trail (default: FILE.trail.json beside the filing, when present).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE.html",
+    default=None,
+    help="Where to write the page (default: beside the filing, .html).",
+)
+@click.option(
+    "--validate",
+    "validate",
+    is_flag=True,
+    help="Validate the filing first (Arelle, offline) and show every finding at its rows.",
+)
+@click.option(
+    "--report",
+    metavar="REPORT.json",
+    default=None,
+    help="Show the findings of a saved 'nbb-filing validate --format json' report.",
+)
+@click.option(
+    "--previous",
+    metavar="LAST.xbrl",
+    default=None,
+    help="Last year's filing: its figures beside this year's previous-year column, differences marked.",
+)
+@click.option(
+    "--trail",
+    metavar="FILE.trail.json",
+    default=None,
+    help="The mapping's audit trail (default: FILE.trail.json beside the filing, when present).",
+)
 @click.option("--all-rows", is_flag=True, help="Show every row of a table that holds a fact, also the empty ones.")
 @taxonomy_option
 @lang_option
-def render(filing: str, output: str | None, validate: bool, report: str | None, previous: str | None,
-           trail: str | None, all_rows: bool, taxonomy: str | None, lang: str) -> None:
+def render(
+    filing: str,
+    output: str | None,
+    validate: bool,
+    report: str | None,
+    previous: str | None,
+    trail: str | None,
+    all_rows: bool,
+    taxonomy: str | None,
+    lang: str,
+) -> None:
     """Write FILING (an NBB XBRL instance) as an HTML page in the NBB layout, for review by a person."""
     from nbb_filing import render_filing
 
     if validate and report:
         raise InputError("give either --validate or --report, not both")
-    result = render_filing(filing, output, lang=lang, taxonomy=taxonomy, validate=validate, report=report,
-                           previous=previous, trail=trail, all_rows=all_rows)
+    result = render_filing(
+        filing,
+        output,
+        lang=lang,
+        taxonomy=taxonomy,
+        validate=validate,
+        report=report,
+        previous=previous,
+        trail=trail,
+        all_rows=all_rows,
+    )
     click.echo(f"wrote {result.output}")
     click.echo(f"model {result.model}: {result.tables} tables, {result.rows} rows")
     if validate or report:

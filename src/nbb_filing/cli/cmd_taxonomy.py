@@ -113,25 +113,42 @@ def _describe(cat: Catalog, dp: Datapoint, lang: str) -> list[str]:
 @click.option("--framework", default=None, help="Framework version (default: the newest in the package).")
 @format_option("text", "json")
 @report_output_option
-def show(model: str, rubric: str | None, lang: str, taxonomy: str | None, framework: str | None, fmt: str,
-         output: str | None) -> None:
+def show(
+    model: str, rubric: str | None, lang: str, taxonomy: str | None, framework: str | None, fmt: str, output: str | None
+) -> None:
     """Print the rubrics of MODEL (e.g. m82-f), or one RUBRIC with its label, datapoint and type."""
     info = resolve_package(taxonomy)
     cat = load_catalog(info, model, framework)
     if rubric:
         dps = cat.by_rubric(rubric)
         if fmt == "json":
-            emit(dump_json([{"key": d.key, "rubric": d.rubric, "period": d.period, "label": d.path_label(lang),
-                             "column": d.column_label(lang), "metric": d.metric,
-                             "type": cat.metric_type(d).kind} for d in dps]), output)
+            emit(
+                dump_json(
+                    [
+                        {
+                            "key": d.key,
+                            "rubric": d.rubric,
+                            "period": d.period,
+                            "label": d.path_label(lang),
+                            "column": d.column_label(lang),
+                            "metric": d.metric,
+                            "type": cat.metric_type(d).kind,
+                        }
+                        for d in dps
+                    ]
+                ),
+                output,
+            )
             return
         emit("\n".join(line for dp in dps for line in _describe(cat, dp, lang)), output)
         return
     if fmt == "json":
         emit(dump_json([{"rubric": c, "label": cat.by_rubric(c)[0].path_label(lang)} for c in cat.rubrics()]), output)
         return
-    lines = [f"{cat.model} — framework {cat.framework}, {cat.package_name} {cat.package_version}: "
-             f"{len(cat)} datapoints, {len(cat.rubrics())} rubrics"]
+    lines = [
+        f"{cat.model} — framework {cat.framework}, {cat.package_name} {cat.package_version}: "
+        f"{len(cat)} datapoints, {len(cat.rubrics())} rubrics"
+    ]
     lines += [f"{code:>12}  {cat.by_rubric(code)[0].label(lang)}" for code in cat.rubrics()]
     emit("\n".join(lines), output)
 
@@ -139,13 +156,15 @@ def show(model: str, rubric: str | None, lang: str, taxonomy: str | None, framew
 @taxonomy.command("values", short_help="Print the allowed codes and labels of a package list.")
 @click.argument("list_name", metavar="[LIST]", required=False)
 @lang_option
-@click.option("--model", default=None, metavar="MODEL",
-              help="Model whose lists to read (default: the package's first model).")
+@click.option(
+    "--model", default=None, metavar="MODEL", help="Model whose lists to read (default: the package's first model)."
+)
 @taxonomy_option
 @format_option("text", "json")
 @report_output_option
-def values(list_name: str | None, lang: str, model: str | None, taxonomy: str | None, fmt: str,
-           output: str | None) -> None:
+def values(
+    list_name: str | None, lang: str, model: str | None, taxonomy: str | None, fmt: str, output: str | None
+) -> None:
     """Print the allowed codes and labels of a package list (legal forms lgf, courts cct, countries cty,
     functions fct, accountant missions nmc ...).  Without LIST, list the lists of the model.
 
@@ -166,7 +185,9 @@ def values(list_name: str | None, lang: str, model: str | None, taxonomy: str | 
     if list_name is None:
         lists = enumeration_lists(cat)
         if fmt == "json":
-            heads = [{k: v for k, v in list_to_json(x, lang, cat, dossier_fields()).items() if k != "values"} for x in lists]
+            heads = [
+                {k: v for k, v in list_to_json(x, lang, cat, dossier_fields()).items() if k != "values"} for x in lists
+            ]
             emit(dump_json({"model": cat.model, "package_version": cat.package_version, "lists": heads}), output)
             return
         width = max((len(x.name) for x in lists), default=4)
@@ -182,8 +203,17 @@ def values(list_name: str | None, lang: str, model: str | None, taxonomy: str | 
         return
     found = find_lists(cat, list_name)
     if fmt == "json":
-        emit(dump_json({"model": cat.model, "package_version": cat.package_version, "lang": lang,
-                        "lists": [list_to_json(x, lang, cat, dossier_fields()) for x in found]}), output)
+        emit(
+            dump_json(
+                {
+                    "model": cat.model,
+                    "package_version": cat.package_version,
+                    "lang": lang,
+                    "lists": [list_to_json(x, lang, cat, dossier_fields()) for x in found],
+                }
+            ),
+            output,
+        )
         return
     lines = []
     for x in found:

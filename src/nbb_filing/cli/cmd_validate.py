@@ -18,15 +18,32 @@ from nbb_filing.cli.common import lang_option, taxonomy_option
 @click.command(name="validate", short_help="Validate filings offline (Arelle, NBB assertions, protocol).")
 @click.argument("files", nargs=-1, required=True, metavar="FILE.xbrl [FILE.xbrl …]")
 @taxonomy_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
-              help="Report format: text for people, json for scripts, junit for CI servers.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="Report format: text for people, json for scripts, junit for CI servers.",
+)
 @lang_option
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Validate files in this many worker processes (useful with several files).")
-@click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write the report to FILE instead of standard output ('-': standard output).")
-def validate(files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, workers: int,
-             output: str | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Validate files in this many worker processes (useful with several files).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default=None,
+    help="Write the report to FILE instead of standard output ('-': standard output).",
+)
+def validate(
+    files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, workers: int, output: str | None
+) -> None:
     """Validate filings offline with Arelle, the package's assertions and the NBB filing protocol.
 
     Exit code 0 = can be filed (warnings allowed), 1 = blocking findings, 2 = could not validate.

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -95,9 +96,13 @@ class Watcher:
             "generate_seconds": round(seconds[0], 3),
             "validate_seconds": round(seconds[1], 3),
             "totals": [
-                {"role": t.role, "rubric": t.rubric, "label": t.label,
-                 "current": None if t.current is None else str(t.current),
-                 "previous": None if t.previous is None else str(t.previous)}
+                {
+                    "role": t.role,
+                    "rubric": t.rubric,
+                    "label": t.label,
+                    "current": None if t.current is None else str(t.current),
+                    "previous": None if t.previous is None else str(t.previous),
+                }
                 for t in result.totals
             ],
         }
@@ -109,7 +114,9 @@ class Watcher:
         data = {
             "files": [],
             "watch": {
-                "check": self.checks, "changed": [str(p) for p in changed], "output": str(self.output),
+                "check": self.checks,
+                "changed": [str(p) for p in changed],
+                "output": str(self.output),
                 "error": message,
                 "findings": [{"rule": "generate", "source": "generate", "effect": "blocking", "message": message}],
             },
@@ -120,8 +127,14 @@ class Watcher:
     def _render_html(self, result: Any, validation: Any) -> None:
         """The page of ``nbb-filing render``, with this check's findings at their rows."""
         assert self.html is not None
-        page = nbb_filing.render_filing(result.output, self.html, lang=self.lang or result.language,
-                                        package=self.package, report=validation, trail=result.trail_path)
+        page = nbb_filing.render_filing(
+            result.output,
+            self.html,
+            lang=self.lang or result.language,
+            package=self.package,
+            report=validation,
+            trail=result.trail_path,
+        )
         self.echo(f"  wrote {page.output}")
 
     def run(
@@ -143,18 +156,46 @@ class Watcher:
 
 @click.command(name="watch", short_help="Regenerate and revalidate a dossier on every change.")
 @click.argument("dossier", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("-o", "--output", metavar="FILE.xbrl", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the instance (default: beside the dossier, .xbrl).")
-@click.option("--report", metavar="REPORT.json", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the validation report (JSON, with the key totals) after each check.")
-@click.option("--html", metavar="FILE.html", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Re-render the filing as HTML after each check (needs the renderer).")
-@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0, show_default=True,
-              help="Seconds between two looks at the files.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE.xbrl",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the instance (default: beside the dossier, .xbrl).",
+)
+@click.option(
+    "--report",
+    metavar="REPORT.json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the validation report (JSON, with the key totals) after each check.",
+)
+@click.option(
+    "--html",
+    metavar="FILE.html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Re-render the filing as HTML after each check (needs the renderer).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 60),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two looks at the files.",
+)
 @taxonomy_option
 @lang_option
-def watch(dossier: Path, output: Path | None, report: Path | None, html: Path | None, interval: float,
-          taxonomy: str | None, lang: str) -> None:
+def watch(
+    dossier: Path,
+    output: Path | None,
+    report: Path | None,
+    html: Path | None,
+    interval: float,
+    taxonomy: str | None,
+    lang: str,
+) -> None:
     """Regenerate and revalidate DOSSIER whenever it or a file it names changes (Ctrl-C to stop)."""
     info = nbb_filing.resolve_package(taxonomy)
     out = output if output is not None else dossier.with_suffix(".xbrl")

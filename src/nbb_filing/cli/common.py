@@ -116,7 +116,11 @@ def format_option(*choices: str):
     """``--format`` with ``choices`` (default: the first, ``text``)."""
     names = choices or ("text", "json")
     return click.option(
-        "--format", "fmt", type=click.Choice(list(names)), default=names[0], show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(list(names)),
+        default=names[0],
+        show_default=True,
         help="Report format: text for people, json for scripts"
         + (", junit for CI servers." if "junit" in names else "."),
     )
@@ -125,7 +129,11 @@ def format_option(*choices: str):
 def report_output_option(f):
     """``-o/--output FILE``: where the report goes (``-``: standard output, the default)."""
     return click.option(
-        "-o", "--output", "output", metavar="FILE", default=None,
+        "-o",
+        "--output",
+        "output",
+        metavar="FILE",
+        default=None,
         help="Write the report to FILE instead of standard output ('-': standard output).",
     )(f)
 

@@ -6,10 +6,11 @@ no I/O, so that it can be read and tested on its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 #: findings listed per direction (added / removed) before "… and N more"
 MAX_LISTED = 8
@@ -61,8 +62,10 @@ def summary(
     """The lines printed after a re-check (the first check lists everything)."""
     names = ", ".join(p.name for p in changed)
     generate_s, validate_s = seconds
-    lines = [f"changed: {names}" if before is not None else f"first check of: {names}",
-             f"  regenerated {now.facts} facts in {generate_s:.1f} s, validated in {validate_s:.1f} s"]
+    lines = [
+        f"changed: {names}" if before is not None else f"first check of: {names}",
+        f"  regenerated {now.facts} facts in {generate_s:.1f} s, validated in {validate_s:.1f} s",
+    ]
     for rubric, (label, cur, prev) in now.totals.items():
         old = before.totals.get(rubric) if before is not None else None
         if before is not None and old is not None and old[1:] == (cur, prev):
@@ -72,8 +75,10 @@ def summary(
     added = [v for k, v in now.findings.items() if before is None or k not in before.findings]
     removed = [v for k, v in before.findings.items() if k not in now.findings] if before is not None else []
     counts = {e: sum(1 for k in now.findings if k[0] == e) for e in ("blocking", "warning")}
-    lines.append(f"  findings: {counts['blocking']} blocking, {counts['warning']} warning(s)"
-                 f" (+{len(added)} new, -{len(removed)} gone)")
+    lines.append(
+        f"  findings: {counts['blocking']} blocking, {counts['warning']} warning(s)"
+        f" (+{len(added)} new, -{len(removed)} gone)"
+    )
     for sign, items in (("+", added), ("-", removed)):
         for text in items[:MAX_LISTED]:
             lines.append(_cut(f"  {sign} {text}", width))

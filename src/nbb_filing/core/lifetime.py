@@ -27,13 +27,19 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 __all__ = [
-    "Children", "die_with_parent", "owned_name", "pid_namespace", "run_temp_dir", "sweep_stale",
-    "terminate_as_exit", "TERMINATED_EXIT",
+    "Children",
+    "die_with_parent",
+    "owned_name",
+    "pid_namespace",
+    "run_temp_dir",
+    "sweep_stale",
+    "terminate_as_exit",
+    "TERMINATED_EXIT",
 ]
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -98,7 +104,7 @@ class Children:
                 pass
             self.pids.discard(pid)
 
-    def __enter__(self) -> "Children":
+    def __enter__(self) -> Children:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -154,7 +160,7 @@ def sweep_stale(directory: str | os.PathLike, prefix: str, suffix: str = "") -> 
             continue
         if uid is not None and st.st_uid != uid:
             continue
-        parts = name[len(prefix):].split("-", 2)
+        parts = name[len(prefix) :].split("-", 2)
         if len(parts) == 3 and parts[0].isdigit() and parts[1] == namespace:
             if int(parts[0]) == os.getpid() or _alive(int(parts[0])):
                 continue

@@ -19,8 +19,9 @@ from __future__ import annotations
 import contextvars
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Iterator, Protocol
+from typing import IO, Protocol
 
 
 class ProgressHook(Protocol):

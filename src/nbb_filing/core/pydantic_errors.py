@@ -8,8 +8,9 @@ so that the three read alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 

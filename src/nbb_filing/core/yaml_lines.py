@@ -26,16 +26,24 @@ possibly received from someone else) defensively:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
 from nbb_filing.core.errors import InputError
 
 __all__ = [
-    "MAX_DEPTH", "MAX_YAML_BYTES", "StrictLoader", "check_yaml_size", "comment_text", "load_with_lines", "line_map",
-    "line_of", "represent_text",
+    "MAX_DEPTH",
+    "MAX_YAML_BYTES",
+    "StrictLoader",
+    "check_yaml_size",
+    "comment_text",
+    "load_with_lines",
+    "line_map",
+    "line_of",
+    "represent_text",
 ]
 
 #: Deepest nesting of lists and mappings accepted in a dossier or a mapping file (real files use < 10).
@@ -52,6 +60,7 @@ def check_yaml_size(path: Path, what: str) -> None:
         return  # the caller's read reports a missing or unreadable file
     if size > MAX_YAML_BYTES:
         raise InputError(f"{path}: {size} bytes, larger than the {MAX_YAML_BYTES} bytes accepted for a {what} file")
+
 
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 

@@ -10,15 +10,17 @@ Arelle would reject.  The same table tells the reader and the importer which fie
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from nbb_filing.core.data_files import load_data_yaml
 from nbb_filing.core.errors import InputError
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 
 TABLE_FILE = "dossier-datapoints.yaml"
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -86,7 +88,9 @@ class DatapointTable:
                 continue
             for f, t, dp in resolved:
                 if dp is None and f.name not in OPTIONAL_CELLS:
-                    out.append(f"role {role.name}, field {f.name}: {_spec_text(f, t)} is not a datapoint of {catalog.model}")
+                    out.append(
+                        f"role {role.name}, field {f.name}: {_spec_text(f, t)} is not a datapoint of {catalog.model}"
+                    )
         for role_name, code in self.rubrics.items():
             if not catalog.has_rubric(code):
                 out.append(f"rubric {code} ({role_name}) is not in model {catalog.model}")
@@ -123,29 +127,35 @@ def _field(name: str, raw: Mapping[str, Any], base: Mapping[str, str]) -> FieldS
     return FieldSpec(name, str(raw["metric"]), tuple(sorted(members.items())), raw.get("value"), alternatives)
 
 
+def _indexed(
+    rname: str, base: Mapping[str, str], block: Mapping[str, Any] | None, single: bool = False
+) -> Indexed | None:
+    """A repeated group of a role (mandates, missions, holdings) with its numbering typed dimension."""
+    if not block:
+        return None
+    if single:
+        return Indexed(block["index"], (_field(rname + ".missions", block["field"], base),))
+    return Indexed(block["index"], tuple(_field(k, v, base) for k, v in block["fields"].items()))
+
+
 def parse_table(data: Mapping[str, Any]) -> DatapointTable:
     """Build the :class:`DatapointTable` from the parsed YAML of ``dossier-datapoints.yaml``."""
     roles = {}
     for rname, r in (data.get("roles") or {}).items():
         base = r.get("members") or {}
 
-        def indexed(block: Mapping[str, Any] | None, single: bool = False) -> Indexed | None:
-            if not block:
-                return None
-            if single:
-                return Indexed(block["index"], (_field(rname + ".missions", block["field"], base),))
-            return Indexed(block["index"], tuple(_field(k, v, base) for k, v in block["fields"].items()))
-
         roles[rname] = RoleSpec(
             name=rname,
             members=tuple(sorted(base.items())),
             typed=tuple((k, v) for k, v in (r.get("typed") or {}).items()),
             fields=tuple(_field(k, v, base) for k, v in (r.get("fields") or {}).items()),
-            address=tuple(_field("address." + k, v, base) for k, v in data["address"].items()) if r.get("address") else (),
+            address=tuple(_field("address." + k, v, base) for k, v in data["address"].items())
+            if r.get("address")
+            else (),
             address_type=_field("address.type", data["address_type"], base) if r.get("address_type") else None,
-            mandate=indexed(data["mandate"] if r.get("mandate") else None),
-            missions=indexed(data["missions"] if r.get("missions") else None, single=True),
-            holding=indexed(r.get("holding")),
+            mandate=_indexed(rname, base, data["mandate"] if r.get("mandate") else None),
+            missions=_indexed(rname, base, data["missions"] if r.get("missions") else None, single=True),
+            holding=_indexed(rname, base, r.get("holding")),
         )
     return DatapointTable(roles, dict(data.get("rubrics") or {}), tuple(data.get("appropriation_checks") or ()))
 

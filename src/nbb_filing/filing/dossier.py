@@ -23,6 +23,7 @@ Stability (for :mod:`nbb_filing.reading.importer` and other readers): the field 
 The JSON Schema of the dossier (``schemas/dossier.schema.json``) is regenerated with
 ``python -m nbb_filing.filing.dossier schemas/dossier.schema.json``.
 """
+
 from __future__ import annotations
 
 import os
@@ -64,7 +65,8 @@ class Dossier(DossierPart):
     exercise: Exercise
     previous_exercise: Optional[Exercise] = None
     previous_filing: Optional[str] = Field(
-        None, description="last year's accepted filing (.xbrl); its current-year column becomes this year's "
+        None,
+        description="last year's accepted filing (.xbrl); its current-year column becomes this year's "
         "previous-year column (see docs/import.md)",
     )
     general_meeting: date
@@ -78,15 +80,18 @@ class Dossier(DossierPart):
         default_factory=dict, description="appropriation account decided by the general meeting, by rubric code"
     )
     figures: dict[str, PeriodAmounts] = Field(
-        default_factory=dict, description="rubric figures given directly (notes, social balance sheet ...), by rubric code"
+        default_factory=dict,
+        description="rubric figures given directly (notes, social balance sheet ...), by rubric code",
     )
     participations: tuple[Participation, ...] = ()
     fixed_assets: Optional[FixedAssets] = Field(
-        None, description="movements of the exercise in the fixed-asset notes, by class (closing values come "
+        None,
+        description="movements of the exercise in the fixed-asset notes, by class (closing values come "
         "from the trial balances through the mapping)",
     )
     social_balance: Optional[SocialBalance] = Field(
-        None, description="social balance sheet: average workers, hours worked, personnel costs, by regime "
+        None,
+        description="social balance sheet: average workers, hours worked, personnel costs, by regime "
         "(and gender where the model shows it)",
     )
     valuation_rules: Optional[Document] = None
@@ -115,7 +120,7 @@ class Dossier(DossierPart):
         return v
 
     @model_validator(mode="after")
-    def _periods(self) -> "Dossier":
+    def _periods(self) -> Dossier:
         ex = self.exercise
         prev = self.previous_exercise
         if prev is not None and prev.end >= ex.start:
@@ -123,7 +128,9 @@ class Dossier(DossierPart):
                 f"the previous exercise ({prev.start} to {prev.end}) must end before the exercise starts ({ex.start})"
             )
         if self.general_meeting <= ex.end:
-            raise ValueError(f"the general meeting ({self.general_meeting}) must come after the closing date ({ex.end})")
+            raise ValueError(
+                f"the general meeting ({self.general_meeting}) must come after the closing date ({ex.end})"
+            )
         dupes = sorted(set(self.appropriation) & set(self.figures))
         for code in dupes:
             both = set(p for p, _ in self.appropriation[code].items()) & set(p for p, _ in self.figures[code].items())
@@ -140,19 +147,19 @@ class Dossier(DossierPart):
     __hash__ = None  # type: ignore[assignment]  # dict fields: not hashable
 
     # ------------------------------------------------------------------ where it was read from
-    def with_source(self, path: Optional[Path], lines: dict[tuple, int], *, allow_outside_paths: bool) -> "Dossier":
+    def with_source(self, path: Optional[Path], lines: dict[tuple, int], *, allow_outside_paths: bool) -> Dossier:
         """This dossier as read from the file ``path``, ``lines`` mapping each field location to its
         YAML line; ``allow_outside_paths``: see :meth:`resolve_path`."""
         return self._copy({}, path, lines, allow_outside_paths)
 
-    def with_changes(self, **fields: Any) -> "Dossier":
+    def with_changes(self, **fields: Any) -> Dossier:
         """A copy with ``fields`` replaced (not validated again), still read from the same file, with
         the same lines and the same policy for paths outside its folder."""
         return self._copy(fields, self._path, self._lines, self._allow_outside)
 
     def _copy(
         self, update: dict[str, Any], path: Optional[Path], lines: dict[tuple, int], allow_outside: bool
-    ) -> "Dossier":
+    ) -> Dossier:
         copy = self.model_copy(update=update)
         copy._path, copy._lines, copy._allow_outside = path, lines, allow_outside
         return copy

@@ -75,8 +75,16 @@ def parse_dossier(text: str, path: Path | None = None, *, allow_outside_paths: b
         dossier = Dossier.model_validate(data)
     except ValidationError as e:
         # by_kind is how the model holds the kind keys written under a fixed-asset class: not in the YAML
-        raise InputError(one_line(e, name, lines, schema="schemas/dossier.schema.json",
-                                  hidden=UNION_TAGS | {"by_kind"}, locate=lambda loc: _str_loc(loc, lines))) from None
+        raise InputError(
+            one_line(
+                e,
+                name,
+                lines,
+                schema="schemas/dossier.schema.json",
+                hidden=UNION_TAGS | {"by_kind"},
+                locate=lambda loc: _str_loc(loc, lines),
+            )
+        ) from None
     return dossier.with_source(path.resolve() if path else None, lines, allow_outside_paths=allow_outside_paths)
 
 

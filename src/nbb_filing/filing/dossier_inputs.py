@@ -8,8 +8,9 @@ balances, mapping), ``previous_filing``, and every ``file:`` of a text or docume
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel
 

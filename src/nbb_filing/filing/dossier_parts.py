@@ -85,7 +85,8 @@ class Entity(DossierPart):
     )
     deed_filing_date: Optional[date] = Field(None, description="date of the last filing of the deed (acte constitutif)")
     group: Optional[Literal["parent", "subsidiary"]] = Field(
-        None, description="the company is a parent or a subsidiary (CSA art. 1:25: then it is never micro); "
+        None,
+        description="the company is a parent or a subsidiary (CSA art. 1:25: then it is never micro); "
         "used only for the size warning of generate",
     )
     email: Optional[str] = None
@@ -105,7 +106,7 @@ class Exercise(DossierPart):
     end: date
 
     @model_validator(mode="after")
-    def _order(self) -> "Exercise":
+    def _order(self) -> Exercise:
         if self.end <= self.start:
             raise ValueError(f"the exercise ends ({self.end}) before it starts ({self.start})")
         return self
@@ -118,14 +119,15 @@ class Mandate(DossierPart):
     start: Optional[date] = None
     end: Optional[date] = None
     row: Optional[str] = Field(
-        None, description="row id of the mandate in the NBB table (typed dimension dim:open); default: its "
+        None,
+        description="row id of the mandate in the NBB table (typed dimension dim:open); default: its "
         "position 1, 2 ...; written by import to keep the ids a filing used",
     )
 
     _code_text = field_validator("function", mode="before")(_code_as_text)
 
     @model_validator(mode="after")
-    def _order(self) -> "Mandate":
+    def _order(self) -> Mandate:
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"the mandate ends ({self.end}) before it starts ({self.start})")
         return self
@@ -154,7 +156,9 @@ class Person(DossierPart):
     name: Optional[str] = None
     enterprise_number: Optional[str] = None
     profession: Optional[str] = None
-    membership_number: Optional[str] = Field(None, description="IRE/IBR or ITAA membership number (auditors, accountants)")
+    membership_number: Optional[str] = Field(
+        None, description="IRE/IBR or ITAA membership number (auditors, accountants)"
+    )
     address: Optional[Address] = None
     representative: Optional[Representative] = None
     mandates: tuple[Mandate, ...] = ()
@@ -165,7 +169,7 @@ class Person(DossierPart):
     _text = field_validator("membership_number", mode="before")(_number_as_text)
 
     @model_validator(mode="after")
-    def _kind_fields(self) -> "Person":
+    def _kind_fields(self) -> Person:
         if self.kind == "natural":
             if not (self.first_name and self.last_name):
                 raise ValueError("a natural person needs first_name and last_name")
@@ -188,7 +192,8 @@ class AccountantDeclaration(DossierPart):
     """The management body's declaration about verification or correction by an external accountant."""
 
     declared: bool = Field(
-        True, description="the management body declares that no audit or correction mission was given to a "
+        True,
+        description="the management body declares that no audit or correction mission was given to a "
         "person not authorised by law (the NBB's 'déclaration' box)",
     )
     accountants: tuple[Person, ...] = Field((), description="external accountants and their missions (A, B, C, D)")
@@ -201,7 +206,7 @@ class Document(DossierPart):
     file: Optional[str] = None
 
     @model_validator(mode="after")
-    def _one(self) -> "Document":
+    def _one(self) -> Document:
         if bool(self.text) == bool(self.file):
             raise ValueError("give exactly one of 'text' or 'file'")
         return self
@@ -236,7 +241,8 @@ class Participation(DossierPart):
     legal_form: Optional[str] = None
     address: Optional[Address] = None
     country: Optional[str] = Field(
-        None, description="country of the investee's registered office (ISO code or name), when no full address "
+        None,
+        description="country of the investee's registered office (ISO code or name), when no full address "
         "is given; the NBB requires the country of every participation (address.country otherwise)",
     )
     nature: str = Field("Parts", description="nature of the rights held (e.g. 'Parts', 'Actions')")
@@ -248,7 +254,8 @@ class Participation(DossierPart):
     equity: Optional[Decimal] = None
     result: Optional[Decimal] = None
     row: Optional[str] = Field(
-        None, description="row id of the holding in the NBB list (typed dimension dim:open); default 1; written "
+        None,
+        description="row id of the holding in the NBB list (typed dimension dim:open); default 1; written "
         "by import to keep the ids a filing used",
     )
 
@@ -257,8 +264,12 @@ class Participation(DossierPart):
     _code_text = field_validator("legal_form", mode="before")(_code_as_text)
 
     @model_validator(mode="after")
-    def _one_country(self) -> "Participation":
-        if self.country and self.address is not None and self.country.strip().casefold() != self.address.country.strip().casefold():
+    def _one_country(self) -> Participation:
+        if (
+            self.country
+            and self.address is not None
+            and self.country.strip().casefold() != self.address.country.strip().casefold()
+        ):
             raise ValueError(
                 f"country {self.country!r} differs from address.country {self.address.country!r}; give the country once"
             )
@@ -272,9 +283,20 @@ class Participation(DossierPart):
 
 _KIND_KEY = re.compile(r"\d[\d/-]*")
 _MOVEMENT_FIELDS = (
-    "acquisitions", "disposals", "transfers", "other_movements", "revaluation_recorded", "revaluation_acquired",
-    "revaluation_cancelled", "revaluation_transferred", "depreciation_recorded", "depreciation_written_back",
-    "depreciation_acquired", "depreciation_cancelled", "depreciation_transferred", "uncalled_movements",
+    "acquisitions",
+    "disposals",
+    "transfers",
+    "other_movements",
+    "revaluation_recorded",
+    "revaluation_acquired",
+    "revaluation_cancelled",
+    "revaluation_transferred",
+    "depreciation_recorded",
+    "depreciation_written_back",
+    "depreciation_acquired",
+    "depreciation_cancelled",
+    "depreciation_transferred",
+    "uncalled_movements",
 )
 
 
@@ -294,7 +316,9 @@ class FixedAssetMovements(DossierPart):
     transfers: Optional[Decimal] = Field(None, description="transfers from (-) or to (+) another rubric")
     other_movements: Optional[Decimal] = Field(None, description="financial assets: other movements (+/-)")
     revaluation_recorded: Optional[Decimal] = None
-    revaluation_acquired: Optional[Decimal] = Field(None, description="revaluation surpluses acquired from third parties")
+    revaluation_acquired: Optional[Decimal] = Field(
+        None, description="revaluation surpluses acquired from third parties"
+    )
     revaluation_cancelled: Optional[Decimal] = None
     revaluation_transferred: Optional[Decimal] = None
     depreciation_recorded: Optional[Decimal] = Field(None, description="depreciation / write-downs charged in the year")
@@ -302,8 +326,10 @@ class FixedAssetMovements(DossierPart):
     depreciation_acquired: Optional[Decimal] = Field(None, description="acquired from third parties")
     depreciation_cancelled: Optional[Decimal] = Field(None, description="cancelled on disposals and retirements")
     depreciation_transferred: Optional[Decimal] = None
-    uncalled_movements: Optional[Decimal] = Field(None, description="financial assets: movements of uncalled amounts (+/-)")
-    by_kind: dict[str, "FixedAssetMovements"] = Field(
+    uncalled_movements: Optional[Decimal] = Field(
+        None, description="financial assets: movements of uncalled amounts (+/-)"
+    )
+    by_kind: dict[str, FixedAssetMovements] = Field(
         default_factory=dict,
         description="movements per kind of asset, written in YAML as keys of the class: '210', '22' ... '27', "
         "'280' ... '285/8' (data/fixed-assets.yaml `kinds`); full models show the notes per kind",
@@ -324,7 +350,7 @@ class FixedAssetMovements(DossierPart):
         return out
 
     @model_validator(mode="after")
-    def _one_level(self) -> "FixedAssetMovements":
+    def _one_level(self) -> FixedAssetMovements:
         if self.by_kind and self.items():
             raise ValueError("give the movements either for the whole class or per kind of asset, not both")
         if any(k.by_kind for k in self.by_kind.values()):
@@ -366,7 +392,7 @@ class GenderSplit(DossierPart):
     _no_float = field_validator("total", "men", "women", mode="before")(_exact("a figure"))
 
     @model_validator(mode="after")
-    def _sum(self) -> "GenderSplit":
+    def _sum(self) -> GenderSplit:
         if (self.men is None) != (self.women is None):
             raise ValueError("give both men and women, or only the total")
         if self.total is not None and self.men is not None and self.total != self.men + self.women:  # type: ignore[operator]
@@ -433,11 +459,13 @@ class DatapointFact(DossierPart):
     @classmethod
     def _typed_text(cls, v: Any) -> Any:
         if isinstance(v, dict):
-            return {str(k): str(x) if isinstance(x, (int, Decimal)) and not isinstance(x, bool) else x for k, x in v.items()}
+            return {
+                str(k): str(x) if isinstance(x, (int, Decimal)) and not isinstance(x, bool) else x for k, x in v.items()
+            }
         return v
 
     @model_validator(mode="after")
-    def _one(self) -> "DatapointFact":
+    def _one(self) -> DatapointFact:
         if (self.value is None) == (self.file is None):
             raise ValueError("give exactly one of 'value' or 'file'")
         return self

@@ -55,7 +55,9 @@ class IdentificationFacts:
         if not any(resolve_field(self.catalog, f, t) for f, t in role.all_fields()):
             if name not in self.missing_roles:
                 self.missing_roles.add(name)
-                self.store.left_out.append(f"{where}: model {self.catalog.model} has no datapoints for {name.replace('_', ' ')}")
+                self.store.left_out.append(
+                    f"{where}: model {self.catalog.model} has no datapoints for {name.replace('_', ' ')}"
+                )
             return None
         return role
 
@@ -65,12 +67,21 @@ class IdentificationFacts:
         vals = {
             "exercise_start": (d.exercise.start, ("exercise", "start")),
             "exercise_end": (d.exercise.end, ("exercise", "end")),
-            "previous_exercise_start": (d.previous_exercise.start if d.previous_exercise else None, ("previous_exercise", "start")),
-            "previous_exercise_end": (d.previous_exercise.end if d.previous_exercise else None, ("previous_exercise", "end")),
+            "previous_exercise_start": (
+                d.previous_exercise.start if d.previous_exercise else None,
+                ("previous_exercise", "start"),
+            ),
+            "previous_exercise_end": (
+                d.previous_exercise.end if d.previous_exercise else None,
+                ("previous_exercise", "end"),
+            ),
             "general_meeting": (d.general_meeting, ("general_meeting",)),
             "deed_filing_date": (d.entity.deed_filing_date, ("entity", "deed_filing_date")),
             "court": (d.entity.court, ("entity", "court")),
-            "previous_amounts_identical": (d.previous_amounts_identical if d.previous_exercise else None, ("previous_amounts_identical",)),
+            "previous_amounts_identical": (
+                d.previous_amounts_identical if d.previous_exercise else None,
+                ("previous_amounts_identical",),
+            ),
             "in_liquidation": (d.in_liquidation, ("in_liquidation",)),
             "corrective_filing": (False, ()),
             "accountant_declaration": (
@@ -103,7 +114,9 @@ class IdentificationFacts:
         d = self.dossier
         spec = {f.name.split(".", 1)[1]: f for f in role.address}
         country_mt = self.catalog.metrics.get(spec["country"].metric)
-        country = self.store.enum_value(country_mt, addr.country, d.where(*loc, "country")) if country_mt else addr.country
+        country = (
+            self.store.enum_value(country_mt, addr.country, d.where(*loc, "country")) if country_mt else addr.country
+        )
         belgian = country.split(":", 1)[1] == "mBE"
         self.store.put(role, spec["street"], typed, addr.street, d.where(*loc, "street"))
         self.store.put(role, spec["number"], typed, addr.number, d.where(*loc, "number"))
@@ -243,7 +256,9 @@ class IdentificationFacts:
                     "shares_held": Decimal(p.shares_held) if p.shares_held is not None else None,
                     # the dossier states percentages; the NBB metric is a fraction 0..1
                     "held_directly_pct": p.held_directly_pct / 100,
-                    "held_by_subsidiaries_pct": (p.held_by_subsidiaries_pct / 100) if p.held_by_subsidiaries_pct else None,
+                    "held_by_subsidiaries_pct": (p.held_by_subsidiaries_pct / 100)
+                    if p.held_by_subsidiaries_pct
+                    else None,
                 }
                 for f in role.holding.fields:
                     self.store.put(role, f, t, hv[f.name], d.where(*loc, f.name))

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from lxml import etree
 
@@ -102,8 +103,10 @@ def build_instance(
             raise InputError(f"two facts for datapoint {f.datapoint.key} {f.typed} (second from {f.source})")
         seen.add(f.identity)
     ctx_ids, fact_ctx, used_prefixes = _contexts(catalog, facts)
-    units_used = sorted({catalog.metric_type(f.datapoint).unit for f in facts if catalog.metric_type(f.datapoint).numeric},
-                        key=lambda u: UNIT_ORDER.index(u) if u in UNIT_ORDER else 99)
+    units_used = sorted(
+        {catalog.metric_type(f.datapoint).unit or "pure" for f in facts if catalog.metric_type(f.datapoint).numeric},
+        key=lambda u: UNIT_ORDER.index(u) if u in UNIT_ORDER else 99,
+    )
     for u in units_used:
         if u not in UNIT_MEASURES:
             raise InputError(f"unit {u!r} is not supported by the writer")
@@ -169,8 +172,9 @@ def _contexts(catalog: Catalog, facts: list[Fact]) -> tuple[dict[tuple, str], li
     return ctx_ids, fact_ctx, used_prefixes
 
 
-def _write_contexts(root: etree._Element, catalog: Catalog, ctx_ids: dict[tuple, str], enterprise_number: str,
-                    instant: str) -> None:
+def _write_contexts(
+    root: etree._Element, catalog: Catalog, ctx_ids: dict[tuple, str], enterprise_number: str, instant: str
+) -> None:
     """One instant context per (members, typed values), its dimensions in the scenario, sorted."""
     for (members, typed), cid in ctx_ids.items():
         c = etree.SubElement(root, f"{{{XBRLI}}}context", id=cid)

@@ -98,8 +98,10 @@ def judge_legal_form(catalog: Catalog, given: str) -> tuple[str, str] | None:
     known = table.forms.get(code)
     if known is None or known[0] not in table.families:
         why = f" ({known[1]})" if known and known[1] else ""
-        return "warn", (f"legal form {code} ({label}) is not classified in data/{DATA_FILE}{why}; check that "
-                        f"model {catalog.model} ({family.label}) fits it")
+        return "warn", (
+            f"legal form {code} ({label}) is not classified in data/{DATA_FILE}{why}; check that "
+            f"model {catalog.model} ({family.label}) fits it"
+        )
     fam_name, note = known
     if fam_name == family.name:
         return None
@@ -112,7 +114,7 @@ def judge_legal_form(catalog: Catalog, given: str) -> tuple[str, str] | None:
     )
 
 
-def check_legal_form(catalog: Catalog, dossier: "Dossier") -> list[str]:
+def check_legal_form(catalog: Catalog, dossier: Dossier) -> list[str]:
     """Refuse a legal form of another family than the model's; return warnings for what cannot be decided."""
     verdict = judge_legal_form(catalog, dossier.entity.legal_form)
     if verdict is None:

@@ -8,7 +8,8 @@ in a filing (a company named "<FILL-IN: ...>" would otherwise pass every type ch
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 MARKER = "<FILL-IN"
 

@@ -20,8 +20,9 @@ Where the domain surprises:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from nbb_filing.books.figures import RubricFigures
 from nbb_filing.core.errors import FindingsError, InputError, RubricNotFound
@@ -41,7 +42,9 @@ class RubricFacts:
 
     def figure(self, rubric: str, period: str, amount: Decimal, source: str) -> None:
         if period == "previous" and self.dossier.previous_exercise is None:
-            raise InputError(f"{source}: rubric {rubric} has a previous-year figure but the dossier has no previous_exercise")
+            raise InputError(
+                f"{source}: rubric {rubric} has a previous-year figure but the dossier has no previous_exercise"
+            )
         if "[" in rubric:  # a datapoint key, for rubrics shown in several columns
             dp = self.catalog.by_key(rubric)
             if dp is None:
@@ -125,7 +128,11 @@ class RubricFacts:
                 self.figure(f.rubric, f.period, f.amount, f.source or f"mapping, rubric {f.rubric}")
         for code, amounts in d.figures.items():
             for period, amount in amounts.items():
-                where = d.where("figures", code, period) if d.has_line("figures", code, period) else d.where("figures", code)
+                where = (
+                    d.where("figures", code, period)
+                    if d.has_line("figures", code, period)
+                    else d.where("figures", code)
+                )
                 if amount == 0:
                     zero += 1
                     continue
@@ -177,7 +184,6 @@ class RubricFacts:
                 if amount == 0:
                     continue
                 self.figure(code, period, amount, where)
-
 
 
 def tie_out(store: FactStore, dossier: Dossier, checks: Iterable[Mapping[str, Any]]) -> None:

@@ -13,9 +13,10 @@ the dossier's figure is kept and a different one is reported, not refused.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from nbb_filing.core.errors import InputError, RubricNotFound
 from nbb_filing.filing.binding import FieldSpec, RoleSpec, resolve_field

@@ -87,7 +87,9 @@ class _Assembler:
             numbers = [i for _, i, _ in seq]
             if numbers and numbers != [str(n) for n in range(1, len(numbers) + 1)]:
                 who = data.get("name") or f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
-                self.remarks.append(f"{who}: {label} numbered {', '.join(numbers)} in the filing are renumbered 1..{len(numbers)}")
+                self.remarks.append(
+                    f"{who}: {label} numbered {', '.join(numbers)} in the filing are renumbered 1..{len(numbers)}"
+                )
         return data
 
     def dossier_data(self) -> dict[str, Any]:
@@ -128,7 +130,10 @@ class _Assembler:
         if "exercise_start" in ff or "exercise_end" in ff:
             data["exercise"] = {"start": ff.get("exercise_start"), "end": ff.get("exercise_end")}
         if "previous_exercise_start" in ff or "previous_exercise_end" in ff:
-            data["previous_exercise"] = {"start": ff.get("previous_exercise_start"), "end": ff.get("previous_exercise_end")}
+            data["previous_exercise"] = {
+                "start": ff.get("previous_exercise_start"),
+                "end": ff.get("previous_exercise_end"),
+            }
         if "general_meeting" in ff:
             data["general_meeting"] = ff["general_meeting"]
         for k in ("previous_amounts_identical", "in_liquidation"):
@@ -177,7 +182,9 @@ class _Assembler:
         if addr:
             rep["address"] = addr
         if owner is None:
-            self.remarks.append(f"representative {rep} of {names.get('name')!r}: no such legal person in the filing; left out")
+            self.remarks.append(
+                f"representative {rep} of {names.get('name')!r}: no such legal person in the filing; left out"
+            )
             return
         owner["representative"] = rep
 
@@ -220,7 +227,9 @@ class _Assembler:
             if row and row != "1":
                 out["row"] = str(row)  # the filing's row id (dim:open), kept for an exact round trip
             if len(holdings) > 1:
-                self.remarks.append(f"participation {out['name']!r}: only the first of {len(holdings)} holdings is kept")
+                self.remarks.append(
+                    f"participation {out['name']!r}: only the first of {len(holdings)} holdings is kept"
+                )
             if "nature" in h:
                 out["nature"] = h["nature"]
             if "shares_held" in h:

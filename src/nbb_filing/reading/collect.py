@@ -123,7 +123,9 @@ class Collector:
         role = self.table.roles[role_name]
         tv = dict(f.typed_values)
         ident = tuple((attr, tv.get(dim, "")) for attr, dim in role.typed)
-        return self.people.setdefault((role_name, ident), {"names": dict(ident), "fields": {}, "address": {}, "items": {}})
+        return self.people.setdefault(
+            (role_name, ident), {"names": dict(ident), "fields": {}, "address": {}, "items": {}}
+        )
 
     # ------------------------------------------------------------------ one fact
     def take(self, f: ReadFact) -> None:

@@ -103,14 +103,20 @@ def read_context(ctx: etree._Element, names: Names) -> Context:
     members: list[tuple[str, str]] = []
     typed: list[tuple[str, str]] = []
     problem = None
-    containers = [c for c in (ctx.find(f"{{{XBRLI}}}scenario"), ctx.find(f"{{{XBRLI}}}entity/{{{XBRLI}}}segment")) if c is not None]
+    containers = [
+        c
+        for c in (ctx.find(f"{{{XBRLI}}}scenario"), ctx.find(f"{{{XBRLI}}}entity/{{{XBRLI}}}segment"))
+        if c is not None
+    ]
     for container in containers:
         for child in container:
             if not isinstance(child.tag, str):
                 continue
             try:
                 if child.tag == f"{{{XBRLDI}}}explicitMember":
-                    members.append((names.qname_text(child.get("dimension", ""), child), names.qname_text(child.text or "", child)))
+                    members.append(
+                        (names.qname_text(child.get("dimension", ""), child), names.qname_text(child.text or "", child))
+                    )
                 elif child.tag == f"{{{XBRLDI}}}typedMember":
                     dim = names.qname_text(child.get("dimension", ""), child)
                     inner = [c for c in child if isinstance(c.tag, str)]
@@ -120,7 +126,9 @@ def read_context(ctx: etree._Element, names: Names) -> Context:
                     problem = f"context {cid} holds a non-dimensional element {etree.QName(child).localname!r}"
             except ValueError as e:
                 problem = f"context {cid}: {e}"
-    return Context(cid, scheme, identifier, instant, period_problem, tuple(sorted(members)), tuple(sorted(typed)), problem)
+    return Context(
+        cid, scheme, identifier, instant, period_problem, tuple(sorted(members)), tuple(sorted(typed)), problem
+    )
 
 
 def measure_name(measure: etree._Element) -> str:
@@ -151,5 +159,7 @@ def read_contexts_and_units(
             contexts[c.id] = c
         elif el.tag == f"{{{XBRLI}}}unit":
             measures = [(m.text or "").strip() for m in el.iter(f"{{{XBRLI}}}measure")]
-            units[el.get("id", "")] = Unit(" ".join(measures), tuple(measure_name(m) for m in el.iter(f"{{{XBRLI}}}measure")))
+            units[el.get("id", "")] = Unit(
+                " ".join(measures), tuple(measure_name(m) for m in el.iter(f"{{{XBRLI}}}measure"))
+            )
     return contexts, units

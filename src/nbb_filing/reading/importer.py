@@ -81,10 +81,14 @@ def dossier_from_filing(filing: FilingFacts) -> tuple[dict[str, Any], dict[str, 
     for f in filing.facts:
         c.take(f)
     data, assembly_remarks = assemble_dossier(c)
-    not_imported = [f"line {u.source_line}: {u.describe().split(': ', 1)[1]}" for u in filing.unresolved] + c.not_imported
+    not_imported = [
+        f"line {u.source_line}: {u.describe().split(': ', 1)[1]}" for u in filing.unresolved
+    ] + c.not_imported
     remarks = list(filing.problems) + list(c.remarks) + assembly_remarks
     if filing.retargeted:
-        remarks.insert(0, f"filing made with framework {filing.framework}, read with the installed {filing.catalog.framework}")
+        remarks.insert(
+            0, f"filing made with framework {filing.framework}, read with the installed {filing.catalog.framework}"
+        )
     return data, c.files, not_imported, remarks, c.imported
 
 
@@ -156,7 +160,7 @@ def generated_set(dossier_path: Path, catalog: Catalog) -> set[tuple[str, tuple,
 
     dossier = load_dossier(dossier_path)
     factset = build_facts(catalog, dossier, None)
-    out = set()
+    out: set[tuple[str, tuple, str | None]] = set()
     for f in factset.facts:
         mt = catalog.metric_type(f.datapoint)
         text = format_value(mt, f.value)

@@ -27,10 +27,10 @@ figures identical to those published" is true exactly when the list is empty.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
 
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.notes_table import load_notes_table
@@ -187,7 +187,9 @@ def previous_column(
         except InputError as e:
             raise InputError(f"previous_filing: {e}") from None
     elif filing.model != catalog.model:
-        raise InputError(f"previous_filing {path}: this filing is of model {filing.model}, not {catalog.model} as expected")
+        raise InputError(
+            f"previous_filing {path}: this filing is of model {filing.model}, not {catalog.model} as expected"
+        )
     placed: list[PlacedFact] = []
     not_placed: list[str] = [f"{path.name} {u.describe()}" for u in filing.unresolved]
     movement_keys = load_notes_table().movement_keys(catalog)
@@ -219,7 +221,9 @@ def previous_column(
     )
 
 
-def previous_year_figures(filing_path: str | os.PathLike, catalog: Catalog, package: PackageInfo | None = None) -> RubricFigures:
+def previous_year_figures(
+    filing_path: str | os.PathLike, catalog: Catalog, package: PackageInfo | None = None
+) -> RubricFigures:
     """The previous-year rubric figures that last year's filing gives this year's model."""
     return previous_column(filing_path, catalog, package).figures
 
@@ -235,7 +239,8 @@ def compare(published: RubricFigures, computed: RubricFigures) -> list[Disagreem
     """
     out: list[Disagreement] = []
     codes = [
-        c for c in published.rubrics("previous")
+        c
+        for c in published.rubrics("previous")
         if "[" not in c or computed.get(c, "previous") is not None  # cells by key: only where both give one
     ]
     codes += [c for c in computed.rubrics("previous") if published.get(c, "previous") is None]
@@ -281,7 +286,9 @@ class PreviousFilingOutcome:
                 )
                 lines += [f"  {d.describe()}" for d in self.disagreements]
             else:
-                lines.append("previous year: the previous-year trial balance agrees with the published filing on every rubric")
+                lines.append(
+                    "previous year: the previous-year trial balance agrees with the published filing on every rubric"
+                )
         lines += [f"previous year: {x}" for x in self.notes]
         return lines
 

@@ -25,10 +25,10 @@ enumeration value is the catalog-prefixed QName of its member.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -154,10 +154,7 @@ class FilingFacts:
 
     def rubric_facts(self, period: str | None = None) -> list[ReadFact]:
         """Facts of datapoints that carry a rubric code (optionally for one period), in file order."""
-        return [
-            f for f in self.facts
-            if f.datapoint.rubric and (period is None or f.datapoint.period == period)
-        ]
+        return [f for f in self.facts if f.datapoint.rubric and (period is None or f.datapoint.period == period)]
 
     @property
     def closing_date(self) -> str | None:
@@ -243,7 +240,9 @@ def read_tree(
     root = tree.getroot()
     ref = schema_ref(root)
     if ref.model is None:
-        raise InputError(f"{path}: the schemaRef {ref.href!r} is not an NBB CBSO entry point (…/cbso/fws/<version>/mod/<mXX>/<mXX-f>.xsd)")
+        raise InputError(
+            f"{path}: the schemaRef {ref.href!r} is not an NBB CBSO entry point (…/cbso/fws/<version>/mod/<mXX>/<mXX-f>.xsd)"
+        )
     if model is not None and ref.model != model:
         raise InputError(f"{path}: this filing is of model {ref.model}, not {model} as expected")
     if catalog is None:
@@ -317,9 +316,7 @@ class _FactReader:
             unresolved_fact(ctx.problem or ctx.period_problem or "", ctx.members, ctx.typed_values)
             return
         if element not in catalog.metrics:
-            why = (
-                f"element {element} is not a metric of model {catalog.model} in package {catalog.package_version}"
-            )
+            why = f"element {element} is not a metric of model {catalog.model} in package {catalog.package_version}"
             unresolved_fact(why, ctx.members, ctx.typed_values)
             return
         typed_dims = tuple(d for d, _ in ctx.typed_values)
@@ -331,7 +328,8 @@ class _FactReader:
         if dp is None:
             unresolved_fact(
                 f"model {catalog.model} of package {catalog.package_version} has no datapoint for these dimensions",
-                ctx.members, ctx.typed_values,
+                ctx.members,
+                ctx.typed_values,
             )
             return
         value, why_not = self.value(el, dp, text)
@@ -363,14 +361,16 @@ class _FactReader:
         mt = self.catalog.metric_type(dp)
         if mt.unit and measures is not None and mt.unit != "pure" and measures != (UNIT_NAMES.get(mt.unit),):
             # compared by meaning (the measure's namespace and name), not by its prefix or the unit's id
-            self.problems.append(f"line {line}: {dp.key} has unit {unit} ({', '.join(measures)}), expected {mt.unit} "
-                                 f"({UNIT_NAMES.get(mt.unit)})")
+            self.problems.append(
+                f"line {line}: {dp.key} has unit {unit} ({', '.join(measures)}), expected {mt.unit} "
+                f"({UNIT_NAMES.get(mt.unit)})"
+            )
         return unit
 
     def file_problems(self) -> tuple[str | None, str | None]:
         """The problems of the whole file (duplicates, several entities or dates); returns its entity."""
         _duplicates(self.facts, self.problems)
-        scheme, identifier = (next(iter(self.schemes)) if len(self.schemes) == 1 else (None, None))
+        scheme, identifier = next(iter(self.schemes)) if len(self.schemes) == 1 else (None, None)
         if len(self.schemes) > 1:
             self.problems.append(f"the facts name {len(self.schemes)} different entities")
         if len(self.instants) > 1:
@@ -393,6 +393,7 @@ def diff_sets(
     expected: set[tuple[str, TypedValues, str | None]], actual: set[tuple[str, TypedValues, str | None]]
 ) -> list[str]:
     """Readable differences between two :meth:`FilingFacts.as_set` results (for tests and reports)."""
+
     def show(sign: str, k: str, t: TypedValues, v: str | None) -> str:
         typ = " " + ", ".join(f"{d}={x!r}" for d, x in t) if t else ""
         return f"{sign} {k}{typ} = {v!r}"

@@ -58,15 +58,26 @@ LIST_FIELDS: dict[tuple[type, str], tuple[str, str]] = {
 #: Optional fields written active (with placeholders) in a starter without a previous filing:
 #: every filing has directors with a mandate (a previous filing brings its own).
 FRESH_FIELDS: set[tuple[type, str]] = {
-    (Dossier, "directors"), (Person, "first_name"), (Person, "last_name"), (Person, "mandates"),
+    (Dossier, "directors"),
+    (Person, "first_name"),
+    (Person, "last_name"),
+    (Person, "mandates"),
 }
 #: Optional fields always written active: most filings are made from trial balances and a mapping
 #: (delete the section when the dossier gives its figures directly).
 ALWAYS_FIELDS: set[tuple[type, str]] = {(Dossier, "inputs"), (Inputs, "trial_balance"), (Inputs, "mapping")}
 
 #: Sections of last year's filing that belong to last year and are not carried into the starter.
-NOT_CARRIED = ("figures", "appropriation", "datapoint_facts", "fixed_assets", "social_balance",
-               "valuation_rules", "management_report", "previous_amounts_identical")
+NOT_CARRIED = (
+    "figures",
+    "appropriation",
+    "datapoint_facts",
+    "fixed_assets",
+    "social_balance",
+    "valuation_rules",
+    "management_report",
+    "previous_amounts_identical",
+)
 
 WIDTH = 100
 
@@ -105,8 +116,10 @@ def list_hints(catalog: Catalog, lang: str) -> dict[tuple[type, str], str]:
             listed = ", ".join(f"{value_code(v)} = {v.label(lang)}" for v in mt.enum_values)
             out[key] = f"one of list {mt.metric}: {listed}"
         else:
-            out[key] = (f"code, QName or label from list {mt.metric} ({len(mt.enum_values)} values: "
-                        f"{values_command(mt.metric, catalog.model)})")
+            out[key] = (
+                f"code, QName or label from list {mt.metric} ({len(mt.enum_values)} values: "
+                f"{values_command(mt.metric, catalog.model)})"
+            )
     return out
 
 
@@ -213,8 +226,9 @@ class _Renderer:
             lead = first if i == 0 else " " * len(first)
             self.field(cls, name, info, data, indent, commented, lead, at)
 
-    def field(self, cls: type, name: str, info: Any, data: dict | None, indent: int, commented: bool,
-              lead: str, at: str = "") -> None:
+    def field(
+        self, cls: type, name: str, info: Any, data: dict | None, indent: int, commented: bool, lead: str, at: str = ""
+    ) -> None:
         t = _unwrap(info.annotation)
         value = (data or {}).get(name)
         text = self.describe(cls, name, info, t)
@@ -251,8 +265,11 @@ class _Renderer:
                 self.put(indent, f"{key} [{_hint(str, name)}]", True)
         elif origin is dict and _is_model(typing.get_args(t)[1]):
             self.put(indent, key, True)
-            self.put(indent + len(lead) + 2, '"CODE": {current: 0.00, previous: 0.00}   # by rubric code '
-                     "(nbb-filing taxonomy show MODEL)", True)
+            self.put(
+                indent + len(lead) + 2,
+                '"CODE": {current: 0.00, previous: 0.00}   # by rubric code (nbb-filing taxonomy show MODEL)',
+                True,
+            )
         elif origin is dict:
             self.put(indent, f'{key} {{"dim:xxxx": "value"}}', True)
         elif present:
@@ -323,8 +340,9 @@ def copy_beside(filing_path: Path, dossier_path: Path) -> Path | None:
 # ====================================================================== entry points
 
 
-def starter_text(model: str, catalog: Catalog, *, lang: str, data: dict | None = None,
-                 source: str | None = None) -> tuple[str, int]:
+def starter_text(
+    model: str, catalog: Catalog, *, lang: str, data: dict | None = None, source: str | None = None
+) -> tuple[str, int]:
     """The starter dossier's YAML text and its number of placeholders."""
     r = _Renderer(list_hints(catalog, lang), fresh=data is None)
     values = dict(data or {})
@@ -347,8 +365,15 @@ def starter_text(model: str, catalog: Catalog, *, lang: str, data: dict | None =
     return "\n".join(r.lines).rstrip() + "\n", r.placeholders
 
 
-def init_dossier(model: str | None, output: str | os.PathLike, package: Any, *, lang: str | None = None,
-                 from_filing: str | os.PathLike | None = None, force: bool = False) -> StarterResult:
+def init_dossier(
+    model: str | None,
+    output: str | os.PathLike,
+    package: Any,
+    *,
+    lang: str | None = None,
+    from_filing: str | os.PathLike | None = None,
+    force: bool = False,
+) -> StarterResult:
     """Write a starter dossier to ``output`` (refused if it exists, unless ``force``); atomic."""
     from nbb_filing.core.atomic import write_atomic
     from nbb_filing.taxonomy.catalog_cache import load_catalog

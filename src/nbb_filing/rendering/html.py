@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Iterable
 
 import lxml.html
 from lxml import etree
@@ -220,8 +220,11 @@ def _row(body: etree._Element, t: TableView, row: RowView, lang: str, width: int
         _el(tr, "td", ", ".join(c for c in codes if c), class_="code")
     for col, c in zip(t.columns, row.cells):
         _cell(tr, c, lang, filed_column=col.filed, filed_note=t.typed)
-    trails = [(c.trail, c.datapoint.column_label(lang)) for c in row.cells
-              if c is not None and c.trail is not None and c.shown is not None]
+    trails = [
+        (c.trail, c.datapoint.column_label(lang))
+        for c in row.cells
+        if c is not None and c.trail is not None and c.shown is not None
+    ]
     if trails:
         _trail(label_td, trails, lang)
     for f in findings:

@@ -9,7 +9,7 @@ most once per render.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from nbb_filing.core.errors import NbbFilingError
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint

@@ -16,8 +16,8 @@ its row label, its ancestor rows and its column header), rubric codes and value 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 from nbb_filing.books.trail import Trail, TrailEntry
 from nbb_filing.reading.reader import ReadFact
@@ -224,8 +224,15 @@ class _Builder:
             keys = tuple(v for _, v in typed)
             rows.append(RowView(" ".join(keys), None, 0, cells, keys))
         header = next((dp.column_label(lang) for dp in dps if dp.typed), "")
-        return TableView(info, info.label(lang), cols, tuple(rows), typed=True, key_header=header,
-                         transposed=len(cols) > TRANSPOSE_ABOVE)
+        return TableView(
+            info,
+            info.label(lang),
+            cols,
+            tuple(rows),
+            typed=True,
+            key_header=header,
+            transposed=len(cols) > TRANSPOSE_ABOVE,
+        )
 
 
 def _path_parts(dp: Datapoint, lang: str) -> list[str]:

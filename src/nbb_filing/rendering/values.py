@@ -25,7 +25,7 @@ class Shown:
     text: str
     negative: bool = False
     numeric: bool = False
-    document: "Document | None" = None
+    document: Document | None = None
 
 
 @dataclass(frozen=True)

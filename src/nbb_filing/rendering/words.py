@@ -4,7 +4,9 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
-        "can be filed": "peut être déposé", "blocked": "bloqué", "not validated": "non validé",
+        "can be filed": "peut être déposé",
+        "blocked": "bloqué",
+        "not validated": "non validé",
         "text": "Texte",
         "code": "Codes",
         "label": "Libellé",
@@ -39,7 +41,9 @@ WORDS: dict[str, dict[str, str]] = {
         "from_mapping": "d'après la table de correspondance",
     },
     "nl": {
-        "can be filed": "kan neergelegd worden", "blocked": "geblokkeerd", "not validated": "niet gevalideerd",
+        "can be filed": "kan neergelegd worden",
+        "blocked": "geblokkeerd",
+        "not validated": "niet gevalideerd",
         "text": "Tekst",
         "code": "Codes",
         "label": "Omschrijving",
@@ -74,7 +78,9 @@ WORDS: dict[str, dict[str, str]] = {
         "from_mapping": "volgens de mappingtabel",
     },
     "de": {
-        "can be filed": "kann hinterlegt werden", "blocked": "blockiert", "not validated": "nicht validiert",
+        "can be filed": "kann hinterlegt werden",
+        "blocked": "blockiert",
+        "not validated": "nicht validiert",
         "text": "Text",
         "code": "Codes",
         "label": "Bezeichnung",
@@ -109,7 +115,9 @@ WORDS: dict[str, dict[str, str]] = {
         "from_mapping": "laut Zuordnungstabelle",
     },
     "en": {
-        "can be filed": "can be filed", "blocked": "blocked", "not validated": "not validated",
+        "can be filed": "can be filed",
+        "blocked": "blocked",
+        "not validated": "not validated",
         "text": "Text",
         "code": "Codes",
         "label": "Label",

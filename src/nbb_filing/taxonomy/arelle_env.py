@@ -13,10 +13,11 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from nbb_filing.core.errors import PackageError
 from nbb_filing.taxonomy.packages import PackageInfo

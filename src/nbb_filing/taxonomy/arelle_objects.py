@@ -14,8 +14,16 @@ from typing import Any
 
 from nbb_filing.taxonomy.catalog import LANGS, EnumValue, Labels, MetricType
 
-_INTEGER_BASES = ("integer", "nonNegativeInteger", "positiveInteger", "long", "int", "short",
-                  "nonPositiveInteger", "negativeInteger")
+_INTEGER_BASES = (
+    "integer",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "long",
+    "int",
+    "short",
+    "nonPositiveInteger",
+    "negativeInteger",
+)
 
 
 class ArelleVal:
@@ -126,8 +134,12 @@ def metric_type(model: Any, concept: Any) -> MetricType:
         max_inclusive=mx,
         fraction_digits=integer("fractionDigits"),
         total_digits=integer("totalDigits"),
-        min_length=integer("minLength") if "minLength" in facets else (integer("length") if "length" in facets else None),
-        max_length=integer("maxLength") if "maxLength" in facets else (integer("length") if "length" in facets else None),
+        min_length=integer("minLength")
+        if "minLength" in facets
+        else (integer("length") if "length" in facets else None),
+        max_length=integer("maxLength")
+        if "maxLength" in facets
+        else (integer("length") if "length" in facets else None),
         pattern=pattern,
         enum_values=_enum_values(model, concept) if kind == "enum" else (),
         labels=labels_of(concept, generic=False),

@@ -28,9 +28,10 @@ given by ``load_catalog``, so that this module needs neither the cache nor the c
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from nbb_filing.core.errors import PackageError, RubricNotFound
 from nbb_filing.taxonomy.packages import PackageInfo
@@ -283,13 +284,15 @@ class Catalog:
         mem = [(d, m) for d, m in members if self.defaults.get(d) != m]
         return self._by_key.get(datapoint_key(metric, mem, typed))
 
-    def sibling(self, model: str) -> "Catalog":
+    def sibling(self, model: str) -> Catalog:
         """The catalog of another model of the same package and framework (e.g. the family's full model)."""
         if self.package is None or self.loader is None:
-            raise PackageError(f"catalog {self.model} does not know its taxonomy package: load {model} with load_catalog")
+            raise PackageError(
+                f"catalog {self.model} does not know its taxonomy package: load {model} with load_catalog"
+            )
         return self.loader(self.package, model, self.framework)
 
-    def with_loader(self, loader: CatalogLoader) -> "Catalog":
+    def with_loader(self, loader: CatalogLoader) -> Catalog:
         """This catalog, able to load the other models of its package with ``loader`` (see :meth:`sibling`)."""
         return replace(self, loader=loader, _by_key={}, _by_rubric={})
 
@@ -322,7 +325,7 @@ class Catalog:
         }
 
     @classmethod
-    def from_json(cls, d: dict, package: PackageInfo | None = None) -> "Catalog":
+    def from_json(cls, d: dict, package: PackageInfo | None = None) -> Catalog:
         def labels(x: Any) -> Labels:
             return tuple((a, b) for a, b in x)
 

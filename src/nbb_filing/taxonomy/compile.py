@@ -14,9 +14,10 @@ to what this module produces must bump :data:`~.catalog.CACHE_FORMAT`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import product
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from nbb_filing.core.errors import PackageError
 from nbb_filing.taxonomy import arelle_env
@@ -110,7 +111,9 @@ class _Compiler:
         if q.prefix:
             prev = self.namespaces.setdefault(q.prefix, q.namespaceURI)
             if prev != q.namespaceURI:
-                raise PackageError(f"prefix {q.prefix!r} names two namespaces in {self.model}: {prev}, {q.namespaceURI}")
+                raise PackageError(
+                    f"prefix {q.prefix!r} names two namespaces in {self.model}: {prev}, {q.namespaceURI}"
+                )
         return prefixed(q)
 
     def dimension_defaults(self) -> dict[str, str]:
@@ -134,7 +137,10 @@ class _Compiler:
         from arelle import XbrlConst
 
         brk = self.mx.relationshipSet((XbrlConst.tableBreakdown, XbrlConst.tableBreakdownMMDD))
-        roots = sorted(brk.rootConcepts, key=lambda t: (brk.fromModelObject(t)[0].linkrole if brk.fromModelObject(t) else "", t.id or ""))
+        roots = sorted(
+            brk.rootConcepts,
+            key=lambda t: (brk.fromModelObject(t)[0].linkrole if brk.fromModelObject(t) else "", t.id or ""),
+        )
         for table in roots:
             rels = brk.fromModelObject(table)
             if rels:
@@ -142,7 +148,9 @@ class _Compiler:
 
     def _read_table(self, table: Any, rels: Sequence[Any]) -> None:
         linkrole = rels[0].linkrole
-        section = linkrole.split("/sect/", 1)[1].split("/", 1)[0] if "/sect/" in linkrole else linkrole.rsplit("/", 1)[-1]
+        section = (
+            linkrole.split("/sect/", 1)[1].split("/", 1)[0] if "/sect/" in linkrole else linkrole.rsplit("/", 1)[-1]
+        )
         self.tables.append(TableInfo(linkrole, section, labels_of(table)))
         ctx = table.renderingXPathContext
         axes: dict[str, list[list[_Line]]] = {"x": [], "y": [], "z": []}
@@ -226,8 +234,12 @@ class _Compiler:
 
     def note_enumeration_prefixes(self) -> None:
         """Record the prefixes of enumeration members too: they are part of the vocabulary."""
-        missing = {ev.qname for mt in self.metrics.values() for ev in mt.enum_values
-                   if ev.qname.split(":", 1)[0] not in self.namespaces}
+        missing = {
+            ev.qname
+            for mt in self.metrics.values()
+            for ev in mt.enum_values
+            if ev.qname.split(":", 1)[0] not in self.namespaces
+        }
         if missing:
             for c in self.mx.qnameConcepts.values():
                 if c.qname.prefix not in self.namespaces and prefixed(c.qname) in missing:
@@ -239,7 +251,9 @@ def _with_rubrics(existing: Datapoint, rubrics: list[str]) -> Datapoint:
     extra = tuple(r for r in rubrics if r != existing.rubric and r not in existing.other_rubrics)
     rubric = rubrics[0] if rubrics else None
     if existing.rubric is None and rubric:
-        return replace(existing, rubric=rubric, other_rubrics=existing.other_rubrics + tuple(r for r in extra if r != rubric))
+        return replace(
+            existing, rubric=rubric, other_rubrics=existing.other_rubrics + tuple(r for r in extra if r != rubric)
+        )
     if extra:
         return replace(existing, other_rubrics=existing.other_rubrics + extra)
     return existing
@@ -251,8 +265,12 @@ def _breakdown_lines(model: Any, breakdown: Any, linkrole: str, ctx: Any) -> lis
     from arelle.ModelRenderingObject import DefnMdlAspectNode, DefnMdlRuleDefinitionNode
 
     tree = model.relationshipSet(
-        (XbrlConst.tableBreakdownTree, XbrlConst.tableBreakdownTreeMMDD,
-         XbrlConst.tableDefinitionNodeSubtree, XbrlConst.tableDefinitionNodeSubtreeMMDD),
+        (
+            XbrlConst.tableBreakdownTree,
+            XbrlConst.tableBreakdownTreeMMDD,
+            XbrlConst.tableDefinitionNodeSubtree,
+            XbrlConst.tableDefinitionNodeSubtreeMMDD,
+        ),
         linkrole,
     )
     lines: list[_Line] = []

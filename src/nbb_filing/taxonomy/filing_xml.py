@@ -48,8 +48,12 @@ _DTD_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 def safe_parser() -> etree.XMLParser:
     """A parser without DTD loading, entity resolution or network; large text nodes allowed."""
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=True, remove_comments=False,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=True,
+        remove_comments=False,
     )
 
 

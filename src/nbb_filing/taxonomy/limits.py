@@ -7,13 +7,13 @@ would refuse for its size.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from nbb_filing.core.data_files import load_data_yaml
 from nbb_filing.core.errors import InputError
 
 
-@lru_cache(maxsize=None)
+@cache
 def max_filing_bytes() -> int:
     """The NBB's upload limit per filing, in bytes (a filing must stay strictly under it)."""
     data = load_data_yaml("nbb-limits.yaml")

@@ -24,9 +24,9 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 
 from lxml import etree
 
@@ -56,6 +56,7 @@ PARTIAL_PREFIX = ".partial-"
 #: Largest compression ratio of one entry: beyond this a "ZIP bomb" is more likely than XML (the
 #: NBB's XML expands at most ~75x: 74x for the largest linkbase of the 22.19 replica).
 MAX_RATIO = 200
+
 
 def _cwd_or_none() -> Path | None:
     try:
@@ -111,10 +112,7 @@ class PackageInfo:
         if not candidates:
             known = ", ".join(self.models) or "none"
             where = f" in framework {framework}" if framework else ""
-            raise ModelNotFound(
-                f"model {model!r}{where} is not in taxonomy package {self.path.name} "
-                f"(models: {known})"
-            )
+            raise ModelNotFound(f"model {model!r}{where} is not in taxonomy package {self.path.name} (models: {known})")
         return max(candidates, key=lambda e: _version_key(e.framework))
 
     @property
@@ -128,7 +126,7 @@ class PackageInfo:
         return d
 
     @classmethod
-    def from_json(cls, d: dict) -> "PackageInfo":
+    def from_json(cls, d: dict) -> PackageInfo:
         return cls(
             path=Path(d["path"]),
             sha256=d["sha256"],
@@ -180,9 +178,7 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
             total += info.file_size
             if info.file_size >= RATIO_CHECK_FROM_BYTES and info.file_size > MAX_RATIO * info.compress_size:
                 ratio = info.file_size // max(info.compress_size, 1)
-                raise PackageError(
-                    f"{p}: refused, entry {name!r} expands {ratio}x, more than {MAX_RATIO}x (ZIP bomb?)"
-                )
+                raise PackageError(f"{p}: refused, entry {name!r} expands {ratio}x, more than {MAX_RATIO}x (ZIP bomb?)")
         if total > MAX_UNCOMPRESSED:
             raise PackageError(f"{p}: refused, uncompressed size {total} bytes exceeds {MAX_UNCOMPRESSED}")
         names = {i.filename for i in infos}

@@ -22,8 +22,10 @@ from nbb_filing.core.shipped import shipped_dir
 
 RELEASES_FILE = "releases.yaml"
 #: The one-line notice of every report made with a replica package ({version}: e.g. 22.19.3).
-REPLICA_NOTICE = ("validated against the replica {version}, not an official NBB package: "
-                  "validate with the official package before upload")
+REPLICA_NOTICE = (
+    "validated against the replica {version}, not an official NBB package: "
+    "validate with the official package before upload"
+)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,10 @@ class Releases:
             raise PackageError(f"taxonomy version {version!r} is not of the form 26.0.15")
         url = self.address_pattern.format(year=2000 + int(m.group(1)), version=version)
         state = "listed" if known is not None else "not listed"
-        return url, (f"{state} in {self.path.name}; address from its pattern, "
-                     f"verified: {'yes' if self.address_pattern_verified else 'no'}")
+        return url, (
+            f"{state} in {self.path.name}; address from its pattern, "
+            f"verified: {'yes' if self.address_pattern_verified else 'no'}"
+        )
 
     def in_force(self, closing: dt.date) -> FrameworkRelease | None:
         """The framework in force for accounts closed on ``closing`` (latest known date on or before it)."""
@@ -100,8 +104,12 @@ def parse_releases(data: Any, path: Path) -> Releases:
         for p in data.get("packages") or ()
     )
     frameworks = tuple(
-        FrameworkRelease(_text(f, "framework", name), _date(f.get("in_force_from"), name),
-                         f.get("verified") is True, str(f.get("source", "")))
+        FrameworkRelease(
+            _text(f, "framework", name),
+            _date(f.get("in_force_from"), name),
+            f.get("verified") is True,
+            str(f.get("source", "")),
+        )
         for f in data.get("frameworks") or ()
     )
     return Releases(
@@ -168,8 +176,14 @@ def _fw_key(v: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", v))
 
 
-def framework_for_closing(carried: tuple[str, ...], closing: dt.date, *, package_label: str,
-                          replica: str | None = None, releases: Releases | None = None) -> tuple[str, str | None]:
+def framework_for_closing(
+    carried: tuple[str, ...],
+    closing: dt.date,
+    *,
+    package_label: str,
+    replica: str | None = None,
+    releases: Releases | None = None,
+) -> tuple[str, str | None]:
     """The framework of a package to use for accounts closed on ``closing``, and a notice or ``None``.
 
     The framework in force for the closing date (``releases.yaml``) when the package carries it;
@@ -182,10 +196,12 @@ def framework_for_closing(carried: tuple[str, ...], closing: dt.date, *, package
     target = rel.in_force(closing)
     if target is not None and target.framework in carried:
         return target.framework, None
-    due = (f"framework {target.framework} is in force for closing date {closing.isoformat()} "
-           f"({rel.path.name}, verified: {'yes' if target.verified else 'no'})"
-           if target is not None else
-           f"no framework of {rel.path.name} has a known in-force date on or before {closing.isoformat()}")
+    due = (
+        f"framework {target.framework} is in force for closing date {closing.isoformat()} "
+        f"({rel.path.name}, verified: {'yes' if target.verified else 'no'})"
+        if target is not None
+        else f"no framework of {rel.path.name} has a known in-force date on or before {closing.isoformat()}"
+    )
     if replica:
         return newest, f"{due}; the replica {replica} carries only framework {', '.join(carried)}: using fws/{newest}"
     return newest, f"{due}; {package_label} does not carry it: using fws/{newest}, the newest it carries"

@@ -11,7 +11,8 @@ roll-forward.  Assertions of any other shape are left to Arelle's validation.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from nbb_filing.taxonomy.arelle_objects import prefixed
 from nbb_filing.taxonomy.catalog import Datapoint, Total
@@ -52,8 +53,9 @@ def extract_totals(
         if m.group("t") not in dp_of_var or any(v not in dp_of_var for _, v in terms):
             continue
         periods = {dp_of_var[m.group("t")].period} | {dp_of_var[v].period for _, v in terms}
-        total = Total(va.id or "", dp_of_var[m.group("t")].rubric or "",
-                      tuple((sg, dp_of_var[v].rubric or "") for sg, v in terms))
+        total = Total(
+            va.id or "", dp_of_var[m.group("t")].rubric or "", tuple((sg, dp_of_var[v].rubric or "") for sg, v in terms)
+        )
         # a sum across years (8329 = 8329P + acquisitions ...) is a roll-forward, not a same-year total
         (out if len(periods) == 1 else rolls).setdefault((total.rubric, tuple(sorted(total.terms))), total)
     return tuple(out.values()), tuple(rolls.values())

@@ -95,8 +95,11 @@ def put_kinds(
     for kind in sorted(closings.kinds(cname), key=str):
         if kind in noted:
             continue
-        lines = [ln.name for ln in table.classes[cname].closing_lines
-                 if any(closings.total(cname, ln.name, p, kind) for p in PERIODS)]
+        lines = [
+            ln.name
+            for ln in table.classes[cname].closing_lines
+            if any(closings.total(cname, ln.name, p, kind) for p in PERIODS)
+        ]
         if lines:
             what = f"{cname} {kind}" if kind else f"{cname} (rules without a kind)"
             store.left_out.append(
@@ -158,9 +161,7 @@ def check_net_values(store: FactStore, table: NotesTable, closings: Closings, cn
             )
 
 
-def check_charges(
-    store: FactStore, d: Dossier, table: NotesTable, done: set[str], given: dict, totals: dict
-) -> None:
+def check_charges(store: FactStore, d: Dossier, table: NotesTable, done: set[str], given: dict, totals: dict) -> None:
     """The depreciation charge should equal the depreciation recorded in the notes (where the
     movements were checked against both trial balances: without the previous year nothing ties
     them down).  A warning, not an error: 630 legitimately differs (formation expenses 6300 have no

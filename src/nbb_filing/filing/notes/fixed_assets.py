@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from nbb_filing.filing.dossier import Dossier
 
 
-def load_closings(dossier: "Dossier") -> Closings | None:
+def load_closings(dossier: Dossier) -> Closings | None:
     """The closing values of the dossier's trial balances, or None when its mapping has no such rules."""
     inp = dossier.inputs
     if not (inp.trial_balance and inp.mapping):
@@ -56,9 +56,10 @@ def load_closings(dossier: "Dossier") -> Closings | None:
     current = closing_values(mapping, read_trial_balance(tb))
     previous = None
     if inp.previous_trial_balance:
-        previous = closing_values(mapping, read_trial_balance(
-            dossier.resolve_path(inp.previous_trial_balance, "inputs", "previous_trial_balance")
-        ))
+        previous = closing_values(
+            mapping,
+            read_trial_balance(dossier.resolve_path(inp.previous_trial_balance, "inputs", "previous_trial_balance")),
+        )
     classes = frozenset(split_note(r.note)[0] for r in mapping.fixed_assets)
     return Closings(mapping.source, current, previous, classes)
 
@@ -105,7 +106,7 @@ def add_notes(store: FactStore, d: Dossier, closings: Closings | None) -> None:
             # the most detailed note the model shows is checked first (its message names its cells)
             kinds: list[str | None] = []
             if per_kind:
-                kinds = sorted({*per_kind, *(k for k in closings.kinds(cname) if k is not None)})
+                kinds = list(sorted({*per_kind, *(k for k in closings.kinds(cname) if k is not None)}))
             levels = [*kinds, None] if mode == "kinds" else [None, *kinds]
             for kind in levels:
                 moves = totals[cname] if kind is None else per_kind.get(kind, {})

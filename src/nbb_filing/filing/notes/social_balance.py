@@ -16,10 +16,11 @@ workers in full-time equivalents lies between the full-time count and full time 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from nbb_filing.core.data_files import load_data_yaml
 from nbb_filing.core.errors import FindingsError, InputError
@@ -64,7 +65,7 @@ class SocialTable:
 
     def problems(self, catalog: Catalog) -> list[str]:
         """Total cells a model with the table lacks (for the tests)."""
-        out = []
+        out: list[str] = []
         if self.cell(catalog, "average_workers", "total", "total", "current") is None:
             return out
         for measure in self.measures:
@@ -171,7 +172,9 @@ def add_social_balance(store: FactStore, d: Dossier) -> None:
                     continue
                 why = check_value(catalog.metric_type(dp), value)
                 if why:
-                    raise InputError(f"{where}{'' if gender == 'total' else f' ({gender})'}: {dp.rubric or mname} {why}")
+                    raise InputError(
+                        f"{where}{'' if gender == 'total' else f' ({gender})'}: {dp.rubric or mname} {why}"
+                    )
                 store.add(dp, value, where)
                 if period == "previous":
                     store.state(dp)
