@@ -62,6 +62,16 @@ class KeyTotal:
     current: Decimal | None
     previous: Decimal | None
 
+    def to_json(self) -> dict[str, str | None]:
+        """The total for a JSON report: amounts as decimal strings (never floats), None when absent."""
+        return {
+            "role": self.role,
+            "rubric": self.rubric,
+            "label": self.label,
+            "current": None if self.current is None else str(self.current),
+            "previous": None if self.previous is None else str(self.previous),
+        }
+
 
 @dataclass(frozen=True)
 class GenerateResult:

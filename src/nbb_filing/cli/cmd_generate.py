@@ -252,16 +252,7 @@ def _summary_json(result: Any) -> dict:
         "facts": result.facts,
         "contexts": result.contexts,
         "seconds": round(result.seconds, 3),
-        "totals": [
-            {
-                "role": t.role,
-                "rubric": t.rubric,
-                "label": t.label,
-                "current": None if t.current is None else str(t.current),
-                "previous": None if t.previous is None else str(t.previous),
-            }
-            for t in result.totals
-        ],
+        "totals": [t.to_json() for t in result.totals],
         "notes": list(result.notes),
         "warnings": list(result.warnings),
         "left_out": list(result.left_out),

@@ -95,16 +95,7 @@ class Watcher:
             "output": str(result.output),
             "generate_seconds": round(seconds[0], 3),
             "validate_seconds": round(seconds[1], 3),
-            "totals": [
-                {
-                    "role": t.role,
-                    "rubric": t.rubric,
-                    "label": t.label,
-                    "current": None if t.current is None else str(t.current),
-                    "previous": None if t.previous is None else str(t.previous),
-                }
-                for t in result.totals
-            ],
+            "totals": [t.to_json() for t in result.totals],
         }
         assert self.report is not None
         nbb_filing.write_atomic(self.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
