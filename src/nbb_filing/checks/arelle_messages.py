@@ -71,6 +71,32 @@ def declared_severity(var_set: Any) -> str:
 
 
 def collect_findings(report: FileReport, model: Any, records: Iterable[Any], mapper: FactMapper) -> None:
+    """Fill ``report`` from one validation: every assertion's counts, then a finding per message."""
+    report.assertions = assertion_results(model)
+    assertions = {a.id: a for a in report.assertions}
+    messaged: set[str] = set()
+    for r in records:
+        finding = _record_finding(report, r, assertions, mapper)
+        if finding is not None:
+            if finding.source == "assertion":
+                messaged.add(finding.rule)
+            report.findings.append(finding)
+    # an unsatisfied assertion without message text still counts, with its declared effect
+    for a in report.assertions:
+        if a.not_satisfied and a.id not in messaged and a.effect != INFO:
+            report.findings.append(
+                Finding(
+                    rule=a.id,
+                    source="assertion",
+                    family=a.family,
+                    effect=a.effect,
+                    message=f"assertion {a.id} not satisfied {a.not_satisfied} time(s) (the package gives no message)",
+                )
+            )
+
+
+def assertion_results(model: Any) -> list[AssertionResult]:
+    """Evaluation counts of every assertion of the loaded model, sorted by id."""
     from arelle.ModelFormulaObject import (
         ModelConsistencyAssertion,
         ModelExistenceAssertion,
@@ -99,72 +125,44 @@ def collect_findings(report: FileReport, model: Any, records: Iterable[Any], map
             not_satisfied=int(getattr(v, "countNotSatisfied", 0) or 0),
             kind=kind,
         )
-    report.assertions = sorted(assertions.values(), key=lambda a: a.id)
+    return sorted(assertions.values(), key=lambda a: a.id)
 
-    messaged: set[str] = set()
-    for r in records:
-        level = r.level
-        code = r.code or ""
-        if code.startswith("message:"):
-            if level not in ("warning", "error", "critical"):
-                continue  # satisfied assertions with a message, and unsatisfied "OK" ones
-            aid = code[len("message:") :]
-            res = assertions.get(aid)
-            declared = res.declared_severity if res else level.upper()
-            if declared == "DYNAMIC":
-                declared = "ERROR" if level != "warning" else "WARNING"
-            messaged.add(aid)
-            fam = family_of(aid)
-            report.findings.append(
-                Finding(
-                    rule=aid,
-                    source="assertion",
-                    family=fam,
-                    effect=assertion_effect(aid, declared),
-                    message=one_line(r.message),
-                    facts=mapper.facts(r.refs),
-                )
-            )
-        elif code.startswith("exception:"):
-            report.error = f"{report.path}: Arelle failed while validating ({code}: {one_line(r.message)})"
-        elif level in ("error", "critical", "fatal"):
-            facts = mapper.facts(r.refs)
-            line = facts[0].line if facts else mapper.line(r.refs)
-            report.findings.append(
-                Finding(
-                    rule=code or "arelle:error",
-                    source="xbrl",
-                    family=code.split(":", 1)[0] if ":" in code else "xbrl",
-                    effect=BLOCKING,
-                    message=one_line(r.message),
-                    facts=facts,
-                    line=line,
-                )
-            )
-        elif level == "warning" and code not in COVERED_BY_PROTOCOL:
-            report.findings.append(
-                Finding(
-                    rule=code or "arelle:warning",
-                    source="xbrl",
-                    family=code.split(":", 1)[0] if ":" in code else "xbrl",
-                    effect=WARNING,
-                    message=one_line(r.message),
-                    facts=mapper.facts(r.refs),
-                    line=mapper.line(r.refs),
-                )
-            )
-    # an unsatisfied assertion without message text still counts, with its declared effect
-    for a in report.assertions:
-        if a.not_satisfied and a.id not in messaged and a.effect != INFO:
-            report.findings.append(
-                Finding(
-                    rule=a.id,
-                    source="assertion",
-                    family=a.family,
-                    effect=a.effect,
-                    message=f"assertion {a.id} not satisfied {a.not_satisfied} time(s) (the package gives no message)",
-                )
-            )
+
+def _record_finding(
+    report: FileReport, r: Any, assertions: dict[str, AssertionResult], mapper: FactMapper
+) -> Finding | None:
+    """The finding one log record makes, if any (an Arelle exception sets the report's error instead)."""
+    level, code = r.level, r.code or ""
+    if code.startswith("message:"):
+        if level not in ("warning", "error", "critical"):
+            return None  # satisfied assertions with a message, and unsatisfied "OK" ones
+        aid = code[len("message:") :]
+        res = assertions.get(aid)
+        declared = res.declared_severity if res else level.upper()
+        if declared == "DYNAMIC":
+            declared = "ERROR" if level != "warning" else "WARNING"
+        return Finding(
+            rule=aid,
+            source="assertion",
+            family=family_of(aid),
+            effect=assertion_effect(aid, declared),
+            message=one_line(r.message),
+            facts=mapper.facts(r.refs),
+        )
+    if code.startswith("exception:"):
+        report.error = f"{report.path}: Arelle failed while validating ({code}: {one_line(r.message)})"
+        return None
+    family = code.split(":", 1)[0] if ":" in code else "xbrl"
+    if level in ("error", "critical", "fatal"):
+        facts = mapper.facts(r.refs)
+        line = facts[0].line if facts else mapper.line(r.refs)
+        return Finding(code or "arelle:error", "xbrl", family, BLOCKING, one_line(r.message), facts, line)
+    if level == "warning" and code not in COVERED_BY_PROTOCOL:
+        facts = mapper.facts(r.refs)
+        return Finding(
+            code or "arelle:warning", "xbrl", family, WARNING, one_line(r.message), facts, mapper.line(r.refs)
+        )
+    return None
 
 
 def one_line(text: str) -> str:
