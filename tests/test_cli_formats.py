@@ -47,7 +47,7 @@ def test_generate_lang_nl_translates_the_summary(mini_text, write_dossier, tmp_p
 def _fake_validation(monkeypatch, exit_error: str | None = None):
     """``validate_files`` replaced by one building a real report without running Arelle."""
     import nbb_filing.checks.validate as validate_mod
-    from nbb_filing.checks.validate import FileReport, ValidationReport
+    from nbb_filing.checks.findings import FileReport, ValidationReport
 
     def fake(paths, package=None, lang="fr", workers=None, **kw):
         files = [FileReport(path=str(p), error=exit_error) for p in paths]

@@ -150,7 +150,7 @@ def test_second_language_and_english_numbers(smartcoop, package, tmp_path):
 
 
 def _report(path: Path, catalog):
-    from nbb_filing.checks.validate import (
+    from nbb_filing.checks.findings import (
         FactRef,
         FileReport,
         Finding,

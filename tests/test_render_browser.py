@@ -51,7 +51,7 @@ def run_chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
 def page(tmp_path_factory, package, catalog):
     """The SmartCoop page (m82-f) with its audit trail and one finding at 20/58."""
     from nbb_filing.api import generate
-    from nbb_filing.checks.validate import (
+    from nbb_filing.checks.findings import (
         FactRef,
         FileReport,
         Finding,
