@@ -50,7 +50,7 @@ VALIDATE = textwrap.dedent("""
     import nbb_filing.checks.validate as v
     marker = Path(sys.argv[2])
     v._dts_for = lambda info, model: object()
-    def slow(report, dts, job, lang):
+    def slow(report, dts, job, lang, *more):
         marker.write_text(str(os.getpid()))
         time.sleep(60)
     v._validate_on_dts = slow
