@@ -167,7 +167,7 @@ class Watcher:
     metavar="FILE.html",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Re-render the filing as HTML after each check (needs the renderer).",
+    help="Re-render the filing as HTML after each check (the page of nbb-filing render).",
 )
 @click.option(
     "--interval",
