@@ -33,7 +33,6 @@ from nbb_filing.core.errors import (
     FindingsError,
     InputError,
     ModelNotFound,
-    NbbFilingError,
 )
 from nbb_filing.filing.binding import load_table
 from nbb_filing.filing.dossier import Dossier
@@ -127,14 +126,10 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         raise InputError(
             f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too"
         )
-    try:
-        from nbb_filing.books.ledger import read_trial_balance
-        from nbb_filing.books.mapping import compute_figures
-        from nbb_filing.books.mapping_file import load_mapping, locate_mapping
-    except ImportError:
-        raise NbbFilingError(
-            "this installation has no mapping engine (nbb_filing.books.mapping); give figures: in the dossier"
-        ) from None
+    from nbb_filing.books.ledger import read_trial_balance
+    from nbb_filing.books.mapping import compute_figures
+    from nbb_filing.books.mapping_file import load_mapping, locate_mapping
+
     mapping_file = locate_mapping(inp.mapping, dossier.base_dir)
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
         rel = getattr(inp, key)
@@ -378,10 +373,6 @@ def _key_totals(catalog: Catalog, factset: FactSet, lang: str) -> tuple[KeyTotal
 
 def _validate(path: Path, info: PackageInfo, lang: str) -> Any:
     """Run the validation engine on the written file (imported lazily: it loads Arelle)."""
-    try:
-        from nbb_filing.checks.validate import validate_files
-    except ImportError:
-        raise NbbFilingError(
-            f"wrote {path}, but this installation has no validation engine (nbb_filing.checks.validate)"
-        ) from None
+    from nbb_filing.checks.validate import validate_files
+
     return validate_files([path], package=info, lang=lang)

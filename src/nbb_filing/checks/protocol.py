@@ -27,15 +27,10 @@ from lxml import etree
 
 from nbb_filing.checks.findings import BLOCKING, WARNING, FactRef, Finding
 from nbb_filing.core.xmlns import XBRLI, XML_LANG
+from nbb_filing.filing.enterprise_number import check_enterprise_number
 from nbb_filing.reading.reader import FilingFacts, ReadFact
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.limits import max_filing_bytes
-
-try:  # the enterprise-number module owns the check (modulo 97)
-    from nbb_filing.filing.enterprise_number import check_enterprise_number
-except ImportError:  # pragma: no cover - only while the enterprise-number module is absent
-    check_enterprise_number = None  # type: ignore[assignment]
-
 
 #: The NBB refuses files above 50 MB (its upload limit), whatever their content (data/nbb-limits.yaml).
 MAX_FILE_BYTES = max_filing_bytes()
@@ -105,20 +100,9 @@ def enterprise_number_mod97(pin: ProtocolInput) -> Iterator[Finding]:
             line=min(ids.values()),
         )
     for number, line in ids.items():
-        why = _check_enterprise_number(number)
+        why = check_enterprise_number(number)
         if why:
             yield _finding(rule, f"entity identifier: {why}", line=line)
-
-
-def _check_enterprise_number(value: str) -> str | None:
-    if check_enterprise_number is not None:
-        return check_enterprise_number(value)
-    text = "".join(ch for ch in value if ch.isdigit())  # pragma: no cover - fallback
-    if len(text) != 10 or text[0] not in "01":  # pragma: no cover
-        return f"enterprise number {value!r} must have 10 digits starting with 0 or 1"
-    if int(text[8:]) != 97 - int(text[:8]) % 97:  # pragma: no cover
-        return f"enterprise number {value!r} fails the modulo-97 check"
-    return None  # pragma: no cover
 
 
 def dat_26_dates_consistent(pin: ProtocolInput) -> Iterator[Finding]:
