@@ -12,14 +12,12 @@ summary come from :data:`MESSAGES`.  Notes and "left out" reasons come from the 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
-from nbb_filing import money
-from nbb_filing.cli.common import dump_json, format_option, taxonomy_option
+from nbb_filing.cli.common import amount_cell, dump_json, format_option, taxonomy_option
 
 #: English names of the summary's rubric roles, used when no --lang is given (as before --lang existed).
 ROLE_NAMES = {
@@ -70,10 +68,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 REPORT_FORMATS = ("text", "json", "junit")
-
-
-def _money(d: Decimal | None) -> str:
-    return money(d, thousands=" ")
 
 
 @click.command(name="generate", short_help="Generate the NBB XBRL filing of a dossier.")
@@ -222,7 +216,7 @@ def _summary_lines(result: Any, lang: str | None) -> list[str]:
         width = max(len(n) for n in names)
         out.append(f"{'':{width}}  {msg['current']:>18}  {msg['previous']:>18}")
         for name, t in zip(names, result.totals):
-            out.append(f"{name:{width}}  {_money(t.current):>18}  {_money(t.previous):>18}")
+            out.append(f"{name:{width}}  {amount_cell(t.current):>18}  {amount_cell(t.previous):>18}")
     out += list(result.notes)
     out += [f"warning: {item}" for item in result.warnings]
     if result.left_out:

@@ -12,18 +12,15 @@ from typing import Any
 
 import click
 
-from nbb_filing import NbbFilingError, money
+from nbb_filing import NbbFilingError
 from nbb_filing.cli.common import (
+    amount_cell,
     dump_json,
     emit,
     format_option,
     report_output_option,
     taxonomy_option,
 )
-
-
-def _money(d: Decimal | None) -> str:
-    return money(d, thousands=" ")
 
 
 def _tb_options(f):
@@ -116,7 +113,7 @@ def _text_lines(report) -> list[str]:
         pct = (c.mapped_amount / c.amount * 100) if c.amount else Decimal(100)
         out.append(
             f"coverage {c.period} ({c.source}): {c.mapped}/{c.accounts} accounts with a balance reach a rubric, "
-            f"{c.ignored} ignored; {_money(c.mapped_amount)} of {_money(c.amount)} ({pct:.2f} %)"
+            f"{c.ignored} ignored; {amount_cell(c.mapped_amount)} of {amount_cell(c.amount)} ({pct:.2f} %)"
         )
     if report.figures:
         width = max(len(r) for r, _, _ in report.figures)
@@ -124,7 +121,7 @@ def _text_lines(report) -> list[str]:
         for r, cur, prev in report.figures:
             if cur in (None, 0) and prev in (None, 0):
                 continue
-            out.append(f"{r:<{width}}  {_money(cur):>18}  {_money(prev):>18}")
+            out.append(f"{r:<{width}}  {amount_cell(cur):>18}  {amount_cell(prev):>18}")
     return out
 
 
@@ -173,7 +170,7 @@ def figures(
         f"{'rubric':<{width}}  {'current':>18}  {'previous':>18}",
     ]
     for r in rubrics:
-        lines.append(f"{r:<{width}}  {_money(rf.get(r, 'current')):>18}  {_money(rf.get(r, 'previous')):>18}")
+        lines.append(f"{r:<{width}}  {amount_cell(rf.get(r, 'current')):>18}  {amount_cell(rf.get(r, 'previous')):>18}")
     emit("\n".join(lines), output)
 
 

@@ -182,17 +182,15 @@ def values(
     info = resolve_package(taxonomy)
     cat = load_catalog(info, model or info.models[0])
     head = f"model {cat.model}, {cat.package_name} {cat.package_version}"
+    fields = dossier_fields()
     if list_name is None:
         lists = enumeration_lists(cat)
         if fmt == "json":
-            heads = [
-                {k: v for k, v in list_to_json(x, lang, cat, dossier_fields()).items() if k != "values"} for x in lists
-            ]
+            heads = [{k: v for k, v in list_to_json(x, lang, cat, fields).items() if k != "values"} for x in lists]
             emit(dump_json({"model": cat.model, "package_version": cat.package_version, "lists": heads}), output)
             return
         width = max((len(x.name) for x in lists), default=4)
         lines = [f"enumeration lists of {head} (values: nbb-filing taxonomy values LIST --model {cat.model})"]
-        fields = dossier_fields()
         for x in lists:
             used = "; ".join(x.used_for(cat, lang))
             used = used if len(used) <= 70 else used[:69] + "…"
@@ -209,7 +207,7 @@ def values(
                     "model": cat.model,
                     "package_version": cat.package_version,
                     "lang": lang,
-                    "lists": [list_to_json(x, lang, cat, dossier_fields()) for x in found],
+                    "lists": [list_to_json(x, lang, cat, fields) for x in found],
                 }
             ),
             output,

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from nbb_filing import NbbFilingError
+from nbb_filing import NbbFilingError, money
 
 #: Exit code when standard output was closed early (``nbb-filing ... | head -1``): 128 + SIGPIPE,
 #: what a shell reports for a program ended by a broken pipe.
@@ -155,6 +155,11 @@ def emit(text: str, output: str | None, what: str = "report") -> None:
     except OSError as e:
         raise NbbFilingError(f"{p}: cannot write the {what} ({e.strerror or e})") from None
     click.echo(f"wrote {p}", err=True)
+
+
+def amount_cell(amount: Any) -> str:
+    """An amount in a CLI table: thin-space thousands (``1 919 750.00``), ``-`` when absent."""
+    return money(amount, thousands=" ")
 
 
 def dump_json(data: Any) -> str:
