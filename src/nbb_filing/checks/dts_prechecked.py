@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nbb_filing.checks.taxonomy_checked import TaxonomyChecked, check_taxonomy, skip_checked
 from nbb_filing.taxonomy.arelle_env import CapturedLog, LogRecord
 
 
@@ -40,6 +41,8 @@ class PreChecked:
     endpoint_namespaces: frozenset[str]
     link_records: list[LogRecord] = field(default_factory=list)
     base_set_records: list[LogRecord] = field(default_factory=list)
+    #: the taxonomy's other checks, and what they found clean (:mod:`nbb_filing.checks.taxonomy_checked`)
+    taxonomy: TaxonomyChecked | None = None
 
 
 def _formula_base_sets(dts: Any) -> list[tuple[Any, ...]]:
@@ -58,12 +61,14 @@ def _formula_base_sets(dts: Any) -> list[tuple[Any, ...]]:
 
 
 def precheck(dts: Any) -> PreChecked:
-    """Run the two taxonomy-only checks on the loaded taxonomy ``dts`` (in the parent, once)."""
+    """Run the two taxonomy-only checks on the loaded taxonomy ``dts`` (in the parent, once), after
+    Arelle's validation of the taxonomy alone (which also compiles the assertions)."""
     from arelle import ValidateXbrl
     from arelle.formula import ValidateFormula
 
     from nbb_filing.taxonomy import arelle_env
 
+    taxonomy = check_taxonomy(dts)
     val = ValidateXbrl.ValidateXbrl(dts)
     val.modelXbrl = dts
     val.remoteResourceLocElements = set()
@@ -90,6 +95,7 @@ def precheck(dts: Any) -> PreChecked:
         ),
         link_records=link_log.records,
         base_set_records=base_set_log.records,
+        taxonomy=taxonomy,
     )
 
 
@@ -128,4 +134,6 @@ def skip_prechecked(dts: Any, pre: PreChecked, log: CapturedLog) -> bool:
 
     ValidateXbrl.ValidateXbrl.checkLinks = links_not_prechecked
     ValidateFormula.checkBaseSet = base_set_not_prechecked
+    if pre.taxonomy is not None:
+        skip_checked(dts, pre.taxonomy, log)
     return True

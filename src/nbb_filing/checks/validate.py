@@ -36,11 +36,12 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
 from nbb_filing.checks.arelle_messages import FactMapper, collect_findings, messages_in
+from nbb_filing.checks.dimension_hints import Hints, hinted
 from nbb_filing.checks.dts_prechecked import PreChecked
 from nbb_filing.checks.findings import (
     INFO,
@@ -276,6 +277,8 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
 _dts: dict[tuple[str, str], Any] = {}
 #: the taxonomy-only checks done once per kept taxonomy (:mod:`nbb_filing.checks.dts_prechecked`)
 _prechecked: dict[tuple[str, str], PreChecked] = {}
+#: per kept taxonomy, the link role that made each kind of fact valid (:mod:`nbb_filing.checks.dimension_hints`)
+_hints: dict[tuple[str, str], Hints] = {}
 
 
 def clear_dts_cache() -> None:
@@ -287,6 +290,7 @@ def clear_dts_cache() -> None:
             pass
     _dts.clear()
     _prechecked.clear()
+    _hints.clear()
     gc.unfreeze()  # what the closed taxonomies leave is garbage the collector may now see (see _dts_for)
 
 
@@ -321,18 +325,12 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
         arelle_env.capture() as log,
     ):
         dts = arelle_env.load(info, info.entry_point(model).url, log, skip=skip_patterns())
-        from arelle import ValidateXbrl, ValidateXbrlDimensions
-        from arelle.formula import ValidateFormula
-
-        val = ValidateXbrl.ValidateXbrl(dts)
-        val.modelXbrl = dts  # set by ValidateXbrl.validate() normally
-        ValidateXbrlDimensions.loadDimensionDefaults(val)
-        # compile every assertion's XPath now: each child inherits the compiled programs
-        ValidateFormula.validate(val, compileOnly=True)
         from nbb_filing.checks.dts_prechecked import precheck
         from nbb_filing.checks.warm_dts import warm
 
         warm(dts)
+        # Arelle's checks of the taxonomy alone, once; this also compiles every assertion's XPath,
+        # so that each child inherits the compiled programs
         _prechecked[key] = precheck(dts)
     # The loaded taxonomy is millions of objects that live until the process ends.  Frozen (moved
     # to the collector's permanent generation, Python's documented way of preparing a fork), the
@@ -362,7 +360,7 @@ def _validate_reusing_dts(
             report.seconds = time.perf_counter() - started
             reports.append(report)
             jobs.append(job)
-        running: list[tuple[int, int, int, float]] = []
+        running: list[_Child] = []
         # grouped by model, so that each model's taxonomy is loaded once; reports keep file order
         order = sorted((i for i, j in enumerate(jobs) if j is not None), key=lambda i: (jobs[i].model, i))  # type: ignore[union-attr]
         for i in order:
@@ -384,16 +382,26 @@ def _validate_reusing_dts(
             if len(running) >= workers:
                 _reap(running.pop(0), reports, children)
             running.append(_fork_child(i, reports[i], dts, job, info, lang))
-            children.add(running[-1][1])
+            children.add(running[-1].pid)
         for r in running:
             _reap(r, reports, children)
     return reports, taxonomy_seconds
 
 
-def _fork_child(
-    index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str
-) -> tuple[int, int, int, float]:
+class _Child(NamedTuple):
+    """A forked validation: the file's place in the reports, the process, the read end of its pipe."""
+
+    position: int
+    pid: int
+    fd: int
+    started: float
+    taxonomy: tuple[str, str]  # (package SHA-256, model): where its dimension hints go
+
+
+def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str) -> _Child:
     import pickle
+
+    key = (info.sha256, job.model)
 
     rfd, wfd = os.pipe()
     started = time.perf_counter()
@@ -404,8 +412,8 @@ def _fork_child(
             die_with_parent(parent)  # a killed parent (even SIGKILL) takes its children along
             os.close(rfd)
             try:
-                _validate_on_dts(report, dts, job, lang, _prechecked.get((info.sha256, job.model)))
-                payload = pickle.dumps(report)
+                learnt = _validate_on_dts(report, dts, job, lang, _prechecked.get(key), _hints.get(key, {}))
+                payload = pickle.dumps((report, learnt))
             except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
                 payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
             with os.fdopen(wfd, "wb") as out:
@@ -413,13 +421,13 @@ def _fork_child(
         finally:
             os._exit(0)
     os.close(wfd)
-    return (index, pid, rfd, started)
+    return _Child(index, pid, rfd, started, key)
 
 
-def _reap(child: tuple[int, int, int, float], reports: list[FileReport], children: Children) -> None:
+def _reap(child: _Child, reports: list[FileReport], children: Children) -> None:
     import pickle
 
-    index, pid, rfd, started = child
+    index, pid, rfd, started, key = child
     with os.fdopen(rfd, "rb") as inp:
         data = inp.read()
     os.waitpid(pid, 0)
@@ -430,17 +438,21 @@ def _reap(child: tuple[int, int, int, float], reports: list[FileReport], childre
         result = pickle.loads(data) if data else "the validation process ended without a result"
     except Exception as e:  # pragma: no cover - a truncated pipe
         result = f"unreadable result from the validation process ({e})"
-    if isinstance(result, FileReport):
-        result.seconds = before.seconds + elapsed
-        reports[index] = result
+    if isinstance(result, tuple) and isinstance(result[0], FileReport):
+        report, learnt = result
+        report.seconds = before.seconds + elapsed
+        reports[index] = report
+        if key in _dts:  # the hints of a taxonomy still kept, for the next child
+            _hints.setdefault(key, {}).update(learnt)
     else:
         before.error = f"{before.path}: Arelle failed while validating ({result})"
         before.seconds += elapsed
 
 
-def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str, pre: PreChecked | None) -> None:
+def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str, pre: PreChecked | None, hints: Hints) -> Hints:
     """In a forked child: add the instance to the loaded taxonomy and validate it (the taxonomy's
-    own checks done in the parent, ``pre``, are not repeated)."""
+    own checks done in the parent, ``pre``, are not repeated; the dimension checks try ``hints``
+    first).  Returns the dimension hints learnt, for the parent to keep."""
     from arelle import ModelDocument, Validate
 
     from nbb_filing.checks.dts_prechecked import skip_prechecked
@@ -451,13 +463,14 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str, pre: Pr
         if doc is None:
             detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
             report.error = f"{report.path}: Arelle could not load the instance{detail}"
-            return
+            return {}
         dts.modelDocument = doc
         if pre is not None:
             skip_prechecked(dts, pre, log)
-        with messages_in(lang):
+        with messages_in(lang), hinted(hints) as learnt:
             Validate.validate(dts)
         collect_findings(report, dts, log.records, FactMapper(dts, job.catalog, lang, job.line_by_id))
+        return learnt
 
 
 def serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
@@ -526,7 +539,7 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
             model = arelle_env.load(info, str(job.target), log, skip=skip_patterns())
             from arelle import Validate
 
-            with messages_in(lang):
+            with messages_in(lang), hinted({}):
                 Validate.validate(model)
             collect_findings(report, model, log.records, FactMapper(model, job.catalog, lang, job.line_by_id))
         finally:

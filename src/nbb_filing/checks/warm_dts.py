@@ -25,14 +25,20 @@ _CONCEPT_CACHES = (
     "isExplicitDimension",
 )
 
+#: arc attributes Arelle caches on first use; the formula filters and XDT checks read them per fact
+_RELATIONSHIP_CACHES = ("isComplemented", "isCovered", "isClosed")
+
 
 def warm(dts: Any) -> None:
     """Fill, once in the parent, the DTS-level caches each forked child would otherwise fill again:
-    the relationship set of every base set of the taxonomy (the instance adds none of those), and
-    the cached type tests of every concept.  Pure functions of the taxonomy: no result changes."""
+    the relationship set of every base set of the taxonomy (the instance adds none of those) and
+    the cached arc attributes of its relationships, and the cached type tests of every concept.
+    Pure functions of the taxonomy: no result changes."""
     for arcrole, elr, link, arc in list(dts.baseSets):
         if not arcrole.startswith("XBRL-") and elr is not None and link is not None and arc is not None:
-            dts.relationshipSet(arcrole, elr, link, arc)
+            for relationship in dts.relationshipSet(arcrole, elr, link, arc).modelRelationships:
+                for name in _RELATIONSHIP_CACHES:
+                    getattr(relationship, name)
     for concept in list(dts.qnameConcepts.values()):
         for name in _CONCEPT_CACHES:
             try:

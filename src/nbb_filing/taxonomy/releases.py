@@ -130,7 +130,8 @@ def load_releases() -> Releases:
         raise PackageError(f"this installation has no taxonomies/{RELEASES_FILE} (reinstall nbb-filing)")
     path = base / RELEASES_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when PyYAML has it (same schema; read on every generate)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as e:
         raise PackageError(f"{path}: unreadable releases data ({e})") from None
     return parse_releases(data, path)
