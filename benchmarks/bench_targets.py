@@ -3,15 +3,17 @@
 Usage::
 
     python benchmarks/bench_targets.py [--taxonomy PKG.zip] [--repeat 3] [--files 50] [--workers 2] [--bare-runs N]
+                                        [--only validate|watch|batch ...]
 
 1. **validate vs bare Arelle** (target ≤ 0.8): ``nbb-filing validate S.xbrl`` against
    ``arelleCmdLine --workOffline --baseTaxonomyValidation none -v --validateDuplicateFacts all
    --packages PKG -f S.xbrl``, runs interleaved (ours, bare, ours, bare …), median of ``--repeat``;
 2. **peak memory** (target ≤ 1): the peak RSS of the same runs;
 3. **watch re-check vs a cold ``generate --validate``** (target ≤ 0.15): one process runs the
-   watch loop over a copy of the dossier, edits the trial balance ``--repeat`` times and times
-   each re-check (regenerate + revalidate on the kept taxonomy); the cold runs are
-   ``nbb-filing generate DOSSIER --validate`` processes;
+   watch loop over a copy of the dossier; ``--repeat`` times, it runs a cold
+   ``nbb-filing generate DOSSIER --validate`` process (the watcher idle meanwhile), then edits the
+   trial balance and times its re-check (regenerate + revalidate on the kept taxonomy): cold runs
+   and re-checks interleaved, so that both see the same machine;
 4. **batch** (target: bare / ours ≥ 5): ``--files`` copies in one ``nbb-filing validate`` call
    (``--workers``) against as many bare runs one after the other (``--bare-runs N`` runs N of them
    and multiplies by files/N; the table says so).
@@ -45,18 +47,21 @@ _WRAP = (
     "print(rc, w, ru.ru_utime + ru.ru_stime, ru.ru_maxrss)\n"
 )
 _WATCH = """
-import json, os, sys, time
+import json, os, subprocess, sys, time
 from pathlib import Path
 import nbb_filing
 from nbb_filing.cli.cmd_watch import Watcher
-dossier, out, repeat = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+dossier, out, repeat, wrap = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+cold_cmd = sys.argv[5:]
 w = Watcher(dossier, out, nbb_filing.resolve_package(None), lang="fr", echo=lambda s: None)
 w.step()
 tb = dossier.parent / "tb-2024.csv"
 original = tb.read_text(encoding="utf-8")
 cash = "550000;Triodos;1912305,40;0,00"
-walls, cpus = [], []
+walls, cpus, cold = [], [], []
 for i in range(repeat):
+    r = subprocess.run([sys.executable, "-c", wrap, *cold_cmd], capture_output=True, text=True, check=True)
+    cold.append([float(x) for x in r.stdout.split()])
     extra = f"{1000 + i},00"
     tb.write_text(original.replace(cash, f"550000;Triodos;{1912305 + 1000 + i},40;0,00")
                   + f"440900;Fournisseurs divers;0,00;{extra}\\n", encoding="utf-8")
@@ -66,8 +71,11 @@ for i in range(repeat):
     walls.append(wall)
     cpus.append(b.user + b.system + b.children_user + b.children_system - a.user - a.system - a.children_user - a.children_system)
 w.close()
-print(json.dumps({"walls": walls, "cpus": cpus, "status": w.last.status}))
+print(json.dumps({"walls": walls, "cpus": cpus, "cold": cold, "status": w.last.status}))
 """
+
+
+TARGETS = ("validate", "watch", "batch")
 
 
 def measure(cmd: list[str]) -> tuple[int, float, float, float]:
@@ -124,7 +132,11 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--bare-runs", type=int, default=None, help="bare runs of the batch case (default: --files)")
+    ap.add_argument(
+        "--only", action="append", choices=TARGETS, help="measure only this target (repeatable; default: all)"
+    )
     args = ap.parse_args()
+    targets = args.only or list(TARGETS)
     from nbb_filing.taxonomy.packages import resolve_package
 
     info = resolve_package(args.taxonomy)
@@ -150,90 +162,89 @@ def main() -> int:
         print(f"package   {pkg.name} ({info.version}); filing: the SmartCoop m82-f sample, generated")
         measure(ours + ["-o", str(tmp / "warm.json"), str(sample)])  # the catalog cache, warm for both sides
 
-        # 1 + 2: one file, interleaved
-        o_runs, b_runs = [], []
-        for _ in range(args.repeat):
-            o_runs.append(measure(ours + ["-o", str(tmp / "one.json"), str(sample)]))
-            b_runs.append(measure(bare_cmd(pkg, sample, tmp / "one-log.json")))
-        same = our_codes(json.loads((tmp / "one.json").read_text())["files"][0]) == bare_codes(tmp / "one-log.json")
-        ow, bw = med([r[1] for r in o_runs]), med([r[1] for r in b_runs])
-        oc, bc = med([r[2] for r in o_runs]), med([r[2] for r in b_runs])
-        om, bm = max(r[3] for r in o_runs), max(r[3] for r in b_runs)
-        rows.append(
-            (
-                "validate / bare Arelle, 1 file (≤ 0.80)",
-                f"{ow:.1f} s / {bw:.1f} s",
-                f"{ow / bw:.2f}",
-                f"{oc:.1f} s / {bc:.1f} s",
-                f"{oc / bc:.2f}" + ("" if same else "  FINDINGS DIFFER"),
+        same, same_batch = None, None
+        if "validate" in targets:
+            # 1 + 2: one file, interleaved
+            o_runs, b_runs = [], []
+            for _ in range(args.repeat):
+                o_runs.append(measure(ours + ["-o", str(tmp / "one.json"), str(sample)]))
+                b_runs.append(measure(bare_cmd(pkg, sample, tmp / "one-log.json")))
+            same = our_codes(json.loads((tmp / "one.json").read_text())["files"][0]) == bare_codes(tmp / "one-log.json")
+            ow, bw = med([r[1] for r in o_runs]), med([r[1] for r in b_runs])
+            oc, bc = med([r[2] for r in o_runs]), med([r[2] for r in b_runs])
+            om, bm = max(r[3] for r in o_runs), max(r[3] for r in b_runs)
+            rows.append(
+                (
+                    "validate / bare Arelle, 1 file (≤ 0.80)",
+                    f"{ow:.1f} s / {bw:.1f} s",
+                    f"{ow / bw:.2f}",
+                    f"{oc:.1f} s / {bc:.1f} s",
+                    f"{oc / bc:.2f}" + ("" if same else "  FINDINGS DIFFER"),
+                )
             )
-        )
-        rows.append(("peak RSS validate / bare (≤ 1.00)", f"{om:.0f} MB / {bm:.0f} MB", f"{om / bm:.2f}", "", ""))
+            rows.append(("peak RSS validate / bare (≤ 1.00)", f"{om:.0f} MB / {bm:.0f} MB", f"{om / bm:.2f}", "", ""))
 
-        # 3: watch re-check vs cold generate --validate
-        cold = [
-            measure(
-                [
-                    str(BIN / "nbb-filing"),
-                    "generate",
-                    str(d),
-                    "-o",
-                    str(tmp / "cold.xbrl"),
-                    "--validate",
-                    "--taxonomy",
-                    str(pkg),
-                ]
+        if "watch" in targets:
+            # 3: watch re-check vs cold generate --validate, interleaved
+            cold_cmd = [str(BIN / "nbb-filing"), "generate", str(d), "-o", str(tmp / "cold.xbrl"), "--validate"]
+            w = subprocess.run(
+                [sys.executable, "-c", _WATCH, str(d), str(tmp / "watch.xbrl"), str(args.repeat), _WRAP, *cold_cmd]
+                + ["--taxonomy", str(pkg)],
+                capture_output=True,
+                text=True,
+                check=True,
             )
-            for _ in range(args.repeat)
-        ]
-        w = subprocess.run(
-            [sys.executable, "-c", _WATCH, str(d), str(tmp / "watch.xbrl"), str(args.repeat)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        watch = json.loads(w.stdout.strip().splitlines()[-1])
-        cw, cc = med([r[1] for r in cold]), med([r[2] for r in cold])
-        ww, wc = med(watch["walls"]), med(watch["cpus"])
-        rows.append(
-            (
-                "watch re-check / cold generate --validate (≤ 0.15)",
-                f"{ww:.2f} s / {cw:.1f} s",
-                f"{ww / cw:.2f}",
-                f"{wc:.2f} s / {cc:.1f} s",
-                f"{wc / cc:.2f}",
+            watch = json.loads(w.stdout.strip().splitlines()[-1])
+            cold = watch["cold"]
+            cw, cc = med([r[1] for r in cold]), med([r[2] for r in cold])
+            ww, wc = med(watch["walls"]), med(watch["cpus"])
+            rows.append(
+                (
+                    "watch re-check / cold generate --validate (≤ 0.15)",
+                    f"{ww:.2f} s / {cw:.1f} s",
+                    f"{ww / cw:.2f}",
+                    f"{wc:.2f} s / {cc:.1f} s",
+                    f"{wc / cc:.2f}",
+                )
             )
-        )
 
-        # 4: batch
-        copies = []
-        for i in range(args.files):
-            c = tmp / f"copy-{i:02d}.xbrl"
-            shutil.copyfile(sample, c)
-            copies.append(c)
-        batch_cmd = ours + ["--workers", str(args.workers), "-o", str(tmp / "batch.json")]
-        _, bw_, bc_, bm_ = measure(batch_cmd + list(map(str, copies)))
-        batch = json.loads((tmp / "batch.json").read_text())["files"]
-        n_bare = min(args.bare_runs or args.files, args.files)
-        tw, tc, same_batch = 0.0, 0.0, True
-        for i in range(n_bare):
-            _, w_, c_, _ = measure(bare_cmd(pkg, copies[i], tmp / f"log-{i}.json"))
-            tw, tc = tw + w_, tc + c_
-            same_batch &= our_codes(batch[i]) == bare_codes(tmp / f"log-{i}.json")
-        scale = args.files / n_bare
-        note = "" if n_bare == args.files else f" (bare: {n_bare} runs ×{scale:g})"
-        rows.append(
-            (
-                f"{args.files} files: bare / validate --workers {args.workers} (≥ 5){note}",
-                f"{tw * scale:.0f} s / {bw_:.0f} s",
-                f"{tw * scale / bw_:.1f}",
-                f"{tc * scale:.0f} s / {bc_:.0f} s",
-                f"{tc * scale / bc_:.1f}" + ("" if same_batch else "  FINDINGS DIFFER"),
+        if "batch" in targets:
+            # 4: batch
+            copies = []
+            for i in range(args.files):
+                c = tmp / f"copy-{i:02d}.xbrl"
+                shutil.copyfile(sample, c)
+                copies.append(c)
+            batch_cmd = ours + ["--workers", str(args.workers), "-o", str(tmp / "batch.json")]
+            _, bw_, bc_, bm_ = measure(batch_cmd + list(map(str, copies)))
+            batch = json.loads((tmp / "batch.json").read_text())["files"]
+            n_bare = min(args.bare_runs or args.files, args.files)
+            tw, tc, same_batch = 0.0, 0.0, True
+            bare_rss = 0.0
+            for i in range(n_bare):
+                _, w_, c_, m_ = measure(bare_cmd(pkg, copies[i], tmp / f"log-{i}.json"))
+                tw, tc, bare_rss = tw + w_, tc + c_, max(bare_rss, m_)
+                same_batch &= our_codes(batch[i]) == bare_codes(tmp / f"log-{i}.json")
+            scale = args.files / n_bare
+            note = "" if n_bare == args.files else f" (bare: {n_bare} runs ×{scale:g})"
+            rows.append(
+                (
+                    f"{args.files} files: bare / validate --workers {args.workers} (≥ 5){note}",
+                    f"{tw * scale:.0f} s / {bw_:.0f} s",
+                    f"{tw * scale / bw_:.1f}",
+                    f"{tc * scale:.0f} s / {bc_:.0f} s",
+                    f"{tc * scale / bc_:.1f}" + ("" if same_batch else "  FINDINGS DIFFER"),
+                )
             )
-        )
-        rows.append(
-            ("peak RSS of the batch (largest process) / bare", f"{bm_:.0f} MB / {bm:.0f} MB", f"{bm_ / bm:.2f}", "", "")
-        )
+            rows.append(
+                (
+                    "peak RSS of the batch (largest process) / bare",
+                    f"{bm_:.0f} MB / {bare_rss:.0f} MB",
+                    f"{bm_ / bare_rss:.2f}",
+                    "",
+                    "",
+                )
+            )
 
         print(f"load average {os.getloadavg()[0]:.2f} at the end; medians of {args.repeat}")
         print()
@@ -241,7 +252,8 @@ def main() -> int:
         print(f"|{'-' * 68}|{'-' * 24}|{'-' * 7}|{'-' * 24}|{'-' * 7}|")
         for r in rows:
             print(f"| {r[0]:66} | {r[1]:22} | {r[2]:>5} | {r[3]:22} | {r[4]:>5} |")
-        print(f"\nfindings: validate and bare Arelle agree on the one-file run: {same}; on the batch: {same_batch}")
+        if same is not None or same_batch is not None:
+            print(f"\nfindings: validate and bare Arelle agree on the one-file run: {same}; on the batch: {same_batch}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
