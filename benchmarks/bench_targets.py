@@ -252,8 +252,11 @@ def main() -> int:
         print(f"|{'-' * 68}|{'-' * 24}|{'-' * 7}|{'-' * 24}|{'-' * 7}|")
         for r in rows:
             print(f"| {r[0]:66} | {r[1]:22} | {r[2]:>5} | {r[3]:22} | {r[4]:>5} |")
-        if same is not None or same_batch is not None:
-            print(f"\nfindings: validate and bare Arelle agree on the one-file run: {same}; on the batch: {same_batch}")
+        agree = [
+            f"on the {what}: {ok}" for what, ok in (("one-file run", same), ("batch", same_batch)) if ok is not None
+        ]
+        if agree:
+            print("\nfindings: validate and bare Arelle agree " + "; ".join(agree))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
