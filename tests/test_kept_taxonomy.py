@@ -32,8 +32,11 @@ def test_the_taxonomy_checks_done_once_cover_the_taxonomy(kept_m87, package):
     from arelle import ValidateXbrl, ValidateXbrlDimensions
 
     dts, validate = kept_m87
-    checked = validate._prechecked[(package.sha256, "m87-f")].taxonomy
-    assert checked is not None
+    pre = validate._prechecked[(package.sha256, "m87-f")]
+    # the link and formula base-set checks were noted in the same run: every link, the formula base sets
+    assert pre.links == {link for links in dts.baseSets.values() for link in links}
+    assert pre.base_sets and all(key[0].startswith("http://xbrl.org/") for key in pre.base_sets)
+    checked = pre.taxonomy
     # every part was clean for this taxonomy, so every part is skipped in the children
     assert checked.acyclic and checked.acyclic <= set(dts.baseSets)
     assert checked.documents and dts.modelDocument in checked.documents

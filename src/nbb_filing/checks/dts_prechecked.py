@@ -5,12 +5,13 @@ each filing is validated in a forked child, and Arelle's ``ValidateXbrl.validate
 child, besides the filing, the whole taxonomy again.  Two of those checks depend on the taxonomy
 alone and are the costliest: the XLink checks of every extended link (``checkLinks``, ~0.15 s per
 filing for m82-f) and the source/target checks of the formula relationships
-(``ValidateFormula.checkBaseSet``).  :func:`precheck` runs them once in the parent, on the
-taxonomy's own links and base sets, and keeps their messages; :func:`skip_prechecked`, called in a
-child (which is thrown away afterwards, so the replacement never outlives one validation), makes
-Arelle check only what the filing added and puts the kept messages in the child's log where Arelle
-would have logged them.  The other checks (cycles, dimensions, concepts, the DTS documents) still run
-in every child.
+(``ValidateFormula.checkBaseSet``).  :func:`precheck` notes what they covered and logged during
+the parent's one validation of the taxonomy alone (:mod:`nbb_filing.checks.taxonomy_checked`, which
+does the same for the cycles, the dimensional base sets, the DTS documents and the variable-set
+analysis); :func:`skip_prechecked`, called in a child (which is thrown away afterwards, so the
+replacement never outlives one validation), makes Arelle check only what the filing added and puts
+the kept messages in the child's log where Arelle would have logged them.  The concept checks
+still run in every child.
 
 Both Arelle functions are replaced by a wrapper that calls the original on the part not checked
 yet: nothing of Arelle's logic is copied.  A filing whose load added links of other documents
@@ -39,52 +40,54 @@ class PreChecked:
     urls: frozenset[str]
     #: namespaces of the elements the formula relationships link (their check looks them up)
     endpoint_namespaces: frozenset[str]
+    #: the taxonomy's other checks, and what they found clean (:mod:`nbb_filing.checks.taxonomy_checked`)
+    taxonomy: TaxonomyChecked
     link_records: list[LogRecord] = field(default_factory=list)
     base_set_records: list[LogRecord] = field(default_factory=list)
-    #: the taxonomy's other checks, and what they found clean (:mod:`nbb_filing.checks.taxonomy_checked`)
-    taxonomy: TaxonomyChecked | None = None
-
-
-def _formula_base_sets(dts: Any) -> list[tuple[Any, ...]]:
-    """The base sets ``ValidateXbrl.validate`` hands to ``ValidateFormula.checkBaseSet``."""
-    from arelle import XbrlConst
-    from arelle.formula import ValidateFormula
-
-    keys = []
-    for key in dts.baseSets:
-        arcrole, elr, link, arc = key
-        if arcrole.startswith("XBRL-") or elr is None or link is None or arc is None:
-            continue
-        if arcrole in ValidateFormula.arcroleChecks and arcrole.startswith(XbrlConst.formulaStartsWith):
-            keys.append(key)
-    return keys
 
 
 def precheck(dts: Any) -> PreChecked:
-    """Run the two taxonomy-only checks on the loaded taxonomy ``dts`` (in the parent, once), after
-    Arelle's validation of the taxonomy alone (which also compiles the assertions)."""
+    """In the parent, once: Arelle's validation of the taxonomy alone
+    (:func:`nbb_filing.checks.taxonomy_checked.check_taxonomy`, which also compiles the
+    assertions), noting what its link checks and its formula base-set checks covered and logged."""
     from arelle import ValidateXbrl
     from arelle.formula import ValidateFormula
 
     from nbb_filing.taxonomy import arelle_env
 
-    taxonomy = check_taxonomy(dts)
-    val = ValidateXbrl.ValidateXbrl(dts)
-    val.modelXbrl = dts
-    val.remoteResourceLocElements = set()
-    val.genericArcArcroles = set()
-    links = {link for base_set_links in dts.baseSets.values() for link in base_set_links}
-    keys = _formula_base_sets(dts)
-    with arelle_env.capture() as link_log:
-        val.checkLinks(links)
-    with arelle_env.capture() as base_set_log:
-        for key in keys:
-            ValidateFormula.checkBaseSet(val, key[0], key[1], dts.relationshipSet(*key))
+    check_links = ValidateXbrl.ValidateXbrl.checkLinks
+    check_base_set = ValidateFormula.checkBaseSet
+    link_records: list[LogRecord] = []
+    base_set_records: list[LogRecord] = []
+    keys: list[tuple[Any, ...]] = []
+    links: dict[str, frozenset[Any]] = {}
+
+    with arelle_env.capture() as log:
+
+        def noting_links(self: Any, checked: set[Any]) -> None:
+            before = len(log.records)
+            check_links(self, checked)
+            links["checked"] = frozenset(checked)
+            links["generic"] = frozenset(self.genericArcArcroles)
+            links["remote"] = frozenset(self.remoteResourceLocElements)
+            link_records.extend(log.records[before:])
+
+        def noting_base_set(val: Any, arcrole: str, elr: str, rels: Any) -> None:
+            before = len(log.records)
+            check_base_set(val, arcrole, elr, rels)
+            keys.append((arcrole, elr, rels.linkqname, rels.arcqname))
+            base_set_records.extend(log.records[before:])
+
+        with arelle_env.replaced(
+            (ValidateXbrl.ValidateXbrl, "checkLinks", noting_links),
+            (ValidateFormula, "checkBaseSet", noting_base_set),
+        ):
+            taxonomy = check_taxonomy(dts)
     return PreChecked(
-        links=frozenset(links),
+        links=links.get("checked", frozenset()),
         base_sets=frozenset(keys),
-        generic_arcroles=frozenset(val.genericArcArcroles),
-        remote_locators=frozenset(val.remoteResourceLocElements),
+        generic_arcroles=links.get("generic", frozenset()),
+        remote_locators=links.get("remote", frozenset()),
         urls=frozenset(dts.urlDocs),
         endpoint_namespaces=frozenset(
             obj.elementQname.namespaceURI
@@ -93,8 +96,8 @@ def precheck(dts: Any) -> PreChecked:
             for obj in (rel.fromModelObject, rel.toModelObject)
             if obj is not None
         ),
-        link_records=link_log.records,
-        base_set_records=base_set_log.records,
+        link_records=link_records,
+        base_set_records=base_set_records,
         taxonomy=taxonomy,
     )
 
@@ -134,6 +137,5 @@ def skip_prechecked(dts: Any, pre: PreChecked, log: CapturedLog) -> bool:
 
     ValidateXbrl.ValidateXbrl.checkLinks = links_not_prechecked
     ValidateFormula.checkBaseSet = base_set_not_prechecked
-    if pre.taxonomy is not None:
-        skip_checked(dts, pre.taxonomy, log)
+    skip_checked(dts, pre.taxonomy, log)
     return True

@@ -74,17 +74,20 @@ def base_set_key(relationship_set: Any) -> BaseSetKey:
     )
 
 
+def link_base_sets(dts: Any) -> list[BaseSetKey]:
+    """The base sets of ``dts`` that come from links (not Arelle's grouped ``XBRL-…`` ones): those
+    ``ValidateXbrl.validate`` checks one by one."""
+    return [
+        key
+        for key in dts.baseSets
+        if isinstance(key[0], str) and not key[0].startswith("XBRL-") and None not in key[1:]
+    ]
+
+
 def _dimension_keys(dts: Any) -> set[BaseSetKey]:
     from arelle import XbrlConst
 
-    return {
-        key
-        for key in dts.baseSets
-        if isinstance(key[0], str)
-        and not key[0].startswith("XBRL-")
-        and None not in key
-        and XbrlConst.isDimensionArcrole(key[0])
-    }
+    return {key for key in link_base_sets(dts) if XbrlConst.isDimensionArcrole(key[0])}
 
 
 def check_taxonomy(dts: Any) -> TaxonomyChecked:
@@ -147,10 +150,6 @@ def check_taxonomy(dts: Any) -> TaxonomyChecked:
                 )
             )
 
-        ValidateXbrl.ValidateXbrl.fwdCycle = noting_cycles
-        ValidateXbrlDimensions.checkBaseSet = noting_dimensions
-        ValidateXbrlDTS.checkDTS = noting_documents
-        ValidateFormula.evaluateModelVariableSet = noting_variable_sets
         # Arelle treats the documents under the entry's folder as the filer's own ("extension")
         # and checks their elements in full; a child's entry is the filing, elsewhere, so none of
         # the taxonomy's documents is: the parent must check them as a child would (and it would
@@ -158,15 +157,17 @@ def check_taxonomy(dts: Any) -> TaxonomyChecked:
         uri_dir = dts.uriDir
         dts.uriDir = "nbb-filing:no-instance-folder/"
         try:
-            val = ValidateXbrl.ValidateXbrl(dts)
-            val.validateFormulaCompileOnly = True  # read by ValidateFormula.validate: compile, do not run
-            val.validate(dts)
+            with arelle_env.replaced(
+                (ValidateXbrl.ValidateXbrl, "fwdCycle", noting_cycles),
+                (ValidateXbrlDimensions, "checkBaseSet", noting_dimensions),
+                (ValidateXbrlDTS, "checkDTS", noting_documents),
+                (ValidateFormula, "evaluateModelVariableSet", noting_variable_sets),
+            ):
+                val = ValidateXbrl.ValidateXbrl(dts)
+                val.validateFormulaCompileOnly = True  # read by ValidateFormula.validate: compile, do not run
+                val.validate(dts)
         finally:
             dts.uriDir = uri_dir
-            ValidateXbrl.ValidateXbrl.fwdCycle = fwd_cycle
-            ValidateXbrlDimensions.checkBaseSet = check_base_set
-            ValidateXbrlDTS.checkDTS = check_dts
-            ValidateFormula.evaluateModelVariableSet = evaluate_variable_sets
     clean_dimensions = not logged["dimensions"] and dimension_sets == _dimension_keys(dts)
     return TaxonomyChecked(
         acyclic=frozenset(seen - cyclic),

@@ -277,7 +277,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
 _dts: dict[tuple[str, str], Any] = {}
 #: the taxonomy-only checks done once per kept taxonomy (:mod:`nbb_filing.checks.dts_prechecked`)
 _prechecked: dict[tuple[str, str], PreChecked] = {}
-#: per kept taxonomy, the link role that made each kind of fact valid (:mod:`nbb_filing.checks.dimension_hints`)
+#: per kept taxonomy, the link roles that made each kind of fact valid (:mod:`nbb_filing.checks.dimension_hints`)
 _hints: dict[tuple[str, str], Hints] = {}
 
 

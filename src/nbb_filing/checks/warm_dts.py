@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbb_filing.checks.taxonomy_checked import link_base_sets
+
 #: concept properties Arelle caches on first use and asks for every fact of every validation
 _CONCEPT_CACHES = (
     "isEnumeration",
@@ -34,11 +36,10 @@ def warm(dts: Any) -> None:
     the relationship set of every base set of the taxonomy (the instance adds none of those) and
     the cached arc attributes of its relationships, and the cached type tests of every concept.
     Pure functions of the taxonomy: no result changes."""
-    for arcrole, elr, link, arc in list(dts.baseSets):
-        if not arcrole.startswith("XBRL-") and elr is not None and link is not None and arc is not None:
-            for relationship in dts.relationshipSet(arcrole, elr, link, arc).modelRelationships:
-                for name in _RELATIONSHIP_CACHES:
-                    getattr(relationship, name)
+    for key in link_base_sets(dts):
+        for relationship in dts.relationshipSet(*key).modelRelationships:
+            for name in _RELATIONSHIP_CACHES:
+                getattr(relationship, name)
     for concept in list(dts.qnameConcepts.values()):
         for name in _CONCEPT_CACHES:
             try:

@@ -119,6 +119,20 @@ def capture() -> Iterator[CapturedLog]:
 
 
 @contextmanager
+def replaced(*replacements: tuple[Any, str, Any]) -> Iterator[None]:
+    """Inside the block, each ``(owner, name, function)`` puts ``function`` in place of Arelle's
+    ``owner.name`` (a module function or a class's method); the originals are back afterwards."""
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in replacements]
+    try:
+        for owner, name, function in replacements:
+            setattr(owner, name, function)
+        yield
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+
+
+@contextmanager
 def skipping(patterns: tuple[str, ...] = ()) -> Iterator[None]:
     """Inside the block, Arelle does not load documents whose URL matches one of the file-name
     ``patterns`` (``fnmatch`` style, e.g. ``*-rend.xml``), as ``arelleCmdLine --skipLoading`` does."""
