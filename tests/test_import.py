@@ -6,6 +6,7 @@ import base64
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from click.testing import CliRunner
 
 from nbb_filing.cli import main as cli_main
@@ -224,6 +225,31 @@ def test_facts_without_a_dossier_field_go_by_datapoint_key(
     assert "21" in d.figures and d.figures["21"].previous is None
     assert by_key[remuneration_pdf.key].file == f"document-line{pdf_line}.pdf"
     assert (res.dossier_path.parent / by_key[remuneration_pdf.key].file).read_bytes() == pdf
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (
+            base64.b64encode(b"just text, not a PDF").decode(),
+            "the embedded document is not a PDF (the dossier takes PDF files)",
+        ),
+        ("not base64 at all!", "the document is not valid base64"),
+    ],
+)
+def test_an_embedded_document_that_is_no_pdf_is_not_imported(
+    filing_variant, tmp_path, package, m87_catalog, accepted_text, payload, reason
+):
+    remuneration_pdf = m87_catalog.resolve(
+        "met:bsb1", [("dim:bas", "bas:m109"), ("dim:part", "part:m7"), ("dim:typ", "typ:m32")]
+    )
+    extra = _context("x5", m87_catalog, remuneration_pdf.members) + f'<met:bsb1 contextRef="x5">{payload}</met:bsb1>\n'
+    at = accepted_text.rindex("</xbrl>")
+    line = accepted_text.count("\n", 0, at) + 2  # the context line, then the fact
+    res = import_filing(filing_variant(lambda t: t[:at] + extra + t[at:]), tmp_path / "doc", package)
+    assert len(res.not_imported) == 1
+    assert res.not_imported[0].startswith(f"line {line}: ") and res.not_imported[0].endswith(": " + reason)
+    assert not list((tmp_path / "doc").glob("*.pdf"))
 
 
 def test_a_filing_without_what_every_dossier_needs(filing_variant, tmp_path, package, monkeypatch):

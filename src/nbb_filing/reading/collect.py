@@ -155,13 +155,18 @@ class Collector:
             return
         self.extra(f, mt)
 
-    def document(self, f: ReadFact, value: str) -> bytes | None:
-        """The bytes of an embedded document, or None (the fact skipped) when it is not base64."""
+    def pdf(self, f: ReadFact, value: str, takes: str) -> bytes | None:
+        """The bytes of an embedded PDF, or None (the fact skipped, saying the dossier ``takes``
+        what) when it is not base64 or not a PDF."""
         try:
-            return base64.b64decode(value, validate=True)
+            data = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             self.skip(f, "the document is not valid base64")
             return None
+        if not data.startswith(b"%PDF"):
+            self.skip(f, f"the embedded document is not a PDF (the dossier takes {takes})")
+            return None
+        return data
 
     def extra(self, f: ReadFact, mt: MetricType) -> None:
         """A fact no dossier field holds: to ``datapoint_facts:`` by key (documents as files)."""
@@ -170,11 +175,8 @@ class Collector:
             entry["typed"] = dict(f.typed_values)
         value = f.value or ""
         if mt.kind == "base64":
-            data = self.document(f, value)
+            data = self.pdf(f, value, "PDF files")
             if data is None:
-                return
-            if not data.startswith(b"%PDF"):
-                self.skip(f, "the embedded document is not a PDF (the dossier takes PDF files)")
                 return
             fname = f"document-line{f.source_line}.pdf"
             self.files[fname] = data
@@ -204,11 +206,8 @@ class Collector:
                 self.entity[slot.name] = _py(mt, value)
         elif slot.role == "documents":
             if mt.kind == "base64":
-                data = self.document(f, value)
+                data = self.pdf(f, value, "PDF or text files")
                 if data is None:
-                    return
-                if not data.startswith(b"%PDF"):
-                    self.skip(f, "the embedded document is not a PDF (the dossier takes PDF or text files)")
                     return
                 name = slot.name.rsplit("_", 1)[0]
                 fname = name.replace("_", "-") + ".pdf"
