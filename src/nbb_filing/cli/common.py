@@ -158,7 +158,7 @@ def emit(text: str, output: str | None, what: str = "report") -> None:
 
 
 def amount_cell(amount: Any) -> str:
-    """An amount in a CLI table: thin-space thousands (``1 919 750.00``), ``-`` when absent."""
+    """An amount in a CLI table or summary: space-separated thousands (``1 919 750.00``), ``-`` when absent."""
     return money(amount, thousands=" ")
 
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from nbb_filing.cli.common import amount_cell
+
 #: findings listed per direction (added / removed) before "… and N more"
 MAX_LISTED = 8
 
@@ -41,15 +43,11 @@ def state_of(result: Any, file_report: Any) -> CheckState:
     return CheckState(totals=totals, findings=findings, status=status, facts=result.facts)
 
 
-def money(d: Decimal | None) -> str:
-    return "-" if d is None else f"{d:,.2f}".replace(",", " ")
-
-
 def _delta(new: Decimal | None, old: Decimal | None) -> str:
     if new is None or old is None:
         return ""
     diff = new - old
-    return f" ({'+' if diff > 0 else ''}{money(diff)})"
+    return f" ({'+' if diff > 0 else ''}{amount_cell(diff)})"
 
 
 def summary(
@@ -71,7 +69,9 @@ def summary(
         if before is not None and old is not None and old[1:] == (cur, prev):
             continue
         change = _delta(cur, old[1]) if old is not None else ""
-        lines.append(f"  {rubric:8} {label[:40]:40} {money(cur):>16}{change}  (previous year {money(prev)})")
+        lines.append(
+            f"  {rubric:8} {label[:40]:40} {amount_cell(cur):>16}{change}  (previous year {amount_cell(prev)})"
+        )
     added = [v for k, v in now.findings.items() if before is None or k not in before.findings]
     removed = [v for k, v in before.findings.items() if k not in now.findings] if before is not None else []
     counts = {e: sum(1 for k in now.findings if k[0] == e) for e in ("blocking", "warning")}
