@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from nbb_filing.filing.binding import load_table, parse_table
+from nbb_filing.filing.binding import load_table, parse_table, resolve_field
 from nbb_filing.taxonomy.values import match_enum
 
 MODELS = ("m82-f", "m81-f", "m87-f")
@@ -30,8 +30,43 @@ def test_participations_table_present_only_where_the_model_has_it(catalog):
     for m in MODELS:
         cat = catalog(m)
         has_list = any("dim:ptpn" in dp.typed for dp in cat.datapoints)
-        resolved = [bool(cat.resolve(f.metric, f.members, t)) for f, t in role.all_fields()]
+        resolved = [resolve_field(cat, f, t) for f, t in role.all_fields()]
         assert resolved and (all(resolved) if has_list else not any(resolved)), m
+        # the list is read where the model keeps it: every resolved cell is one of the list's datapoints
+        assert all("dim:ptpn" in dp.typed for dp in resolved if dp is not None), m
+
+
+def test_a_member_list_is_the_first_member_the_model_has(catalog):
+    # m81-f files the participations list in part m7, the full model m82-f (note 6.5.1) in part m6:
+    # one table entry with dim:part: [part:m7, part:m6] reaches both, and the order is the preference
+    role = load_table().roles["participation"]
+    equity = next(f for f in role.fields if f.name == "equity")
+    parts = {m: dict(resolve_field(catalog(m), equity, ("dim:ptpn",)).members)["dim:part"] for m in ("m81-f", "m82-f")}
+    assert parts == {"m81-f": "part:m7", "m82-f": "part:m6"}
+    swapped = parse_table(
+        {
+            "address": {},
+            "address_type": {"metric": "atc-enum:list1"},
+            "roles": {
+                "p": {
+                    "members": {"dim:part": ["part:m99", "part:m7"], "dim:psn": "psn:m1", "dim:rls": "rls:m7"},
+                    "typed": {"name": "dim:ptpn"},
+                    "fields": {"equity": {"metric": "met:am2", "members": {"dim:bas": "bas:m37", "dim:ntr": "ntr:m4"}}},
+                }
+            },
+        }
+    )
+    spec = swapped.roles["p"].fields[0]
+    assert dict(spec.members)["dim:part"] == "part:m99"
+    assert resolve_field(catalog("m81-f"), spec, ("dim:ptpn",)) is not None
+    assert resolve_field(catalog("m82-f"), spec, ("dim:ptpn",)) is None
+
+
+def test_a_member_list_of_no_qnames_is_refused():
+    with pytest.raises(Exception, match="members of dim:part must be a QName or a list of QNames"):
+        parse_table(
+            {"address": {}, "roles": {"p": {"members": {"dim:part": []}, "fields": {"x": {"metric": "met:am2"}}}}}
+        )
 
 
 def test_a_wrong_entry_is_reported(catalog):

@@ -94,12 +94,16 @@ def test_tables_in_package_order_with_identification_first(smartcoop, catalog):
     assert not doc.xpath('//section[@id="identification"]//tr[@data-rubric!=""]')
 
 
-def test_people_and_participations_are_real_tables(smartcoop):
+def test_people_and_participations_are_real_tables(smartcoop, catalog):
     _, doc = smartcoop
     people = [t for t in doc.xpath("//table[contains(@class, 'list')]") if "s.02.01" in t.get("data-table")]
     names = {td.text for t in people for td in t.xpath("tbody/tr/td[1]")}
     assert "Anne-Laure Desgris" in names
-    parts = [t for t in doc.xpath("//table[contains(@class, 'transposed')]") if "s.07.01" in t.get("data-table")]
+    # the participations list is whichever table of the model carries the participation's typed dimension
+    # (the abbreviated models' s.07.01, the full models' note 6.5.1)
+    lists = {dp.table for dp in catalog("m82-f").datapoints if "dim:ptpn" in dp.typed}
+    assert lists
+    parts = [t for t in doc.xpath("//table[contains(@class, 'transposed')]") if t.get("data-table") in lists]
     assert parts, "the participations list is shown as a table"
     heads = parts[0].xpath("thead/tr/th/text()")
     assert {"Matlease", "Ubik"} <= set(heads)

@@ -33,6 +33,10 @@ class FieldSpec:
     # other metrics holding the same cell in some models (the association models list directors'
     # functions in fct-enum:list2, the company models in fct-enum:list1); tried in order
     alternatives: tuple[str, ...] = ()
+    # other member sets holding the same cell in some models, tried after ``members``: the list of
+    # participations is filed in part m7 (notes of the abbreviated models) by m01-f/m81-f and in
+    # part m6 (notes of the full models) by m02-f/m82-f; the table writes ``dim:part: [part:m7, part:m6]``
+    member_alternatives: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,10 +116,26 @@ def resolve_field(catalog: Catalog, f: FieldSpec, typed: Iterable[str]) -> Datap
     """The datapoint of field ``f`` in ``catalog``: its metric, else the first alternative the model has."""
     typed = tuple(typed)
     for metric in (f.metric,) + f.alternatives:
-        dp = catalog.resolve(metric, f.members, typed)
-        if dp is not None:
-            return dp
+        for members in (f.members,) + f.member_alternatives:
+            dp = catalog.resolve(metric, members, typed)
+            if dp is not None:
+                return dp
     return None
+
+
+def _member_sets(members: Mapping[str, Any], name: str) -> list[tuple[tuple[str, str], ...]]:
+    """Every member set a field may be filed under, in the table's order of preference.
+
+    A dimension whose member is a list (``dim:part: [part:m7, part:m6]``) means "the first of these
+    that the model has"; the other dimensions are fixed.
+    """
+    sets: list[dict[str, str]] = [{}]
+    for dim, member in members.items():
+        choices = member if isinstance(member, list) else [member]
+        if not choices or not all(isinstance(c, str) for c in choices):
+            raise InputError(f"{TABLE_FILE}: entry {name!r}: members of {dim} must be a QName or a list of QNames")
+        sets = [{**s, dim: c} for s in sets for c in choices]
+    return [tuple(sorted(s.items())) for s in sets]
 
 
 def _field(name: str, raw: Mapping[str, Any], base: Mapping[str, str]) -> FieldSpec:
@@ -124,7 +144,8 @@ def _field(name: str, raw: Mapping[str, Any], base: Mapping[str, str]) -> FieldS
     members = dict(base)
     members.update(raw.get("members") or {})
     alternatives = tuple(str(m) for m in raw.get("alternatives") or ())
-    return FieldSpec(name, str(raw["metric"]), tuple(sorted(members.items())), raw.get("value"), alternatives)
+    first, *others = _member_sets(members, name)
+    return FieldSpec(name, str(raw["metric"]), first, raw.get("value"), alternatives, tuple(others))
 
 
 def _indexed(
@@ -146,7 +167,7 @@ def parse_table(data: Mapping[str, Any]) -> DatapointTable:
 
         roles[rname] = RoleSpec(
             name=rname,
-            members=tuple(sorted(base.items())),
+            members=_member_sets(base, rname)[0],
             typed=tuple((k, v) for k, v in (r.get("typed") or {}).items()),
             fields=tuple(_field(k, v, base) for k, v in (r.get("fields") or {}).items()),
             address=tuple(_field("address." + k, v, base) for k, v in data["address"].items())
