@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from nbb_filing.api import generate
+from nbb_filing.core.errors import InputError
 from nbb_filing.filing.dossier_files import data_to_yaml, dossier_data, load_dossier
 from nbb_filing.reading.reader import read_facts
 
@@ -100,7 +101,9 @@ def test_comparison_with_last_years_filing_has_no_false_difference(two_years, pa
     assert _identical_fact(folder / "with-filing.xbrl", package) == "true"
     # the very same facts as from the two trial balances alone (the sample as shipped)
     plain = generate(folder / "dossier.yaml", folder / "plain.xbrl", package=package)
-    assert read_facts(folder / "plain.xbrl", package).as_set() == read_facts(folder / "with-filing.xbrl", package).as_set()
+    assert (
+        read_facts(folder / "plain.xbrl", package).as_set() == read_facts(folder / "with-filing.xbrl", package).as_set()
+    )
     assert plain.facts == res.facts
 
 
@@ -121,3 +124,60 @@ def test_a_difference_makes_the_answer_false_with_the_difference_listed(two_year
     # 10 more hours (per gender where the sample splits them: the total then differs by 20)
     assert all("the dossier gives" in n and n.endswith(("(difference 10)", "(difference 20)")) for n in lines), lines
     assert _identical_fact(folder / "differs.xbrl", package) == "false"
+
+
+def test_first_year_with_this_tool_from_last_years_filing_only(two_years, package):
+    """No previous-year trial balance, no previous_exercise: last year's filing gives the whole previous
+    column, the openings of the fixed-asset notes and the social balance sheet's previous totals."""
+    folder, data = two_years
+    first = {k: v for k, v in data.items() if k not in ("previous_exercise", "previous_amounts_identical")}
+    first["inputs"] = {k: v for k, v in data["inputs"].items() if k != "previous_trial_balance"}
+    first["previous_filing"] = "last-year.xbrl"
+    first["social_balance"] = {
+        name: {k: v for k, v in m.items() if k != "previous_total"} for name, m in data["social_balance"].items()
+    }
+    res = generate(_write(folder, "first-year.yaml", first), folder / "first-year.xbrl", package=package, validate=True)
+    report = res.validation
+    assert res.validation_exit_code == 0, [f for f in report.findings if f.blocking][:5]
+    # the same facts as the sample generated from its two trial balances (the previous year's notes included)
+    plain = generate(folder / "dossier.yaml", folder / "plain-2.xbrl", package=package)
+    assert plain.facts == res.facts
+    assert (
+        read_facts(folder / "plain-2.xbrl", package).as_set()
+        == read_facts(folder / "first-year.xbrl", package).as_set()
+    )
+
+
+def test_openings_given_as_figures_without_last_years_books_or_filing(two_years, package, catalog):
+    """previous_exercise and the previous-year amounts under figures: (copied here from last year's
+    filing, as an accountant would from the published accounts): no previous trial balance needed."""
+    from nbb_filing.reading.previous import previous_column
+
+    folder, data = two_years
+    given = {k: v for k, v in data.items()}
+    given["inputs"] = {k: v for k, v in data["inputs"].items() if k != "previous_trial_balance"}
+    figures = {code: dict(a) for code, a in data.get("figures", {}).items()}
+    column = previous_column(folder / "last-year.xbrl", catalog(data["model"]), package)
+    appropriation = set(data.get("appropriation", {}))
+    for f in column.figures.figures:
+        if f.rubric not in appropriation:
+            figures.setdefault(f.rubric, {}).setdefault("previous", f.amount)
+    given["figures"] = figures
+    res = generate(_write(folder, "openings.yaml", given), folder / "openings.xbrl", package=package, validate=True)
+    assert res.validation_exit_code == 0, [f for f in res.validation.findings if f.blocking][:5]
+    generate(folder / "dossier.yaml", folder / "plain-3.xbrl", package=package)
+    assert (
+        read_facts(folder / "plain-3.xbrl", package).as_set() == read_facts(folder / "openings.xbrl", package).as_set()
+    )
+
+
+def test_without_any_previous_year_data_the_message_names_every_way(two_years, package):
+    folder, data = two_years
+    bare = {k: v for k, v in data.items() if k != "figures"}
+    bare["inputs"] = {k: v for k, v in data["inputs"].items() if k != "previous_trial_balance"}
+    bare["appropriation"] = {c: {"current": a["current"]} for c, a in data["appropriation"].items() if "current" in a}
+    with pytest.raises(InputError) as e:
+        generate(_write(folder, "bare.yaml", bare), folder / "bare.xbrl", package=package)
+    msg = str(e.value)
+    for way in ("previous_trial_balance", "previous_filing", "figures:"):
+        assert way in msg, msg

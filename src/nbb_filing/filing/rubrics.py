@@ -43,7 +43,9 @@ class RubricFacts:
     def figure(self, rubric: str, period: str, amount: Decimal, source: str) -> None:
         if period == "previous" and self.dossier.previous_exercise is None:
             raise InputError(
-                f"{source}: rubric {rubric} has a previous-year figure but the dossier has no previous_exercise"
+                f"{source}: rubric {rubric} has a previous-year figure but the dossier has no previous_exercise: "
+                "give previous_exercise: {start: ..., end: ...} (the dates of last year's exercise), or name last "
+                "year's filing as previous_filing: (it gives the dates and the whole previous-year column)"
             )
         if "[" in rubric:  # a datapoint key, for rubrics shown in several columns
             dp = self.catalog.by_key(rubric)
