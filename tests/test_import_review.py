@@ -139,3 +139,14 @@ def test_bad_enterprise_number_of_a_generated_sample(sample_outputs, tmp_path, p
     assert result.not_imported == ()
     _fill(result.dossier_path, {"enterprise number": "0999000723"})
     assert round_trip_differences(result.dossier_path, read_facts(good, package)) == []
+
+
+def test_a_person_without_a_first_name(filing_variant, tmp_path, package, accepted_facts):
+    path = filing_variant(lambda t: t.replace("<open:str>CAMILLE</open:str>", "<open:str></open:str>"))
+    result = import_filing(path, tmp_path / "d", package)
+    assert result.review == (
+        "directors[0].first_name: the filing has no first name (a natural person needs "
+        "first_name and last_name); written as <FILL-IN: first name>",
+    )
+    _fill(result.dossier_path, {"first name": "CAMILLE"})
+    assert round_trip_differences(result.dossier_path, accepted_facts) == []

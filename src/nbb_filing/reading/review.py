@@ -304,7 +304,9 @@ def review_dossier_data(data: dict, checks: Sequence[Mapping[str, Any]]) -> tupl
                 elif isinstance(value, dict) or not loc:
                     blamed = _model_level(loc, msg, work)
                     if blamed:
-                        new += [(b, v if v is not _MISSING else None, msg) for b, v in blamed]
+                        for b, v in blamed:
+                            why = msg if v not in (None, "", _MISSING) else f"the filing has no {_label(b)} ({msg})"
+                            new.append((b, v if v is not _MISSING else None, why))
                     elif loc and isinstance(loc[-1], int):
                         left_out.append(f"{dotted(loc)}: {msg}; left out of the dossier")
                         _drop(work, probe, loc, reviews)
@@ -334,7 +336,7 @@ def review_dossier_data(data: dict, checks: Sequence[Mapping[str, Any]]) -> tupl
         parent = _get(out, r.loc[:-1])
         if isinstance(parent, dict):
             parent[r.loc[-1]] = r.text
-            _order_like(parent, _get(work, r.loc[:-1]))
+            _order_like(parent, r.loc[:-1])
         elif isinstance(parent, list):
             parent[r.loc[-1]] = r.text
     return dossier, out, reviews, left_out
@@ -351,17 +353,21 @@ def _label(loc: tuple) -> str:
     return _LABELS.get(str(last), str(last).replace("_", " "))
 
 
-def _order_like(target: dict, reference: Any) -> None:
-    """Put the keys of ``target`` in the order of ``reference`` (the assembled data), others after."""
-    if not isinstance(reference, dict):
+def _order_like(target: dict, loc: tuple) -> None:
+    """Put the keys of ``target`` (the part at ``loc``) in the order the dossier writes them (its model's fields)."""
+    model, _ = _field_type(loc) if loc else (None, False)
+    if not loc:
+        from nbb_filing.filing.dossier import Dossier
+
+        model = Dossier
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return
-    known = [k for k in reference if k in target]
-    rest = [k for k in target if k not in reference]
-    if list(target) == known + rest:
-        return
-    items = {k: target[k] for k in known + rest}
-    target.clear()
-    target.update(items)
+    order = {name: i for i, name in enumerate(["schema_version", *model.model_fields])}
+    keys = sorted(target, key=lambda k: order.get(k, len(order)))
+    if keys != list(target):
+        items = {k: target[k] for k in keys}
+        target.clear()
+        target.update(items)
 
 
 def _drop(work: dict, probe: dict, loc: tuple, reviews: list[Review]) -> None:
