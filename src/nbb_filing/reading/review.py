@@ -64,9 +64,16 @@ class Review:
         return f"{self.field}{was}: {self.reason}; written as {self.text}"
 
 
+class _Shown(str):
+    """A value as shown in a message: numbers and dates bare, text quoted."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def _shown(value: Any) -> Any:
-    if isinstance(value, (date, Decimal)):
-        return str(value)
+    if isinstance(value, (date, Decimal, int)) and not isinstance(value, bool):
+        return _Shown(value)
     if isinstance(value, str) and len(value) > 60:
         return value[:57] + "..."
     return value
