@@ -150,3 +150,16 @@ def test_a_person_without_a_first_name(filing_variant, tmp_path, package, accept
     )
     _fill(result.dossier_path, {"first name": "CAMILLE"})
     assert round_trip_differences(result.dossier_path, accepted_facts) == []
+
+
+def test_an_appropriation_that_does_not_tie_out_last_year(
+    filing_variant, accepted_m87, tmp_path, package, accepted_facts
+):
+    """9906 (previous year) = 9905 + 14P does not hold in the filing: 9906 is to be given."""
+    line = _fact_line(accepted_m87, package, "9906", "previous")
+    path = filing_variant(lambda t: _edit_line(t, line, ">229756.41<", ">229756.00<"))
+    result = import_filing(path, tmp_path / "d", package)
+    assert [r.split(" ", 1)[0] for r in result.review] == ["figures.9906.previous"]
+    assert "rubric 9906 (previous year) is 229756 but 9905 + 14P = 229756.41" in result.review[0]
+    _fill(result.dossier_path, {"rubric 9906, previous year": "229756.41"})
+    assert round_trip_differences(result.dossier_path, accepted_facts) == []

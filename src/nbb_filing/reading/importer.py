@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,7 @@ def import_filing(
     from nbb_filing.filing.binding import load_table
 
     try:
-        _, out_data, reviews, left_out = review_dossier_data(data, load_table().checks)
+        _, out_data, reviews, left_out = review_dossier_data(data, load_table().checks, rubric_amounts(filing))
     except ValidationError as e:
         raise InputError(
             f"cannot make a dossier from this filing: {one_line(e, str(filing.path))} "
@@ -172,6 +173,19 @@ def import_filing(
         except NbbFilingError as e:
             error = str(e)
     return ImportResult(target, tuple(written), filing, count, tuple(not_imported), tuple(remarks), diff, error, review)
+
+
+def rubric_amounts(filing: FilingFacts) -> dict[tuple[str, str], Decimal]:
+    """The filing's amounts by (rubric code, period): every code of a cell (its other codes too), the
+    first fact of a cell (as imported)."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for f in filing.facts:
+        dp = f.datapoint
+        if f.typed_values or f.amount is None or dp.period not in ("current", "previous"):
+            continue
+        for code in ((dp.rubric,) if dp.rubric else ()) + tuple(dp.other_rubrics):
+            out.setdefault((code, dp.period), f.amount)
+    return out
 
 
 def with_review_comments(text: str, data: dict[str, Any], reviews: list[Review]) -> str:

@@ -202,11 +202,19 @@ def _name_reviews(data: dict) -> list[Review]:
     return out
 
 
-def _figure_reviews(data: dict, checks: Sequence[Mapping[str, Any]], has_previous: bool) -> list[Review]:
+def _figure_reviews(
+    data: dict,
+    checks: Sequence[Mapping[str, Any]],
+    has_previous: bool,
+    amounts: Mapping[tuple[str, str], Decimal] | None = None,
+) -> list[Review]:
     """Totals of the balance sheet and the appropriation account that do not tie out in the filing.
 
     ``generate`` refuses such a dossier; which figure of a failing sum is wrong cannot be known, so
     the total is the placeholder and the comment gives the filing's amounts on both sides.
+    ``amounts`` are the filing's amounts by (rubric code, period), whatever way ``figures:`` names
+    their cells (by code or by datapoint key); without it, the codes of ``figures:`` are used.  A
+    total is made a placeholder only where ``figures:`` holds it by its code.
     """
     from nbb_filing.books.closed_books import closing_rubrics
 
@@ -214,9 +222,12 @@ def _figure_reviews(data: dict, checks: Sequence[Mapping[str, Any]], has_previou
     figures: dict = found if isinstance(found, dict) else {}
     out: list[Review] = []
 
-    def amount(code: str, period: str) -> Decimal | None:
+    def written(code: str, period: str) -> Decimal | None:
         v = figures.get(code, {}).get(period) if isinstance(figures.get(code), dict) else None
         return v if isinstance(v, Decimal) else None
+
+    def amount(code: str, period: str) -> Decimal | None:
+        return amounts.get((code, period)) if amounts is not None else written(code, period)
 
     periods = ("current", "previous") if has_previous else ("current",)
     codes = closing_rubrics()
@@ -225,7 +236,7 @@ def _figure_reviews(data: dict, checks: Sequence[Mapping[str, Any]], has_previou
         if not assets or not liabilities:
             break
         a, li = amount(assets, period), amount(liabilities, period)
-        if a is not None and li is not None and a != li:
+        if a is not None and li is not None and a != li and written(liabilities, period) is not None:
             out.append(
                 Review(
                     ("figures", liabilities, period),
@@ -242,7 +253,7 @@ def _figure_reviews(data: dict, checks: Sequence[Mapping[str, Any]], has_previou
         total = str(chk["total"])
         for period in periods:
             got = amount(total, period)
-            if got is None:
+            if got is None or written(total, period) is None:
                 continue
             want = sum((amount(str(c), period) or Decimal(0) for c in chk.get("plus", ())), Decimal(0))
             want -= sum((amount(str(c), period) or Decimal(0) for c in chk.get("minus", ())), Decimal(0))
@@ -279,10 +290,15 @@ def _model_level(loc: tuple, msg: str, data: dict) -> list[tuple[tuple, Any]]:
     return []
 
 
-def review_dossier_data(data: dict, checks: Sequence[Mapping[str, Any]]) -> tuple[Any, dict, list[Review], list[str]]:
+def review_dossier_data(
+    data: dict,
+    checks: Sequence[Mapping[str, Any]],
+    amounts: Mapping[tuple[str, str], Decimal] | None = None,
+) -> tuple[Any, dict, list[Review], list[str]]:
     """``(dossier, data to write, reviews, left out)``: the assembled ``data`` made writable.
 
-    ``dossier`` is the validated probe (the placeholders' fields left out or stood in for);
+    ``amounts``: the filing's amounts by (rubric code, period), for the tie-outs (see
+    :func:`_figure_reviews`).  ``dossier`` is the validated probe (the placeholders' fields left out or stood in for);
     ``data to write`` is ``data`` with every refused value replaced by its placeholder; ``left
     out`` lists items no placeholder could save (a part refused as a whole: it is dropped).
     Raises :class:`pydantic.ValidationError` only when the dossier's very frame is refused.
@@ -293,7 +309,7 @@ def review_dossier_data(data: dict, checks: Sequence[Mapping[str, Any]]) -> tupl
     reviews: list[Review] = []
     left_out: list[str] = []
     reviews += _name_reviews(work)
-    reviews += _figure_reviews(work, checks, "previous_exercise" in work)
+    reviews += _figure_reviews(work, checks, "previous_exercise" in work, amounts)
     # these values are valid for the schema: the probe keeps the filing's value
     probe = copy.deepcopy(work)
     for _ in range(_ROUNDS):
