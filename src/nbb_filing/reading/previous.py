@@ -268,8 +268,12 @@ def compare(published: RubricFigures, computed: RubricFigures, catalog: Catalog 
     ``(14)`` and ``14``), and a filing names it by one.
     """
     if catalog is None:
-        pub = {f.rubric: f for f in published.figures if f.period == "previous"}
-        comp = {f.rubric: f for f in computed.figures if f.period == "previous"}
+        pub: dict[str, Figure] = {}
+        comp: dict[str, Figure] = {}
+        for side, figures in ((pub, published), (comp, computed)):
+            for f in figures.figures:
+                if f.period == "previous":
+                    side.setdefault(f.rubric, f)
     else:
         pub = _by_cell(catalog, published)
         comp = _by_cell(catalog, computed)
