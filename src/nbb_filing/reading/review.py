@@ -31,8 +31,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from nbb_filing.books.closed_books import closing_rubrics
 from nbb_filing.core.pydantic_errors import dotted
 from nbb_filing.filing.placeholders import placeholder
+from nbb_filing.filing.rubrics import sum_mismatch
 
 # a name made of no letter at all, or one of the words filers put where they have no name
 _STAND_IN_WORDS = {"x", "xx", "xxx", "xxxx", "n/a", "na", "nvt", "néant", "neant", "nihil", "onbekend", "inconnu", "?"}
@@ -216,8 +218,6 @@ def _figure_reviews(
     their cells (by code or by datapoint key); without it, the codes of ``figures:`` are used.  A
     total is made a placeholder only where ``figures:`` holds it by its code.
     """
-    from nbb_filing.books.closed_books import closing_rubrics
-
     found = data.get("figures")
     figures: dict = found if isinstance(found, dict) else {}
     out: list[Review] = []
@@ -252,24 +252,19 @@ def _figure_reviews(
             continue  # last year's 14: not in this filing
         total = str(chk["total"])
         for period in periods:
-            got = amount(total, period)
-            if got is None or written(total, period) is None:
+            failed = sum_mismatch(chk, period, amount)
+            if failed is None or written(total, period) is None:
                 continue
-            want = sum((amount(str(c), period) or Decimal(0) for c in chk.get("plus", ())), Decimal(0))
-            want -= sum((amount(str(c), period) or Decimal(0) for c in chk.get("minus", ())), Decimal(0))
-            if want != got:
-                parts = " + ".join(str(c) for c in chk.get("plus", ()))
-                if chk.get("minus"):
-                    parts += " - " + " - ".join(str(c) for c in chk["minus"])
-                out.append(
-                    Review(
-                        ("figures", total, period),
-                        placeholder(f"rubric {total}, {period} year"),
-                        got,
-                        f"rubric {total} ({period} year) is {got} but {parts} = {want} in the filing: the "
-                        "appropriation does not tie out; give the right amount",
-                    )
+            got, parts, want = failed
+            out.append(
+                Review(
+                    ("figures", total, period),
+                    placeholder(f"rubric {total}, {period} year"),
+                    got,
+                    f"rubric {total} ({period} year) is {got} but {parts} = {want} in the filing: the "
+                    "appropriation does not tie out; give the right amount",
                 )
+            )
     return out
 
 
