@@ -163,3 +163,24 @@ def test_an_appropriation_that_does_not_tie_out_last_year(
     assert "rubric 9906 (previous year) is 229756 but 9905 + 14P = 229756.41" in result.review[0]
     _fill(result.dossier_path, {"rubric 9906, previous year": "229756.41"})
     assert round_trip_differences(result.dossier_path, accepted_facts) == []
+
+
+def test_a_part_refused_as_a_whole_is_left_out_and_listed(accepted_facts):
+    """A participation whose two countries disagree (no single field to blame): dropped, said so."""
+    from nbb_filing.filing.binding import load_table
+    from nbb_filing.reading.importer import dossier_from_filing
+    from nbb_filing.reading.review import review_dossier_data
+
+    data, *_ = dossier_from_filing(accepted_facts)
+    odd = {
+        "name": "Filiale",
+        "country": "FR",
+        "address": {"street": "Rue X", "number": "1", "postal_code": "75001", "city": "Paris", "country": "DE"},
+    }
+    fine = {"name": "Autre", "country": "NL"}
+    data["participations"] = [odd, fine]
+    dossier, out, reviews, left_out = review_dossier_data(data, load_table().checks)
+    assert reviews == []
+    assert len(left_out) == 1 and left_out[0].startswith("participations[0]: country 'FR' differs from")
+    assert [p.name for p in dossier.participations] == ["Autre"]
+    assert [p["name"] for p in out["participations"]] == ["Autre"]
