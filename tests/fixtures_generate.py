@@ -31,6 +31,7 @@ entity:
 exercise: {start: 2024-01-01, end: 2024-12-31}
 previous_exercise: {start: 2023-01-01, end: 2023-12-31}
 general_meeting: 2025-06-17
+previous_amounts_identical: true
 directors:
   - first_name: Anne
     last_name: Exemple

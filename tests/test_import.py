@@ -253,14 +253,14 @@ def test_an_embedded_document_that_is_no_pdf_is_not_imported(
 
 
 def test_a_filing_without_what_every_dossier_needs(filing_variant, tmp_path, package, monkeypatch):
-    # f2 is the date of the general meeting, which every dossier must give
+    # f2 is the date of the general meeting, which every dossier must give: written as a placeholder
     path = filing_variant(lambda t: t.replace('<met:dte1 contextRef="c2" id="f2">2023-06-02</met:dte1>', ""))
-    out = tmp_path / "nothing"
+    out = tmp_path / "review"
     res = CliRunner().invoke(cli_main, ["import", str(path), "-o", str(out)])
-    assert res.exit_code == 2
-    assert "cannot make a dossier from this filing: " in res.output
-    assert "(general_meeting): required field is missing" in res.output
-    assert not out.exists()
+    assert res.exit_code == 1
+    assert "  general_meeting: the filing has no general meeting; written as <FILL-IN: general meeting>" in res.output
+    text = (out / "dossier.yaml").read_text(encoding="utf-8")
+    assert "\ngeneral_meeting: '<FILL-IN: general meeting>'  # import: the filing has no general meeting\n" in text
     # default output directory: the file name without extension, in the current directory
     monkeypatch.chdir(tmp_path)
     ok = filing_variant(name="calyx-2022.xbrl")

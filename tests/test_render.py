@@ -325,3 +325,35 @@ def test_rendering_is_the_top_layer():
         and re.search(r"^\s*(from|import)\s+.*rendering", p.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
+
+
+def test_facts_the_page_cannot_show_are_listed(filing_variant, accepted_text, package, tmp_path):
+    """A second value for a cell, facts of another entity or date, a fact of no datapoint: each listed."""
+    from nbb_filing.cli import main
+
+    c60 = accepted_text[accepted_text.index('<context id="c60">') :]
+    c60 = c60[: c60.index("</context>") + len("</context>")]
+    other_entity = c60.replace('id="c60"', 'id="cx"').replace(">0925590628<", ">0403170701<")
+    other_date = c60.replace('id="c60"', 'id="cy"').replace(">2022-12-31<", ">2021-12-31<")
+    at = accepted_text.rindex("</xbrl>")
+    extra = (
+        f"{other_entity}\n{other_date}\n"
+        '<met:am1 contextRef="c60" unitRef="EUR" decimals="INF">1.00</met:am1>\n'
+        '<met:am1 contextRef="cx" unitRef="EUR" decimals="INF">2.00</met:am1>\n'
+        '<met:am1 contextRef="cy" unitRef="EUR" decimals="INF">3.00</met:am1>\n'
+        '<met:nosuchmetric contextRef="c60" unitRef="EUR" decimals="INF">4.00</met:nosuchmetric>\n'
+    )
+    path = filing_variant(lambda t: t[:at] + extra + t[at:])
+    out = tmp_path / "odd.html"
+    res = CliRunner().invoke(main, ["render", str(path), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "4 fact(s) not shown in the tables (listed at the end of the page):" in res.output
+    doc = lxml.html.parse(str(out)).getroot()
+    items = [li.text_content() for li in doc.xpath("//section[@id='not-shown']//li")]
+    assert len(items) == 4, items
+    assert any("'1'" in x and "a second value for the cell; the page shows '554894.28'" in x for x in items)
+    assert any("'2'" in x and "entity '0403170701'" in x for x in items)
+    assert any("'3'" in x and "dated 2021-12-31" in x for x in items)
+    assert any("nosuchmetric" in x for x in items)
+    # the cell shows the filing's own first value, not one of the others
+    assert _cell(_row(doc, "20/58"), "current").text == "554.894,28"

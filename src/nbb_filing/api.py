@@ -122,9 +122,17 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         return None
     if not (inp.trial_balance and inp.mapping):
         raise InputError(f"{dossier.where('inputs')}: give both trial_balance and mapping (or neither)")
-    if dossier.previous_exercise is not None and not inp.previous_trial_balance and not dossier.previous_filing:
+    gives_previous = any(a.previous is not None for a in (*dossier.figures.values(), *dossier.appropriation.values()))
+    if (
+        dossier.previous_exercise is not None
+        and not inp.previous_trial_balance
+        and not dossier.previous_filing
+        and not gives_previous
+    ):
         raise InputError(
-            f"{dossier.where('inputs')}: the dossier has a previous_exercise, give previous_trial_balance too"
+            f"{dossier.where('inputs')}: the dossier has a previous_exercise but no previous-year figures: give "
+            "inputs.previous_trial_balance (last year's trial balance), previous_filing (last year's filing as "
+            "published by the NBB) or the previous-year amounts under figures: (rubric: {previous: amount})"
         )
     from nbb_filing.books.ledger import read_trial_balance
     from nbb_filing.books.mapping import compute_figures

@@ -30,8 +30,8 @@ def import_filing(
 
     Every fact goes to a dossier field, to `figures:` or to the list of facts not imported (printed
     here and kept as comments at the top of dossier.yaml).  Exit code 0: everything imported and
-    `generate` reproduces the filing's facts exactly; 1: written, but with facts not imported or
-    round-trip differences; 2: nothing written (unreadable filing, unknown model ...).
+    `generate` reproduces the filing's facts exactly; 1: written, but with values to fill in
+    (`<FILL-IN: ...>`: invalid or missing in the filing), facts not imported or round-trip differences; 2: nothing written (unreadable filing, unknown model ...).
     """
     from nbb_filing import FindingsError, resolve_package
     from nbb_filing import import_filing as run
@@ -51,6 +51,7 @@ def import_filing(
                     "closing_date": str(ff.closing_date),
                     "facts": total,
                     "imported": r.imported,
+                    "review": list(r.review),
                     "not_imported": list(r.not_imported),
                     "remarks": list(r.remarks),
                     "round_trip": None if r.round_trip is None else list(r.round_trip),
@@ -62,7 +63,7 @@ def import_filing(
     else:
         for line in _text_lines(r, total):
             click.echo(line)
-    problems = len(r.not_imported) + len(r.round_trip or ()) + (1 if r.round_trip_error else 0)
+    problems = r.findings
     if problems:
         raise FindingsError(f"{filing}: dossier written, but {problems} finding(s) listed above")
 
@@ -75,10 +76,15 @@ def _text_lines(r, total: int) -> list[str]:
     ]
     out += [f"wrote {doc}" for doc in r.documents]
     out += [f"note: {remark}" for remark in r.remarks]
+    if r.review:
+        out.append(f"to fill in ({len(r.review)}; written as <FILL-IN: ...>, the filing's value beside it):")
+        out += [f"  {line}" for line in r.review]
     if r.not_imported:
         out.append(f"not imported ({len(r.not_imported)}):")
         out += [f"  {line}" for line in r.not_imported]
-    if r.round_trip_error:
+    if r.review:
+        out.append("round trip: not checked until the values above are filled in (then run generate)")
+    elif r.round_trip_error:
         out.append(f"round trip: not checked, generate would stop: {r.round_trip_error}")
     elif r.round_trip is not None:
         if r.round_trip:

@@ -86,3 +86,7 @@ def render(
         click.echo("audit trail: rubrics open to the accounts that made them")
     if result.label_fallbacks:
         click.echo(f"{result.label_fallbacks} row label(s) taken from another model of the package")
+    if result.not_shown:
+        click.echo(f"{len(result.not_shown)} fact(s) not shown in the tables (listed at the end of the page):")
+        for line in result.not_shown:
+            click.echo(f"  {line}")

@@ -70,7 +70,11 @@ class Dossier(DossierPart):
         "previous-year column (see docs/import.md)",
     )
     general_meeting: date
-    previous_amounts_identical: bool = Field(True, description="previous-year amounts identical to those published")
+    previous_amounts_identical: Optional[bool] = Field(
+        None,
+        description="previous-year amounts identical to those published; required with a previous exercise, "
+        "derived from the comparison when previous_filing is given",
+    )
     in_liquidation: bool = False
     directors: tuple[Person, ...] = ()
     auditors: tuple[Person, ...] = ()

@@ -93,13 +93,18 @@ def _refuse_placeholders(data: dict, lines: dict, name: str) -> None:
     from nbb_filing.filing.placeholders import find_placeholders
 
     found = list(find_placeholders(data))
+
+    def at(loc: tuple) -> str:
+        line = line_of(lines, loc)
+        return f"line {line} ({dotted(loc)})" if line else f"({dotted(loc)})"
+
     if found:
         loc, text = found[0]
-        line = line_of(lines, loc)
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        # every one is named, so that one run lists all that is left to do (an imported filing may hold several)
+        more = "; ".join(f"{at(loc)} {text!r}" for loc, text in found[1:])
         raise InputError(
-            f"{name}{f' line {line}' if line else ''} ({dotted(loc)}): placeholder {text!r} left by "
-            f"nbb-filing init: give the value, or delete the field if it is optional{more}"
+            f"{name} {at(loc)}: placeholder {text!r} left by nbb-filing init or import: give the value, or "
+            f"delete the field if it is optional{f'; {len(found) - 1} more: {more}' if more else ''}"
         )
 
 
@@ -141,11 +146,20 @@ _Dumper.add_representer(Decimal, _decimal_representer)
 _Dumper.add_representer(str, represent_text)  # load(dump(text)) == text for every string
 
 
+def dossier_data(dossier: Dossier) -> dict[str, Any]:
+    """``dossier`` as plain YAML-able data (defaults omitted, lists for tuples), as it is written."""
+    data = _plain(dossier.model_dump(mode="python", exclude_defaults=True))
+    return {"schema_version": SCHEMA_VERSION, **data}
+
+
+def data_to_yaml(data: dict[str, Any]) -> str:
+    """YAML text of plain dossier ``data`` (Decimals as plain numbers, text quoted where needed)."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
 def dossier_to_yaml(dossier: Dossier) -> str:
     """YAML text of ``dossier`` (defaults omitted) that :func:`parse_dossier` reads back equal."""
-    data = _plain(dossier.model_dump(mode="python", exclude_defaults=True))
-    data = {"schema_version": SCHEMA_VERSION, **data}
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return data_to_yaml(dossier_data(dossier))
 
 
 def dump_dossier(dossier: Dossier, path: str | os.PathLike) -> Path:

@@ -64,6 +64,14 @@ class IdentificationFacts:
     def filing(self) -> None:
         d = self.dossier
         role = self.table.roles["filing"]
+        if d.previous_exercise is not None and d.previous_amounts_identical is None:
+            # a statement of the filer, never a default: a silent "true" (or "false") would be an answer
+            # the accountant never gave
+            raise InputError(
+                f"{d.where('previous_amounts_identical')}: say whether the previous-year amounts are identical "
+                "to those published last year (previous_amounts_identical: true or false), or name last year's "
+                "filing as previous_filing: to have it derived by comparison"
+            )
         vals = {
             "exercise_start": (d.exercise.start, ("exercise", "start")),
             "exercise_end": (d.exercise.end, ("exercise", "end")),

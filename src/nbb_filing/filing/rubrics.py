@@ -20,7 +20,7 @@ Where the domain surprises:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -43,7 +43,9 @@ class RubricFacts:
     def figure(self, rubric: str, period: str, amount: Decimal, source: str) -> None:
         if period == "previous" and self.dossier.previous_exercise is None:
             raise InputError(
-                f"{source}: rubric {rubric} has a previous-year figure but the dossier has no previous_exercise"
+                f"{source}: rubric {rubric} has a previous-year figure but the dossier has no previous_exercise: "
+                "give previous_exercise: {start: ..., end: ...} (the dates of last year's exercise), or name last "
+                "year's filing as previous_filing: (it gives the dates and the whole previous-year column)"
             )
         if "[" in rubric:  # a datapoint key, for rubrics shown in several columns
             dp = self.catalog.by_key(rubric)
@@ -206,16 +208,29 @@ def tie_out(store: FactStore, dossier: Dossier, checks: Iterable[Mapping[str, An
                 )
             continue
         for period in periods:
-            got = store.amount(total, period)
-            if got is None:
-                continue
-            want = sum((store.amount(str(c), period) or Decimal(0) for c in chk.get("plus", ())), Decimal(0))
-            want -= sum((store.amount(str(c), period) or Decimal(0) for c in chk.get("minus", ())), Decimal(0))
-            if want != got:
-                parts = " + ".join(str(c) for c in chk.get("plus", ()))
-                if chk.get("minus"):
-                    parts += " - " + " - ".join(str(c) for c in chk["minus"])
+            failed = sum_mismatch(chk, period, store.amount)
+            if failed:
+                got, parts, want = failed
                 raise FindingsError(
                     f"{d.where('appropriation', total) if total in d.appropriation else 'figures'}: rubric {total} "
                     f"({period} year) is {got} but {parts} = {want}; the appropriation does not tie out"
                 )
+
+
+def sum_mismatch(
+    chk: Mapping[str, Any], period: str, amount: Callable[[str, str], Decimal | None]
+) -> tuple[Decimal, str, Decimal] | None:
+    """``(total, "9904 + 789 - 689", sum)`` when the total of a sum check differs from its sum in
+    ``period``, else ``None`` (also when the total has no amount); ``amount(code, period)`` gives
+    a rubric's amount, ``None`` for none (read as zero in the sum)."""
+    got = amount(str(chk["total"]), period)
+    if got is None:
+        return None
+    want = sum((amount(str(c), period) or Decimal(0) for c in chk.get("plus", ())), Decimal(0))
+    want -= sum((amount(str(c), period) or Decimal(0) for c in chk.get("minus", ())), Decimal(0))
+    if want == got:
+        return None
+    parts = " + ".join(str(c) for c in chk.get("plus", ()))
+    if chk.get("minus"):
+        parts += " - " + " - ".join(str(c) for c in chk["minus"])
+    return got, parts, want

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,7 @@ from nbb_filing.core.atomic import write_atomic
 from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.core.pydantic_errors import one_line
 from nbb_filing.core.yaml_lines import comment_text
-from nbb_filing.filing.dossier import Dossier
-from nbb_filing.filing.dossier_files import dossier_to_yaml, load_dossier
+from nbb_filing.filing.dossier_files import data_to_yaml, load_dossier
 from nbb_filing.reading.assemble import assemble_dossier
 from nbb_filing.reading.collect import Collector
 from nbb_filing.reading.reader import (
@@ -46,6 +46,7 @@ from nbb_filing.reading.reader import (
     normalise_value,
     read_facts,
 )
+from nbb_filing.reading.review import Review, review_dossier_data
 from nbb_filing.taxonomy.catalog import Catalog
 from nbb_filing.taxonomy.packages import PackageInfo
 
@@ -64,10 +65,21 @@ class ImportResult:
     remarks: tuple[str, ...]  # things the user should know (renumbering, framework moved ...)
     round_trip: tuple[str, ...] | None  # differences generate would make ("-"/"+" lines); None: not checked
     round_trip_error: str | None = None  # why the check could not run (e.g. totals that do not tie out)
+    review: tuple[str, ...] = ()  # values written as <FILL-IN: ...>, each with the filing's value and why
 
     @property
     def exact(self) -> bool:
-        return self.round_trip == () and not self.not_imported
+        return self.round_trip == () and not self.not_imported and not self.review
+
+    @property
+    def findings(self) -> int:
+        """How many things the user must look at (0: nothing to review)."""
+        return (
+            len(self.review)
+            + len(self.not_imported)
+            + len(self.round_trip or ())
+            + (1 if self.round_trip_error and not self.review else 0)
+        )
 
 
 # ====================================================================== entry points
@@ -92,11 +104,14 @@ def dossier_from_filing(filing: FilingFacts) -> tuple[dict[str, Any], dict[str, 
     return data, c.files, not_imported, remarks, c.imported
 
 
-def _header(filing: FilingFacts, not_imported: list[str], remarks: list[str]) -> str:
+def _header(filing: FilingFacts, not_imported: list[str], remarks: list[str], review: tuple[str, ...] = ()) -> str:
     lines = [
         f"# Imported by nbb-filing from {filing.path.name} (model {filing.model}, framework {filing.framework},",
         f"# closing date {filing.closing_date}); {len(filing.facts) + len(filing.unresolved)} facts in the filing.",
     ]
+    if review:
+        lines.append(f"# {len(review)} value(s) to give before generate (written as <FILL-IN: ...>):")
+        lines += [f"#   {x}" for x in review]
     if not_imported:
         lines.append(f"# {len(not_imported)} fact(s) NOT imported (the dossier cannot hold them):")
         lines += [f"#   {x}" for x in not_imported]
@@ -126,14 +141,19 @@ def import_filing(
     if target.exists() and not force:
         raise InputError(f"{target} already exists (use --force to overwrite it)")
     data, files, not_imported, remarks, count = dossier_from_filing(filing)
+    from nbb_filing.filing.binding import load_table
+
     try:
-        dossier = Dossier.model_validate(data)
+        _, out_data, reviews, left_out = review_dossier_data(data, load_table().checks, rubric_amounts(filing))
     except ValidationError as e:
         raise InputError(
             f"cannot make a dossier from this filing: {one_line(e, str(filing.path))} "
             "(the filing lacks something every dossier needs)"
         ) from None
-    text = _header(filing, not_imported, remarks) + dossier_to_yaml(dossier)
+    not_imported += left_out
+    review = tuple(r.describe() for r in reviews)
+    body = with_review_comments(data_to_yaml(out_data), out_data, reviews)
+    text = _header(filing, not_imported, remarks, review) + body
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -145,12 +165,50 @@ def import_filing(
         raise InputError(f"{out}: cannot write ({e.strerror or e})") from None
     diff: tuple[str, ...] | None = None
     error: str | None = None
-    if check_round_trip:
+    if reviews and check_round_trip:
+        error = f"{len(reviews)} value(s) to fill in first (FILL-IN in the dossier); check again with generate"
+    elif check_round_trip:
         try:
             diff = tuple(round_trip_differences(target, filing))
         except NbbFilingError as e:
             error = str(e)
-    return ImportResult(target, tuple(written), filing, count, tuple(not_imported), tuple(remarks), diff, error)
+    return ImportResult(target, tuple(written), filing, count, tuple(not_imported), tuple(remarks), diff, error, review)
+
+
+def rubric_amounts(filing: FilingFacts) -> dict[tuple[str, str], Decimal]:
+    """The filing's amounts by (rubric code, period): every code of a cell (its other codes too), the
+    first fact of a cell (as imported)."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for f in filing.facts:
+        dp = f.datapoint
+        if f.typed_values or f.amount is None or dp.period not in ("current", "previous"):
+            continue
+        for code in ((dp.rubric,) if dp.rubric else ()) + tuple(dp.other_rubrics):
+            out.setdefault((code, dp.period), f.amount)
+    return out
+
+
+def with_review_comments(text: str, data: dict[str, Any], reviews: list[Review]) -> str:
+    """``text`` (the YAML of ``data``) with the filing's value as a comment on each placeholder's line.
+
+    The placeholders are taken in the order they are written (the order of ``data``), each found
+    on the first line after the previous one that holds its text.
+    """
+    from nbb_filing.filing.placeholders import find_placeholders
+
+    by_loc = {r.loc: r for r in reviews}
+    lines = text.split("\n")
+    at = 0
+    for loc, _ in find_placeholders(data):
+        r = by_loc.get(loc)
+        if r is None:
+            continue
+        for i in range(at, len(lines)):
+            if r.text in lines[i]:
+                lines[i] += "  # " + comment_text(r.comment())
+                at = i + 1
+                break
+    return "\n".join(lines)
 
 
 def generated_set(dossier_path: Path, catalog: Catalog) -> set[tuple[str, tuple, str | None]]:

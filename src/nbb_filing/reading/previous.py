@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +59,9 @@ class PreviousColumn:
     figures: RubricFigures  # the numeric placed facts with a rubric, period "previous"
     not_placed: tuple[str, ...]  # current-year facts of last year with no previous-year cell here
     movements: tuple[str, ...] = ()  # fixed-asset movements of last year (never in a previous column)
+    # cells of a column the model shows for the current year only (the social balance sheet's full-
+    # and part-time columns: only the total has a previous-year cell); set apart like the movements
+    current_only: tuple[str, ...] = ()
 
     def value(self, key: str, typed_values: TypedValues = ()) -> str | None:
         for p in self.placed:
@@ -76,6 +79,7 @@ class Disagreement:
     computed: Decimal | None  # from the previous-year trial balance (None: no figure)
     published_source: str
     computed_source: str
+    computed_by: str = "trial balance"  # or "the dossier" (figures:, social_balance: ...)
 
     @property
     def difference(self) -> Decimal:
@@ -85,7 +89,7 @@ class Disagreement:
         pub = "not reported" if self.published is None else str(self.published)
         comp = "no figure" if self.computed is None else str(self.computed)
         return (
-            f"rubric {self.rubric} (previous year): published {pub}, trial balance gives {comp} "
+            f"rubric {self.rubric} (previous year): published {pub}, {self.computed_by} gives {comp} "
             f"(difference {self.difference})"
         )
 
@@ -194,6 +198,9 @@ def previous_column(
     not_placed: list[str] = [f"{path.name} {u.describe()}" for u in filing.unresolved]
     movement_keys = load_notes_table().movement_keys(catalog)
     movements: list[str] = []
+    current_only: list[str] = []
+    previous_rubrics = {dp.rubric for dp in catalog.datapoints if dp.period == "previous" and dp.rubric}
+    social_current = _social_cells(catalog, "current")
     numeric: list[tuple[Datapoint, Decimal, str]] = []
     for f in filing.facts:
         if f.datapoint.period != "current":
@@ -204,6 +211,9 @@ def previous_column(
         if target is None:
             if f.datapoint.key in movement_keys:
                 movements.append(f"{where}: {what} (movement of the year)")
+            elif not f.typed_values and (f.datapoint.rubric in previous_rubrics or f.datapoint.key in social_current):
+                # the rubric has a previous-year cell, in another column (its total): nothing is lost
+                current_only.append(f"{where}: {what}, {f.datapoint.column_label('en')} (current year only)")
             else:
                 not_placed.append(f"{where}: {what} (current year) has no previous-year datapoint in {catalog.model}")
             continue
@@ -218,7 +228,23 @@ def previous_column(
         figures=RubricFigures(catalog.model, tuple(figures)),
         not_placed=tuple(not_placed),
         movements=tuple(movements),
+        current_only=tuple(current_only),
     )
+
+
+def _social_cells(catalog: Catalog, period: str) -> set[str]:
+    """Keys of every cell of the social balance sheet's first table for ``period`` (all regimes, genders)."""
+    from nbb_filing.filing.notes.social_balance import load_social_table
+
+    table = load_social_table()
+    out = set()
+    for measure in table.measures:
+        for regime in table.regimes:
+            for gender in table.genders:
+                dp = table.cell(catalog, measure, regime, gender, period)
+                if dp is not None:
+                    out.add(dp.key)
+    return out
 
 
 def previous_year_figures(
@@ -228,35 +254,63 @@ def previous_year_figures(
     return previous_column(filing_path, catalog, package).figures
 
 
-def compare(published: RubricFigures, computed: RubricFigures) -> list[Disagreement]:
+def compare(published: RubricFigures, computed: RubricFigures, catalog: Catalog | None = None) -> list[Disagreement]:
     """Rubrics whose previous-year amount differs between the filing and the trial balance.
 
     An absent figure reads as zero on both sides (the NBB omits zero rubrics), so a rubric that
     one side reports as 0 and the other omits is not a disagreement.  Ordered as the published
     figures, then the rubrics only the trial balance has.  Published cells given by datapoint key
-    (see :func:`figure_code`) are compared only when the trial balance gives the same key: a
+    (see :func:`figure_code`) are compared only when the trial balance gives the same cell: a
     mapping produces rubric codes, and such cells are not its business.
+
+    With the ``catalog``, each figure is first taken to the cells the generator writes it to, and
+    cells are compared, not codes: a mapping may name one cell by two codes (an association's
+    ``(14)`` and ``14``), and a filing names it by one.
     """
+    if catalog is None:
+        pub: dict[str, Figure] = {}
+        comp: dict[str, Figure] = {}
+        for side, figures in ((pub, published), (comp, computed)):
+            for f in figures.figures:
+                if f.period == "previous":
+                    side.setdefault(f.rubric, f)
+    else:
+        pub = _by_cell(catalog, published)
+        comp = _by_cell(catalog, computed)
+    keys = [k for k, f in pub.items() if "[" not in f.rubric or k in comp]  # cells by key: only where both give one
+    keys += [k for k in comp if k not in pub]
     out: list[Disagreement] = []
-    codes = [
-        c
-        for c in published.rubrics("previous")
-        if "[" not in c or computed.get(c, "previous") is not None  # cells by key: only where both give one
-    ]
-    codes += [c for c in computed.rubrics("previous") if published.get(c, "previous") is None]
-    for code in codes:
-        a = published.figure(code, "previous")
-        b = computed.figure(code, "previous")
-        if (a.amount if a else Decimal(0)) != (b.amount if b else Decimal(0)):
-            out.append(
-                Disagreement(
-                    rubric=code,
-                    published=a.amount if a else None,
-                    computed=b.amount if b else None,
-                    published_source=a.source if a else "",
-                    computed_source=b.source if b else "",
-                )
+    seen: set[tuple] = set()
+    for key in keys:
+        a, b = pub.get(key), comp.get(key)
+        if (a.amount if a else Decimal(0)) == (b.amount if b else Decimal(0)):
+            continue
+        rubric = a.rubric if a else b.rubric if b else key
+        ident = (rubric, a.amount if a else None, b.amount if b else None)
+        if ident in seen:  # a rubric the package shows in two tables: one line
+            continue
+        seen.add(ident)
+        out.append(
+            Disagreement(
+                rubric=rubric,
+                published=a.amount if a else None,
+                computed=b.amount if b else None,
+                published_source=a.source if a else "",
+                computed_source=b.source if b else "",
             )
+        )
+    return out
+
+
+def _by_cell(catalog: Catalog, figures: RubricFigures) -> dict[str, Figure]:
+    """The previous-year figures by the key of each cell they are written to (the first figure of a cell)."""
+    out: dict[str, Figure] = {}
+    for f in figures.figures:
+        if f.period != "previous":
+            continue
+        cells = _cells(catalog, f.rubric, "previous")
+        for key in [dp.key for dp in cells] or [f"rubric {f.rubric}"]:
+            out.setdefault(key, f)
     return out
 
 
@@ -331,7 +385,7 @@ def apply_previous_filing(dossier, catalog: Catalog, mapped: RubricFigures | Non
     notes: list[str] = list(column.not_placed)
     update = _previous_exercise(dossier, catalog, column, where, path)
     mapped_current = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "current")
-    used, disagreements, previous = _previous_figures(dossier, catalog, mapped, column.figures)
+    used, disagreements, previous = _previous_figures(dossier, catalog, mapped, column)
     identical = not disagreements
     if "previous_amounts_identical" not in dossier.model_fields_set:
         update["previous_amounts_identical"] = identical
@@ -373,36 +427,114 @@ def _previous_exercise(dossier, catalog: Catalog, column: PreviousColumn, where:
     return update
 
 
+def _cells(catalog: Catalog, code: str, period: str) -> list[Datapoint]:
+    """The cells the generator writes a figure ``code`` to (by key, by rubric code, or same-column cells)."""
+    if "[" in code:
+        dp = catalog.by_key(code)
+        return [dp] if dp is not None else []
+    try:
+        return [catalog.lookup(code, period)]
+    except RubricNotFound:
+        return same_column_cells(catalog, code, period)
+
+
+def _own_social(dossier, catalog: Catalog) -> dict[str, tuple[Decimal, str]]:
+    """The previous-year cells of the social balance sheet the dossier gives itself: key -> (amount, where)."""
+    from nbb_filing.filing.notes.social_balance import load_social_table
+
+    sb = dossier.social_balance
+    if sb is None:
+        return {}
+    table = load_social_table()
+    out: dict[str, tuple[Decimal, str]] = {}
+    for name in table.measures:
+        measure = getattr(sb, name, None)
+        split = getattr(measure, "previous_total", None) if measure is not None else None
+        if split is None:
+            continue
+        for gender, amount in split.values().items():
+            dp = table.cell(catalog, name, "total", gender, "previous")
+            if dp is not None:
+                loc = ("social_balance", name, "previous_total") + (() if gender == "total" else (gender,))
+                out[dp.key] = (amount, dossier.where(*loc))
+    return out
+
+
 def _previous_figures(
-    dossier, catalog: Catalog, mapped: RubricFigures | None, published: RubricFigures
+    dossier, catalog: Catalog, mapped: RubricFigures | None, column: PreviousColumn
 ) -> tuple[str, list[Disagreement], tuple[Figure, ...]]:
     """``(used, disagreements, previous-year figures to write)``: the published or the trial balance's figures.
 
-    The dossier's own previous amounts (``figures:``, ``appropriation:``) are compared as the
-    trial balance's are.
+    Each side is compared where it writes: the trial balance on the rubrics its mapping computes
+    (an absent figure there reads as zero), the dossier on the figures and social-balance totals it
+    gives itself.  Every other published cell (a note the mapping does not compute, a cell by
+    datapoint key, last year's social balance sheet when the dossier gives none) is written from
+    the publication: nothing to compare, so no difference is reported for it.
     """
+    published = column.figures
     own_previous = {code for code, amounts in dossier.figures.items() if amounts.previous is not None}
     own_previous |= {code for code, amounts in dossier.appropriation.items() if amounts.previous is not None}
+    own_social = _own_social(dossier, catalog)
     mapped_previous = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "previous")
     computed_figs = list(mapped_previous)
     for code in sorted(own_previous):
         amounts = dossier.figures.get(code) or dossier.appropriation.get(code)
         if code not in {f.rubric for f in computed_figs}:
             computed_figs.append(Figure(code, "previous", amounts.previous, dossier.where("figures", code)))
+
+    def cells(codes: Iterable[str]) -> set[str]:
+        return {dp.key for code in codes for dp in _cells(catalog, code, "previous")}
+
+    own_cells = cells(own_previous) | set(own_social)
+
+    def in_cells(f: Figure, where: set[str]) -> bool:
+        return f.rubric in where or any(dp.key in where for dp in _cells(catalog, f.rubric, "previous"))
+
     if mapped_previous:
         used = "trial balance"
-        disagreements = compare(published, RubricFigures(catalog.model, tuple(computed_figs)))
-        # cells a mapping cannot reach (by datapoint key) still come from the publication
-        given = {f.rubric for f in computed_figs}
-        previous = mapped_previous + tuple(
-            f for f in published.figures if "[" in f.rubric and f.rubric not in given and f.rubric not in own_previous
-        )
+        # the cells the mapping computes, in either year (a zero figure included): its business
+        taken = cells({f.rubric for f in mapped.figures} if mapped else set()) | cells(own_previous) | set(own_previous)
+        # (the social balance sheet the dossier gives is compared cell by cell below)
+        compared = RubricFigures(catalog.model, tuple(f for f in published.figures if in_cells(f, taken)))
+        disagreements = compare(compared, RubricFigures(catalog.model, tuple(computed_figs)), catalog)
+        # cells a mapping cannot reach still come from the publication
+        previous = mapped_previous + tuple(f for f in published.figures if not in_cells(f, taken | own_cells))
     else:
         used = "filing"
         # the dossier's own previous amounts stay (generate writes them); they are compared too
         disagreements = compare(
             RubricFigures(catalog.model, tuple(f for f in published.figures if f.rubric in own_previous)),
             RubricFigures(catalog.model, tuple(computed_figs)),
+            catalog,
         )
-        previous = tuple(f for f in published.figures if f.rubric not in own_previous)
+        disagreements = [replace(d, computed_by="the dossier") for d in disagreements]
+        previous = tuple(f for f in published.figures if not in_cells(f, own_cells | set(own_previous)))
+    disagreements += _social_disagreements(catalog, column, own_social)
     return used, disagreements, previous
+
+
+def _social_disagreements(
+    catalog: Catalog, column: PreviousColumn, own: dict[str, tuple[Decimal, str]]
+) -> list[Disagreement]:
+    """The dossier's social-balance totals of last year against the published cells (the same cells)."""
+    out = []
+    published = {
+        p.datapoint.key: (Decimal(p.value), p.source)
+        for p in column.placed
+        if p.value is not None and not p.typed_values and catalog.metric_type(p.datapoint).numeric
+    }
+    for key, (amount, where) in own.items():
+        pub = published.get(key)
+        if (pub[0] if pub else Decimal(0)) != amount:
+            dp = catalog.by_key(key)
+            out.append(
+                Disagreement(
+                    rubric=f"{dp.rubric if dp else key} ({where.rsplit('(', 1)[-1].rstrip(')')})",
+                    published=pub[0] if pub else None,
+                    computed=amount,
+                    published_source=pub[1] if pub else "",
+                    computed_source=where,
+                    computed_by="the dossier",
+                )
+            )
+    return out

@@ -66,6 +66,8 @@ class ReadFact:
     decimals: str | None = None
     unit: str | None = None
     fact_id: str | None = None
+    entity: str | None = None  # the context's entity identifier (a filing should name one entity)
+    instant: str | None = None  # the context's date (a filing should use one)
 
     @property
     def key(self) -> str:
@@ -337,7 +339,20 @@ class _FactReader:
             unresolved_fact(why_not, ctx.members, ctx.typed_values)
             return
         unit = self.unit(el, dp, line)
-        self.facts.append(ReadFact(dp, value, ctx.typed_values, line, text, el.get("decimals"), unit, el.get("id")))
+        self.facts.append(
+            ReadFact(
+                dp,
+                value,
+                ctx.typed_values,
+                line,
+                text,
+                el.get("decimals"),
+                unit,
+                el.get("id"),
+                ctx.identifier,
+                ctx.instant,
+            )
+        )
 
     def value(self, el: etree._Element, dp: Datapoint, text: str) -> tuple[str | None, str | None]:
         """``(normalised value, None)``, ``(None, None)`` for a nil fact, or ``(None, why it is not a value)``."""

@@ -28,6 +28,7 @@ from .html import Page, render_page
 from .identification import documents_of, page_head
 from .labels import RowLabels
 from .layout import PageInputs, TableView, build_tables
+from .unshown import sort_out
 
 __all__ = ["RenderResult", "render_filing", "render_html", "default_html_path"]
 
@@ -43,6 +44,7 @@ class RenderResult:
     differences: int  # previous-year cells that differ from last year's filing
     trail: bool
     label_fallbacks: int  # rows labelled from another model of the package
+    not_shown: tuple[str, ...] = ()  # facts of the filing the page could not show, with the reason
 
 
 def default_html_path(filing: str | os.PathLike) -> Path:
@@ -78,8 +80,10 @@ def render_html(
     inputs = PageInputs(
         lang, by_key, by_rubric, filed_previous(previous, catalog) if previous else None, trail, all_rows
     )
-    tables = build_tables(catalog, filing.facts, inputs, labels)
+    facts, not_shown = sort_out(filing)
+    tables = build_tables(catalog, facts, inputs, labels)
     page = Page(lang, page_head(filing, lang, labels), tables, documents_of(filing, lang, labels), summary)
+    page.not_shown = not_shown
     if previous is not None:
         page.previous_note = f"{previous.path.name}: {_word(lang, 'differences')}"
     if trail is not None:
@@ -143,4 +147,5 @@ def render_filing(
         differences=len({(id(r), c.datapoint.key) for r in rows for c in r.cells if c is not None and c.differs}),
         trail=tr is not None,
         label_fallbacks=len(labels.fallbacks),
+        not_shown=tuple(sort_out(facts)[1]),
     )

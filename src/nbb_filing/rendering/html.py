@@ -34,6 +34,7 @@ class Page:
     summary: FindingsSummary | None = None
     trail_note: str | None = None
     previous_note: str | None = None
+    not_shown: list[str] = field(default_factory=list)  # facts with no place on the page, and why
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -76,6 +77,12 @@ def render_page(page: Page) -> str:
             _table(sec, t, page.lang, heading=t is not tables[0])
     if page.documents:
         _documents(main, page.documents, page.lang)
+    if page.not_shown:
+        sec = _el(main, "section", class_="page", id="not-shown")
+        _el(sec, "h2", f"{word(page.lang, 'not_shown')} ({len(page.not_shown)})")
+        ul = _el(sec, "ul")
+        for line in page.not_shown:
+            _el(ul, "li", line, class_="not-shown")
     _link_terms(root)
     return lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
 

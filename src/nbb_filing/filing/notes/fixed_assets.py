@@ -111,10 +111,16 @@ def add_notes(store: FactStore, d: Dossier, closings: Closings | None) -> None:
             for kind in levels:
                 moves = totals[cname] if kind is None else per_kind.get(kind, {})
                 check_roll_forward(catalog, d, table, closings, cname, kind, moves)
+        elif closings is not None and d.previous_filing:
+            store.left_out.append(
+                f"{d.where('fixed_assets', cname)}: opening values of the {cname} note from last year's filing "
+                "(previous_filing); opening + movements = closing is left to the package's assertions (validate)"
+            )
         elif closings is not None:
             store.left_out.append(
-                f"{d.where('fixed_assets', cname)}: no previous-year trial balance: opening values of the {cname} note "
-                "not written, movements not checked"
+                f"{d.where('fixed_assets', cname)}: no previous-year data: opening values of the {cname} note not "
+                "written, movements not checked; give previous_trial_balance, previous_filing (last year's filing) "
+                "or the openings as figures (8059P ...) with previous_exercise"
             )
         if closings is not None and cname in fed:
             check_net_values(store, table, closings, cname, previous_known)

@@ -158,7 +158,10 @@ def add_social_balance(store: FactStore, d: Dossier) -> None:
             where = d.where("social_balance", mname, key)
             if period == "previous" and d.previous_exercise is None:
                 # a first exercise (or a dossier reused for an earlier year) has no previous column
-                store.left_out.append(f"{where}: no previous exercise in the dossier; not written")
+                store.left_out.append(
+                    f"{where}: no previous exercise in the dossier; not written (give previous_exercise, or "
+                    "previous_filing, which gives it)"
+                )
                 continue
             for gender, value in split.values().items():
                 dp = table.cell(catalog, mname, regime, gender, period)
