@@ -37,6 +37,7 @@ from nbb_filing.filing.binding import TABLE_FILE, DatapointTable, RoleSpec, pars
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.identification import IdentificationFacts
 from nbb_filing.filing.store import FactStore
+from nbb_filing.taxonomy.catalog import Catalog
 
 NOTES_FILE = "dossier-notes.yaml"
 #: The dossier's note blocks, in the order they are written.
@@ -63,6 +64,14 @@ class BlockRole:
     at: tuple[str, ...]
     many: bool
     kind: str | None  # for lists of people: the item's kind this role takes (legal, natural)
+    if_rubric: str | None = None  # the importer files the role's cells here only in models with this rubric
+    unless_rubric: str | None = None  # ... only in models without it
+
+    def imports_from(self, catalog: Catalog) -> bool:
+        """Whether the importer files the cells of this role under its block for ``catalog``'s model."""
+        if self.if_rubric is not None and not catalog.has_rubric(self.if_rubric):
+            return False
+        return self.unless_rubric is None or not catalog.has_rubric(self.unless_rubric)
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,11 @@ class NotesTable:
 
     def at(self, path: tuple[str, ...]) -> list[BlockRole]:
         return [r for r in self.roles.values() if r.at == path]
+
+    def import_table(self, catalog: Catalog) -> DatapointTable:
+        """The roles whose cells the importer files under their block for ``catalog``'s model."""
+        roles = {n: r.spec for n, r in self.roles.items() if r.imports_from(catalog)}
+        return DatapointTable(roles, {}, ())
 
 
 def parse_notes_table(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> NotesTable:
@@ -87,7 +101,14 @@ def parse_notes_table(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Note
         {"address": shared["address"], "address_type": shared["address_type"], "roles": dict(roles_raw)}
     )
     roles = {
-        name: BlockRole(table.roles[name], tuple(r["at"].split(".")), bool(r.get("list")), r.get("kind"))
+        name: BlockRole(
+            table.roles[name],
+            tuple(r["at"].split(".")),
+            bool(r.get("list")),
+            r.get("kind"),
+            r.get("import_if_rubric"),
+            r.get("import_unless_rubric"),
+        )
         for name, r in roles_raw.items()
     }
     return NotesTable(roles, table)
