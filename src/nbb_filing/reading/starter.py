@@ -33,6 +33,7 @@ from pydantic import BaseModel
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.dossier_notes import AuditorReport, ParentCompany, UnlimitedLiabilityCompany
 from nbb_filing.filing.dossier_parts import (
     Address,
     Entity,
@@ -41,7 +42,6 @@ from nbb_filing.filing.dossier_parts import (
     Participation,
     Person,
 )
-from nbb_filing.filing.dossier_notes import AuditorReport, ParentCompany, UnlimitedLiabilityCompany
 from nbb_filing.filing.placeholders import placeholder
 from nbb_filing.taxonomy.catalog import Catalog
 
@@ -111,9 +111,8 @@ class StarterResult:
 def list_hints(catalog: Catalog, lang: str) -> dict[tuple[type, str], str]:
     """The comment naming the package list of each list field, for ``catalog``'s model."""
     from nbb_filing.filing.binding import load_table
-    from nbb_filing.taxonomy.enum_lists import value_code, values_command
-
     from nbb_filing.filing.notes.dossier_blocks import load_notes_table
+    from nbb_filing.taxonomy.enum_lists import value_code, values_command
 
     table = load_table()
     note_roles = load_notes_table().table.roles

@@ -195,7 +195,7 @@ class _BlockWriter:
                 continue
             elif name in fields:
                 self.put(spec, name, typed, self.convert(name, value, loc), loc)
-                if name == "enterprise_number" and "identifier_type" in fields:
+                if spec is not None and name == "enterprise_number" and "identifier_type" in fields:
                     self.put(spec, "identifier_type", typed, role_value(spec, "identifier_type"), loc)
             else:
                 self.no_cell(loc + (name,))
