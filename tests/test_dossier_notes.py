@@ -354,3 +354,29 @@ def test_blocks_round_trip_on_the_accepted_filing(imported_m87, package, tmp_pat
     )
     assert back.auditor_report is not None and back.auditor_report.file
     assert (tmp_path / "back" / back.auditor_report.file).read_bytes() == PDF
+
+
+# ---------------------------------------------------------------------- rendered in the package's layout
+
+
+def test_blocks_rendered_in_their_package_tables(sample_outputs, package, catalog):
+    import lxml.html
+
+    from nbb_filing.reading.reader import read_facts
+    from nbb_filing.rendering import render_html
+
+    page, _, _ = render_html(read_facts(sample_outputs["m82-f"].output, package), lang="fr")
+    doc = lxml.html.fromstring(page)
+    cat = catalog("m82-f")
+    fee_tables = {dp.table for dp in cat.datapoints if dp.member("dim:psn") == "psn:m24"}
+    shown = " ".join(t.text_content() for t in doc.xpath("//table[@data-table]") if t.get("data-table") in fee_tables)
+    assert "Émoluments du commissaire" in shown and "38.500,00" in shown
+    guarantees = doc.xpath('//tr[@data-rubric="9149"]')
+    assert guarantees and "150.000,00" in guarantees[0].text_content()
+    opinion_table = cat.resolve(
+        "opn-enum:list1",
+        [("dim:bas", "bas:m109"), ("dim:bkd", "bkd:m10"), ("dim:part", "part:m7"), ("dim:psn", "psn:m8")],
+    )
+    assert opinion_table is not None
+    report = [t for t in doc.xpath("//table[@data-table]") if t.get("data-table") == opinion_table.table]
+    assert report and "Attestation sans réserve" in report[0].text_content()
