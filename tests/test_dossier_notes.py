@@ -241,8 +241,14 @@ def test_model_without_the_note_reports_the_block_left_out(catalog, mini_text):
         "auditor_report:\n  title: T\n  introduction: I\n  opinion: '1'\n  opinion_explanation: E\n"
         "  other_requirements: O\n  place: P\n  date: 2025-05-20\n  fees: [{description: Mandat, amount: 100}]\n"
     )
+    block += (
+        "contributions: {own_shares_number: 3}\nother_information: {text: Autre}\n"
+        "commitments: {off_balance_transactions: [{description: Affacturage}]}\n"
+    )
     fs = _facts(catalog, mini_text, block, model="m08-f")
     assert any(x.startswith("dossier.yaml") and "no datapoints for shareholder natural" in x for x in fs.left_out)
+    for role in ("contributions", "other information", "off balance transactions"):
+        assert any(f"no datapoints for {role}" in x for x in fs.left_out), role
     assert any("no datapoints for parent" in x for x in fs.left_out)
     assert any("no datapoints for auditor fees" in x for x in fs.left_out)
     assert not [f for f in fs.facts if f.datapoint.section.startswith("s.08.00.0.cd")]
@@ -380,3 +386,39 @@ def test_blocks_rendered_in_their_package_tables(sample_outputs, package, catalo
     assert opinion_table is not None
     report = [t for t in doc.xpath("//table[@data-table]") if t.get("data-table") == opinion_table.table]
     assert report and "Attestation sans réserve" in report[0].text_content()
+
+
+def test_contributions_in_a_model_with_capital_refused(catalog, mini_text):
+    text = mini_text.replace('legal_form: "706"', 'legal_form: "014"')
+    with pytest.raises(InputError) as e:
+        _facts(catalog, text, "contributions: {own_shares_number: 3}\n", model="m01-f")
+    line = _line_of(text + "contributions:", "contributions:")
+    assert str(e.value) == (
+        f"dossier.yaml line {line} (contributions): model m01-f is for companies with capital: "
+        "give 'capital:' instead of 'contributions:'"
+    )
+
+
+@pytest.mark.parametrize(
+    "block, field",
+    [
+        ("commitments:\n  personal_guarantees: -5\n", "commitments.personal_guarantees"),
+        ("contributions:\n  amount: true\n", "contributions.amount"),
+        ("shareholders:\n  - {kind: legal, first_name: Paul}\n", "shareholders[0]"),
+        ("consolidation:\n  drawn_up: true\n  exemption_reason: petit groupe\n", "consolidation"),
+    ],
+)
+def test_bad_block_values_fail_in_one_line_on_reading(mini_text, write_dossier, block, field):
+    text = mini_text + block
+    with pytest.raises(NbbFilingError) as e:
+        load_dossier(write_dossier(text))
+    msg = str(e.value)
+    assert "\n" not in msg and f"({field}" in msg and msg.startswith("dossier.yaml line ")
+
+
+def test_bad_country_of_a_shareholder_named_with_its_field(catalog, mini_text):
+    block = "shareholders:\n  - first_name: Paul\n    last_name: Dupont\n    address: {street: R, number: 1, postal_code: 1, city: X, country: Atlantis}\n"
+    with pytest.raises(
+        InputError, match=r"^dossier\.yaml line \d+ \(shareholders\[0\]\.address\.country\): 'Atlantis'"
+    ):
+        _facts(catalog, mini_text, block)

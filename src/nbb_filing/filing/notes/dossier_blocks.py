@@ -125,8 +125,20 @@ def add_note_blocks(store: FactStore, d: Dossier) -> None:
     writer = _BlockWriter(store, d, notes)
     for block in BLOCKS:
         value = getattr(d, block, None)
-        if value:
-            writer.node(value, (block,), (block,))
+        if not value:
+            continue
+        role = notes.roles.get(block)
+        if role is not None and not role.imports_from(store.catalog):
+            # contributions and capital share their cells: the block must fit the kind of company,
+            # or the filing would read back as the other one
+            other = next(
+                r.spec.name for r in notes.roles.values() if r.at != role.at and r.spec.fields == role.spec.fields
+            )
+            raise InputError(
+                f"{d.where(block)}: model {store.catalog.model} is for companies "
+                f"{'without' if role.if_rubric else 'with'} capital: give '{other}:' instead of '{block}:'"
+            )
+        writer.node(value, (block,), (block,))
 
 
 def _empty(value: Any) -> bool:
