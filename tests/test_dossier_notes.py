@@ -422,3 +422,23 @@ def test_bad_country_of_a_shareholder_named_with_its_field(catalog, mini_text):
         InputError, match=r"^dossier\.yaml line \d+ \(shareholders\[0\]\.address\.country\): 'Atlantis'"
     ):
         _facts(catalog, mini_text, block)
+
+
+# ---------------------------------------------------------------------- scaffolded by init
+
+
+def test_init_scaffolds_the_blocks_and_names_their_lists(tmp_path, catalog):
+    from click.testing import CliRunner
+
+    from nbb_filing.cli import main
+
+    out = tmp_path / "d.yaml"
+    res = CliRunner().invoke(main, ["init", "m82-f", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    for block in BLOCKS:
+        assert f"# {block}:" in text, block
+    flat = " ".join(x.strip().lstrip("#").strip() for x in text.splitlines())
+    opinions = catalog("m82-f").metrics["opn-enum:list1"].enum_values
+    assert f"one of list opn-enum:list1: 1 = {opinions[0].label('fr')}" in flat
+    assert "one of list clc-enum:list1:" in flat and "one of list pub-enum:list2:" in flat
