@@ -8,7 +8,8 @@ catalog of the model.  Values the user must give are placeholders (:mod:`nbb_fil
 the file parses as written, and ``generate`` refuses it, naming the line, until every placeholder
 is replaced.  Optional sections are written commented out (``# field: ...``).
 
-With a previous filing (``--from LAST_YEAR.xbrl``) the identification, people, participations and
+With a previous filing (``--from LAST_YEAR.xbrl``) the identification, people, participations (with
+the shareholders and the parent companies of the note blocks) and
 language come from that filing through the importer (:func:`nbb_filing.reading.importer.dossier_from_filing`);
 its exercise becomes ``previous_exercise``, the new exercise is the twelve months after it, and
 ``previous_filing`` names the filing so that ``generate`` fills the previous-year column from it.
