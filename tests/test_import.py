@@ -13,6 +13,7 @@ from nbb_filing.cli import main as cli_main
 from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.reading.importer import import_filing
 from nbb_filing.reading.reader import diff_sets, read_facts
+from nbb_filing.taxonomy.values import match_enum
 
 N_FACTS = 121  # facts of the accepted filing
 
@@ -164,7 +165,8 @@ def _context(cid: str, catalog, members, typed=()) -> str:
 def test_facts_without_a_dossier_field_go_by_datapoint_key(
     filing_variant, tmp_path, package, m87_catalog, accepted_text
 ):
-    """Notes per typed row, the auditor's report, an extra PDF, an explicit zero: all come back."""
+    """Notes per typed row, the auditor's report, an extra PDF, an explicit zero: all come back (the
+    litigation row and the report's parts in their dossier blocks, the others by datapoint key)."""
     cat = m87_catalog
     litigation_text = cat.resolve(
         "met:str1",
@@ -214,13 +216,12 @@ def test_facts_without_a_dossier_field_go_by_datapoint_key(
     assert res.imported == N_FACTS + 6
     d = load_dossier(res.dossier_path)
     by_key = {x.datapoint: x for x in d.datapoint_facts}
-    assert set(by_key) == {
-        dp.key for dp in (litigation_text, litigation_amount, opinion, report_date, remuneration_pdf, intangible_prev)
-    }
-    assert by_key[litigation_amount.key].value == Decimal("12500.00") and by_key[litigation_amount.key].typed == {
-        "dim:open": "1"
-    }
-    assert by_key[report_date.key].value == date(2023, 5, 10)
+    assert set(by_key) == {dp.key for dp in (remuneration_pdf, intangible_prev)}
+    assert d.commitments is not None and [(x.description, x.amount) for x in d.commitments.litigation] == [
+        ("Litige avec un fournisseur", Decimal("12500.00"))
+    ]
+    assert d.auditor_report is not None and d.auditor_report.date == date(2023, 5, 10)
+    assert match_enum(cat.metric_type(opinion), d.auditor_report.opinion or "") == opinion_value
     assert by_key[intangible_prev.key].value == 0  # an explicit zero: figures: would drop it
     assert "21" in d.figures and d.figures["21"].previous is None
     assert by_key[remuneration_pdf.key].file == f"document-line{pdf_line}.pdf"

@@ -22,7 +22,7 @@ from nbb_filing.cli.common import dump_json, format_option, taxonomy_option
     "from_filing",
     metavar="LAST_YEAR.xbrl",
     default=None,
-    help="Prefill from last year's filing (identification, people, participations; "
+    help="Prefill from last year's filing (identification, people, participations, shareholders, parents; "
     "its exercise becomes the previous one).",
 )
 @click.option(

@@ -36,6 +36,15 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.pydantic_errors import dotted
+from nbb_filing.filing.dossier_notes import (
+    AuditorReport,
+    Capital,
+    Commitments,
+    Consolidation,
+    Contributions,
+    OtherInformation,
+    Shareholder,
+)
 from nbb_filing.filing.dossier_parts import (
     AccountantDeclaration,
     DatapointFact,
@@ -98,6 +107,19 @@ class Dossier(DossierPart):
         description="social balance sheet: average workers, hours worked, personnel costs, by regime "
         "(and gender where the model shows it)",
     )
+    contributions: Optional[Contributions] = Field(
+        None, description="state of contributions (companies without capital)"
+    )
+    capital: Optional[Capital] = Field(
+        None, description="state of the capital and its structure (companies with capital)"
+    )
+    shareholders: tuple[Shareholder, ...] = Field(
+        (), description="shareholder structure from the notifications received"
+    )
+    auditor_report: Optional[AuditorReport] = Field(None, description="the auditor's report, fees and other missions")
+    consolidation: Optional[Consolidation] = Field(None, description="consolidated accounts or exemption; the parents")
+    commitments: Optional[Commitments] = Field(None, description="rights and commitments not in the balance sheet")
+    other_information: Optional[OtherInformation] = Field(None, description="other information (notes and Code)")
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None
     datapoint_facts: tuple[DatapointFact, ...] = Field(

@@ -6,7 +6,9 @@ not in the package's list):
 
 1. the identification facts, placed by the binding table (:mod:`nbb_filing.filing.identification`,
    :mod:`nbb_filing.filing.binding`);
-2. the social balance sheet (:mod:`nbb_filing.filing.notes.social_balance`);
+2. the note blocks of the dossier (contributions or capital, shareholders, auditor's report,
+   consolidation, commitments, other information: :mod:`nbb_filing.filing.notes.dossier_blocks`),
+   then the social balance sheet (:mod:`nbb_filing.filing.notes.social_balance`);
 3. the rubric figures from the mapping and the dossier, then the appropriation account, which must
    agree with the balance sheet where both name a cell (:mod:`nbb_filing.filing.rubrics`);
 4. the fixed-asset notes, checked against the balance sheet written in 3
@@ -26,6 +28,7 @@ from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.filing.binding import DatapointTable, load_table
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.identification import add_identification
+from nbb_filing.filing.notes.dossier_blocks import add_note_blocks
 from nbb_filing.filing.notes.fixed_assets import add_notes
 from nbb_filing.filing.notes.social_balance import add_social_balance
 from nbb_filing.filing.rubrics import RubricFacts, tie_out
@@ -54,6 +57,7 @@ def build_facts(
         raise InputError(f"figures were computed for model {mapped.model}, the dossier asks for {catalog.model}")
     store = FactStore(catalog)
     add_identification(store, dossier, table)
+    add_note_blocks(store, dossier)
     if dossier.social_balance is not None:
         add_social_balance(store, dossier)
     rubrics = RubricFacts(store, dossier)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from nbb_filing.filing.dossier import LANGUAGES
+from nbb_filing.reading.assemble_notes import note_blocks_data
 from nbb_filing.reading.collect import Collector
 from nbb_filing.reading.reader import canonical_decimal
 
@@ -99,6 +100,7 @@ class _Assembler:
         parts = [p for (r, _), p in c.people.items() if r == "participation"]
         if parts:
             data["participations"] = [self.participation(p) for p in parts]
+        data.update(note_blocks_data(c, self.address))
         self.place_figures()
         if self.figures:
             data["figures"] = {code: dict(periods) for code, periods in self.figures.items()}
@@ -148,7 +150,7 @@ class _Assembler:
         legal_by_name: dict[tuple[str, str], dict] = {}
         reps = []
         for (role_name, _), p in c.people.items():
-            if "_" not in role_name:  # participations, assembled apart
+            if "_" not in role_name or role_name in c.note_table.roles:  # participations, note blocks: apart
                 continue
             prefix, kind = role_name.rsplit("_", 1)
             if kind == "representative":

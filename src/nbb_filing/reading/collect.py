@@ -95,6 +95,13 @@ class Collector:
         self.catalog = filing.catalog
         self.table = table
         self.slots = slots(self.catalog, table)
+        # the dossier's note blocks (contributions, shareholders, auditor's report ...): their roles
+        # are collected like people, by the typed values of each fact (reading.assemble_notes)
+        from nbb_filing.filing.notes.dossier_blocks import load_notes_table
+
+        self.note_table = load_notes_table().import_table(self.catalog)
+        for key, slot in slots(self.catalog, self.note_table).items():
+            self.slots.setdefault(key, slot)
         self.not_imported: list[str] = []
         self.remarks: list[str] = []
         self.files: dict[str, bytes] = {}
@@ -120,7 +127,7 @@ class Collector:
         )
 
     def person(self, role_name: str, f: ReadFact) -> dict[str, Any]:
-        role = self.table.roles[role_name]
+        role = self.table.roles.get(role_name) or self.note_table.roles[role_name]
         tv = dict(f.typed_values)
         ident = tuple((attr, tv.get(dim, "")) for attr, dim in role.typed)
         return self.people.setdefault(

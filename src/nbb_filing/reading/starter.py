@@ -8,11 +8,13 @@ catalog of the model.  Values the user must give are placeholders (:mod:`nbb_fil
 the file parses as written, and ``generate`` refuses it, naming the line, until every placeholder
 is replaced.  Optional sections are written commented out (``# field: ...``).
 
-With a previous filing (``--from LAST_YEAR.xbrl``) the identification, people, participations and
+With a previous filing (``--from LAST_YEAR.xbrl``) the identification, people, participations (with
+the shareholders and the parent companies of the note blocks) and
 language come from that filing through the importer (:func:`nbb_filing.reading.importer.dossier_from_filing`);
 its exercise becomes ``previous_exercise``, the new exercise is the twelve months after it, and
 ``previous_filing`` names the filing so that ``generate`` fills the previous-year column from it.
-Figures, appropriation, notes and documents of last year are not carried over (they are last year's).
+Figures, appropriation, notes and documents of last year are not carried over (they are last year's);
+of the note blocks, the shareholders and the consolidation (parents) are: they seldom change.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pydantic import BaseModel
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.filing.dossier import Dossier
+from nbb_filing.filing.dossier_notes import AuditorReport, ParentCompany, UnlimitedLiabilityCompany
 from nbb_filing.filing.dossier_parts import (
     Address,
     Entity,
@@ -55,6 +58,14 @@ LIST_FIELDS: dict[tuple[type, str], tuple[str, str]] = {
     (Participation, "legal_form"): ("participation", "legal_form"),
 }
 
+#: The same for the note blocks, whose roles are in data/dossier-notes.yaml.
+NOTE_LIST_FIELDS: dict[tuple[type, str], tuple[str, str]] = {
+    (AuditorReport, "opinion"): ("auditor_report", "opinion"),
+    (ParentCompany, "level"): ("parent", "level"),
+    (UnlimitedLiabilityCompany, "legal_form"): ("unlimited_liability", "legal_form"),
+    (UnlimitedLiabilityCompany, "publication_code"): ("unlimited_liability", "publication_code"),
+}
+
 #: Optional fields written active (with placeholders) in a starter without a previous filing:
 #: every filing has directors with a mandate (a previous filing brings its own).
 FRESH_FIELDS: set[tuple[type, str]] = {
@@ -74,6 +85,11 @@ NOT_CARRIED = (
     "datapoint_facts",
     "fixed_assets",
     "social_balance",
+    "contributions",
+    "capital",
+    "auditor_report",
+    "commitments",
+    "other_information",
     "valuation_rules",
     "management_report",
     "previous_amounts_identical",
@@ -96,12 +112,14 @@ class StarterResult:
 def list_hints(catalog: Catalog, lang: str) -> dict[tuple[type, str], str]:
     """The comment naming the package list of each list field, for ``catalog``'s model."""
     from nbb_filing.filing.binding import load_table
+    from nbb_filing.filing.notes.dossier_blocks import load_notes_table
     from nbb_filing.taxonomy.enum_lists import value_code, values_command
 
     table = load_table()
+    note_roles = load_notes_table().table.roles
     out: dict[tuple[type, str], str] = {}
-    for key, (role_name, field_name) in LIST_FIELDS.items():
-        role = table.roles.get(role_name)
+    for key, (role_name, field_name) in {**LIST_FIELDS, **NOTE_LIST_FIELDS}.items():
+        role = table.roles.get(role_name) or note_roles.get(role_name)
         if role is None:
             continue
         specs = list(role.fields) + list(role.address)
