@@ -30,7 +30,7 @@ from nbb_filing.books.selectors import Selector
 from nbb_filing.books.totals import TotalDef
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.pydantic_errors import one_line
-from nbb_filing.core.shipped import shipped_mapping
+from nbb_filing.core.shipped import shipped_mapping, shipped_mapping_names
 from nbb_filing.core.yaml_lines import (
     StrictLoader,
     check_yaml_size,
@@ -45,6 +45,7 @@ __all__ = [
     "parse_mapping",
     "locate_mapping",
     "load_mapping",
+    "shipped_mapping_for_model",
 ]
 
 
@@ -291,3 +292,13 @@ def load_mapping(path: str | os.PathLike) -> Mapping:
     except UnicodeDecodeError:
         raise InputError(f"{p.name}: a mapping file must be UTF-8 text") from None
     return parse_mapping(text, p.name, p)
+
+
+def shipped_mapping_for_model(model: str) -> str | None:
+    """The name of the shipped mapping whose ``models:`` list ``model`` (``m81-f`` -> ``without-capital``).
+
+    Read from the shipped files themselves (each names its family's models), so a new mapping file
+    needs no table here; ``None`` when no shipped mapping covers the model (or the name is ambiguous).
+    """
+    found = [name for name in shipped_mapping_names() if model in load_mapping(name).models]
+    return found[0] if len(found) == 1 else None

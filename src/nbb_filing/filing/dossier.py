@@ -63,11 +63,15 @@ class Dossier(DossierPart):
     language: Literal["fr", "nl", "de", "en"] = "fr"
     entity: Entity
     exercise: Exercise
-    previous_exercise: Optional[Exercise] = None
+    previous_exercise: Optional[Exercise] = Field(
+        None,
+        description="last year's exercise, for the previous-year column: give with it "
+        "inputs.previous_trial_balance or previous_filing",
+    )
     previous_filing: Optional[str] = Field(
         None,
         description="last year's accepted filing (.xbrl); its current-year column becomes this year's "
-        "previous-year column (see docs/import.md)",
+        "previous-year column (see docs/import.md); instead of inputs.previous_trial_balance",
     )
     general_meeting: date
     previous_amounts_identical: bool = Field(True, description="previous-year amounts identical to those published")
