@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from nbb_filing.cli import main
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.money import money
 from nbb_filing.filing.dossier import Dossier, json_schema
 from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.placeholders import find_placeholders
@@ -206,7 +207,7 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     last_14 = next(f.value for f in last.facts if f.datapoint.rubric == "14" and f.datapoint.period == "current")
     with pytest.raises(FindingsError) as e:
         generate(out, tmp_path / "next.xbrl", package=package)
-    assert "14P" in str(e.value) and str(Decimal(last_14)) in str(e.value)
+    assert "14P" in str(e.value) and money(Decimal(last_14)) in str(e.value)
     assert not (tmp_path / "next.xbrl").exists()
     # given the amount brought forward, the previous column is last year's current column
     filled["appropriation"] = {"14P": Decimal(last_14), "14": Decimal(last_14), "9906": Decimal(last_14)}

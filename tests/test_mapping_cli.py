@@ -22,7 +22,7 @@ def test_check_clean_with_trial_balances(m82, m87):
     r = run("check", "without-capital", "--model", "m87-f", "--trial-balance", TB24, "--previous", TB23)
     assert r.exit_code == 0, r.output
     assert "clean" in r.output and "66/66 accounts" in r.output
-    assert "10 018 553.00" in r.output
+    assert "10,018,553.00" in r.output
 
 
 def test_check_json_findings_exit_1(tmp_path, m82):
@@ -84,3 +84,29 @@ def test_check_xlsx_sheet(tmp_path, m82):
     assert r.exit_code == 0, r.output
     figs = {f["rubric"]: f["current"] for f in json.loads(r.output)["figures"]}
     assert figs["54/58"] == "10.50" and figs["10/15"] == "10.50"
+
+
+def test_capital_account_in_a_company_without_capital_gets_a_hint(tmp_path, m82):
+    """100000 (capital) reaches no rubric in the without-capital mapping: the finding says where the
+    mapping sends the neighbouring accounts (110/111) and which family's mapping knows the account."""
+    tb = tmp_path / "tb.csv"
+    tb.write_text("account;debit;credit\n550000;18600;0\n100000;0;18600\n", encoding="utf-8")
+    r = run("check", "without-capital", "--model", "m82-f", "--trial-balance", str(tb), "--format", "json")
+    assert r.exit_code == 1, r.output
+    [found] = [f for f in json.loads(r.output)["findings"] if f["code"] == "unmapped"]
+    assert found["account"] == "100000"
+    assert "with balance -18,600.00 reaches no rubric" in found["message"]
+    assert "nearest rules of this mapping: 110 -> rubric 110, 111 -> rubric 111" in found["message"]
+    assert "the with-capital mapping (another family) sends it to rubric 100" in found["message"]
+    # the same hint when generate stops on it (the mapping engine's own message)
+    from nbb_filing.books.ledger import read_trial_balance
+    from nbb_filing.books.mapping import compute_figures
+    from nbb_filing.books.mapping_file import load_mapping
+    from nbb_filing.core.errors import FindingsError
+
+    try:
+        compute_figures(m82, load_mapping("without-capital"), read_trial_balance(tb), None)
+    except FindingsError as e:
+        assert "account 100000 (line 3, balance -18,600.00) reaches no rubric (nearest rules" in str(e)
+    else:
+        raise AssertionError("100000 must stop the figures")

@@ -227,9 +227,7 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
     try:
         mf = MappingFile.model_validate(data)
     except ValidationError as e:
-        raise InputError(
-            one_line(e, source, lines, schema="mappings/mapping.schema.json", model=MappingFile)
-        ) from None
+        raise InputError(one_line(e, source, lines, schema="mappings/mapping.schema.json", model=MappingFile)) from None
     rules = []
     for i, r in enumerate(mf.rules):
         kind = next(k for k in ("rubric", "control", "refuse", "ignore") if getattr(r, k) is not None)

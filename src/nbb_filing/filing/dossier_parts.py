@@ -430,15 +430,15 @@ class Inputs(DossierPart):
     """Trial balances and mapping (paths relative to the dossier file)."""
 
     trial_balance: Optional[str] = Field(
-        None, description="this year's trial balance after appropriation (CSV, see docs/generate.md)"
+        default=None, description="this year's trial balance after appropriation (CSV, see docs/generate.md)"
     )
     previous_trial_balance: Optional[str] = Field(
-        None,
+        default=None,
         description="last year's trial balance: the previous-year column through the same mapping (give "
         "previous_exercise too); leave it out when previous_filing gives that column",
     )
     mapping: Optional[str] = Field(
-        None,
+        default=None,
         description="accounts -> rubrics: a shipped mapping by name (with-capital, without-capital, association) "
         "or a mapping file of your own (docs/mapping.md)",
     )
