@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "check_mapping": "nbb_filing.books.mapping_check",
     "compute_figures": "nbb_filing.books.mapping",
     "resolve_account": "nbb_filing.books.allocation",
+    "filed_under": "nbb_filing.books.rubric_reach",
     "mapping_json_schema": "nbb_filing.books.mapping_file",
     "RubricFigures": "nbb_filing.books.figures",
     # filing
@@ -123,6 +124,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.books.mapping_check import check_mapping
     from nbb_filing.books.mapping_file import load_mapping, mapping_json_schema
     from nbb_filing.books.mapping_model import Mapping
+    from nbb_filing.books.rubric_reach import filed_under
     from nbb_filing.checks.findings import FileReport, Finding, ValidationReport
     from nbb_filing.checks.report_formats import render as render_report
     from nbb_filing.checks.session import ValidationSession

@@ -26,6 +26,7 @@ from nbb_filing.books.mapping import (
 from nbb_filing.books.mapping_lint import static_findings
 from nbb_filing.books.mapping_model import Mapping
 from nbb_filing.books.mapping_report import CheckReport, Coverage, MappingFinding
+from nbb_filing.books.side_routing import SideRouting, side_routings
 from nbb_filing.books.totals import TotalDef, model_totals, total_violations
 from nbb_filing.books.unmapped_hint import unmapped_hint
 from nbb_filing.core.money import money
@@ -181,6 +182,7 @@ def check_mapping(
     cyclic = any(f.code == "total-cycle" for f in findings)
     totals = model_totals(full_catalog, mapping.totals, catalog)
     coverage: list[Coverage] = []
+    by_side: list[SideRouting] = []
     table: dict[str, list[Decimal | None]] = {}
     values: dict[str, dict[str, Decimal]] = {}
     for idx, (period, tb) in enumerate((("current", current), ("previous", previous))):
@@ -195,6 +197,7 @@ def check_mapping(
         for code, amount in figures.items():
             table.setdefault(code, [None, None])[idx] = amount
         coverage.append(_coverage(tb, res.allocation, period))
+        by_side += side_routings(mapping, res.allocation, period)
     findings += _carried_forward_findings(values, current, previous)
     order = {c: i for i, c in enumerate(catalog.rubrics())}
     rows = tuple(
@@ -203,4 +206,7 @@ def check_mapping(
     warnings = []
     if "current" in values:
         warnings = size.books_size_warnings(catalog.model, values["current"], values.get("previous"))
-    return CheckReport(mapping.source, catalog.model, tuple(findings), tuple(coverage), rows, tuple(warnings))
+    by_side.sort(key=lambda s: (not s.moved, s.period != "current", s.account))
+    return CheckReport(
+        mapping.source, catalog.model, tuple(findings), tuple(coverage), rows, tuple(warnings), tuple(by_side)
+    )
