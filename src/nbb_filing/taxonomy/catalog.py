@@ -39,7 +39,9 @@ from nbb_filing.taxonomy.packages import PackageInfo
 RUBRIC_ROLE = "http://www.nbb.be/fr/xbrl/rub"
 LANGS = ("fr", "nl", "de", "en")
 #: Bump when the JSON layout or the compile logic changes: old caches are then ignored.
-CACHE_FORMAT = 8  # 8: stored with an integrity header (checked_json)
+CACHE_FORMAT = (
+    9  # 8: stored with an integrity header (checked_json); 9: a datapoint at two columns of a table takes its own
+)
 
 Labels = tuple[tuple[str, str], ...]  # ((lang, text), ...) in LANGS order
 #: how a catalog loads another model of its package: ``loader(package, model, framework)``
