@@ -24,6 +24,7 @@ from nbb_filing.reading.reader import ReadFact
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint, TableInfo
 
 from .findings import FindingView
+from .headers import TableHeaders
 from .labels import RowLabels
 from .values import Shown, show_value
 
@@ -171,6 +172,7 @@ class _Builder:
                 index_map.append((i, True))
         out_rows: list[RowView] = []
         parents_before: list[str] = []
+        headers = TableHeaders(self.catalog, dps, lang)
         for first, cells_by_col in rows:
             cells: list[CellView | None] = []
             for src, filed_col in index_map:
@@ -187,7 +189,7 @@ class _Builder:
             )
             if not has and not self.inputs.all_rows:
                 continue
-            label, parents = self._row_label(first)
+            label, parents = self._row_label(first, headers)
             for i, p in enumerate(parents):
                 if i >= len(parents_before) or parents_before[i] != p:
                     out_rows.append(RowView(p, None, i, (), heading=True))
@@ -197,13 +199,10 @@ class _Builder:
         has_codes = any(dp.rubric for dp in dps)
         return TableView(info, info.label(lang), tuple(cols), tuple(out_rows), has_codes=has_codes)
 
-    def _row_label(self, dp: Datapoint) -> tuple[str, list[str]]:
-        """The row's label and its parent rows (the package's header rows above it)."""
-        lang = self.inputs.lang
-        own = dp.label(lang)
-        parts = _path_parts(dp, lang)
-        parents = parts[:-1] if own and parts and parts[-1] == own else parts
-        label = self.labels.of(dp, lang) or (parents.pop() if parents else "")
+    def _row_label(self, dp: Datapoint, headers: TableHeaders) -> tuple[str, list[str]]:
+        """The row's label and its parent rows (the package's header rows above it that describe it)."""
+        parents = headers.parents(dp)
+        label = headers.own_label(dp, self.labels.of(dp, self.inputs.lang)) or (parents.pop() if parents else "")
         return label, parents
 
     # ------------------------------------------------------------------ lists (typed rows)
