@@ -169,8 +169,8 @@ class _Compiler:
         taken: dict[frozenset, set] = {}
         for combos in by_key.values():
             first = _own_columns(combos, n_rows, taken)
-            for combo in [first, *(c for c in combos if c is not first)]:
-                self._add_cell(combo, n_rows, section, linkrole)
+            for chosen in [first, *(c for c in combos if c is not first)]:
+                self._add_cell(chosen, n_rows, section, linkrole)
 
     def _cell_key(self, combo: Sequence[_Line]) -> str | None:
         """The datapoint key at the crossing of ``combo``, or ``None`` without a concept or when invalid."""
