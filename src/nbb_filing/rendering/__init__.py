@@ -43,6 +43,7 @@ class RenderResult:
     differences: int  # previous-year cells that differ from last year's filing
     trail: bool
     label_fallbacks: int  # rows labelled from another model of the package
+    pdf: Path | None = None  # the page printed to PDF (render --pdf)
 
 
 def default_html_path(filing: str | os.PathLike) -> Path:
@@ -79,7 +80,10 @@ def render_html(
         lang, by_key, by_rubric, filed_previous(previous, catalog) if previous else None, trail, all_rows
     )
     tables = build_tables(catalog, filing.facts, inputs, labels)
-    page = Page(lang, page_head(filing, lang, labels), tables, documents_of(filing, lang, labels), summary)
+    head = page_head(filing, lang, labels)
+    page = Page(lang, head, tables, documents_of(filing, lang, labels), summary)
+    year = (filing.closing_date or "")[:4]
+    page.running_header = " — ".join(x for x in (head.title, f"{_word(lang, 'year')} {year}" if year else "") if x)
     if previous is not None:
         page.previous_note = f"{previous.path.name}: {_word(lang, 'differences')}"
     if trail is not None:
@@ -105,8 +109,12 @@ def render_filing(
     previous: str | os.PathLike | None = None,
     trail: str | os.PathLike | None = None,
     all_rows: bool = False,
+    pdf: str | os.PathLike | bool | None = None,
 ) -> RenderResult:
     """Write the HTML page of ``filing`` (default: beside it, ``.html``).
+
+    ``pdf`` also prints the page to PDF with headless Chromium (:mod:`.pdf`): a path, or ``True`` for
+    the page's name with ``.pdf``; without Chromium an :class:`InputError` names what to install.
 
     ``report`` is a JSON report path or a :class:`~nbb_filing.checks.validate.ValidationReport`;
     ``validate`` runs the validation first (one Arelle run).  ``trail`` is a trail file; when not
@@ -131,6 +139,11 @@ def render_filing(
     html, tables, labels = render_html(facts, lang=lang, summary=summary, previous=prev, trail=tr, all_rows=all_rows)
     out = Path(output) if output is not None else default_html_path(filing)
     write_atomic(out, html.encode("utf-8"))
+    printed = None
+    if pdf is not None and pdf is not False:
+        from .pdf import print_pdf
+
+        printed = print_pdf(out, out.with_suffix(".pdf") if pdf is True else Path(pdf))
     rows = [r for t in tables for r in t.rows]
     placed = {f.number for r in rows for f in r.findings}
     return RenderResult(
@@ -143,4 +156,5 @@ def render_filing(
         differences=len({(id(r), c.datapoint.key) for r in rows for c in r.cells if c is not None and c.differs}),
         trail=tr is not None,
         label_fallbacks=len(labels.fallbacks),
+        pdf=printed,
     )

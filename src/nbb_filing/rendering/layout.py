@@ -99,9 +99,15 @@ def table_order_key(t: TableInfo) -> tuple:
 
 
 def _datapoints_by_table(catalog: Catalog) -> dict[str, list[Datapoint]]:
+    """Each table's cells in the package's order, a cell shown by several tables in each of them
+    (rubric 14 in the liabilities and in the appropriation account), with that table's labels."""
     out: dict[str, list[Datapoint]] = {}
     for dp in catalog.datapoints:
         out.setdefault(dp.table, []).append(dp)
+        for at in dp.appearances:
+            out.setdefault(at.table, []).append(dp.shown_in(at))
+    for dps in out.values():
+        dps.sort(key=lambda d: d.order)
     return out
 
 
@@ -139,7 +145,10 @@ class _Builder:
                 differs = True  # reported this year, absent from last year's filing
         trail = None
         if self.inputs.trail is not None and dp.rubric and dp.period in ("current", "previous"):
-            trail = self.inputs.trail.get(dp.rubric, dp.period)
+            # "(14)": the package's code of a figure shown again (the appropriation account's 14)
+            trail = self.inputs.trail.get(dp.rubric.strip("()"), dp.period)
+            if trail is not None:
+                trail = self.inputs.trail.reaching_accounts(trail, self.catalog.has_rubric)
         return CellView(dp, shown, self.findings_of(dp), filed, differs, trail)
 
     # ------------------------------------------------------------------ grids

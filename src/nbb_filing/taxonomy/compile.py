@@ -25,6 +25,7 @@ from nbb_filing.taxonomy.arelle_objects import ArelleVal, labels_of, metric_type
 from nbb_filing.taxonomy.catalog import (
     LANGS,
     RUBRIC_ROLE,
+    Appearance,
     Catalog,
     Datapoint,
     Labels,
@@ -216,13 +217,27 @@ class _Compiler:
         typed_names = tuple(sorted(self.note(t) for t in typed))
         key = datapoint_key(metric, members, typed_names)
         rubrics = [ln.rubric for ln in combo if ln.rubric]  # rows first, then columns
+        row_lines = combo[:n_rows] or combo
         existing = self.datapoints.get(key)
         if existing is not None:
-            self.datapoints[key] = _with_rubrics(existing, rubrics)
+            updated = _with_rubrics(existing, rubrics)
+            if linkrole != existing.table and all(a.table != linkrole for a in existing.appearances):
+                # shown again in another table: kept with that table's labels, so the table is whole
+                seen = Appearance(
+                    rubrics[0] if rubrics else None,
+                    _join([ln.labels for ln in row_lines], " / "),
+                    _join([p for ln in row_lines for p in ln.path], " > "),
+                    _join([ln.labels for ln in combo[n_rows:]], " / "),
+                    section,
+                    linkrole,
+                    self._order,
+                )
+                self._order += 1
+                updated = replace(updated, appearances=updated.appearances + (seen,))
+            self.datapoints[key] = updated
             return
         rubric = rubrics[0] if rubrics else None
         prd = dict(members).get("dim:prd")
-        row_lines = combo[:n_rows] or combo
         self.datapoints[key] = Datapoint(
             key=key,
             metric=metric,
