@@ -321,3 +321,16 @@ def test_rendering_is_the_top_layer():
         and re.search(r"^\s*(from|import)\s+.*rendering", p.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
+
+
+def test_running_header_is_a_css_string_a_name_cannot_break():
+    """The company name comes from the filing: in the print rules it is one CSS string, escaped."""
+    from nbb_filing.rendering.pdf import css_string, running_header_css
+
+    hostile = 'Ateliers "Réunis" </style><script>x()</script>\n; } @page {'
+    s = css_string(hostile)
+    inner = s[1:-1]
+    assert s[0] == s[-1] == '"' and not any(c in inner for c in '"<>;{}\n')
+    assert "\\22 " in inner and "\\3C " in inner and "\\E9 " in inner  # ", < and é as CSS escapes
+    rules = running_header_css(hostile, "page")
+    assert rules.count("{") == rules.count("}") == 3 and "</style>" not in rules
