@@ -58,10 +58,20 @@ def section_title(catalog: Catalog, section: str, lang: str) -> str:
 def sections(catalog: Catalog, lang: str) -> list[Section]:
     """Every rubric of the model, grouped by the section of its (first) cell, in the model's order."""
     rows: dict[str, list[SectionRow]] = {}
+    orders: dict[str, int] = {}  # rubric -> place of its cell in its table
     for code in catalog.rubrics():
         dp = catalog.by_rubric(code)[0]
+        shown = next((a for a in dp.appearances if a.rubric == code), None) if dp.rubric != code else None
+        dp = dp.shown_in(shown) if shown is not None else dp  # "(21)": the note's code of the balance sheet's 21
+        orders[code] = dp.order
         rows.setdefault(dp.section, []).append(SectionRow(code, dp.label(lang), dp.column_label(lang), dp.key))
-    return [Section(sec, section_title(catalog, sec, lang), tuple(rs)) for sec, rs in rows.items()]
+    place = {}
+    for i, t in enumerate(catalog.tables):
+        place.setdefault(t.section, i)
+    return [
+        Section(sec, section_title(catalog, sec, lang), tuple(sorted(rs, key=lambda r: orders.get(r.rubric, 0))))
+        for sec, rs in sorted(rows.items(), key=lambda kv: place.get(kv[0], len(place)))
+    ]
 
 
 def _fold(text: str) -> str:
