@@ -65,7 +65,7 @@ def sections(catalog: Catalog, lang: str) -> list[Section]:
         dp = dp.shown_in(shown) if shown is not None else dp  # "(21)": the note's code of the balance sheet's 21
         orders[code] = dp.order
         rows.setdefault(dp.section, []).append(SectionRow(code, dp.label(lang), dp.column_label(lang), dp.key))
-    place = {}
+    place: dict[str, int] = {}
     for i, t in enumerate(catalog.tables):
         place.setdefault(t.section, i)
     return [
