@@ -150,6 +150,12 @@ def test_a_misspelt_required_key_is_named_before_the_missing_one(mini_text, writ
         f"dossier.yaml line {line_of(text, 'general_meting')} (general_meting): "
         "unknown key 'general_meting': did you mean 'general_meeting'?"
     )
+    # under a rubric code (a key of the file, not a field), the fields of the amounts are compared
+    assert "20/58: {current: 1000.5, previous: 900}" in mini_text
+    typo = mini_text.replace("20/58: {current: 1000.5, previous: 900}", "20/58: {current: 1000.5, previuos: 900}")
+    with pytest.raises(InputError) as e:
+        load_dossier(write_dossier(typo))
+    assert "unknown key 'previuos': did you mean 'previous'?" in str(e.value)
     far = mini_text.replace("\ngeneral_meeting: ", "\nassemblee: ")  # nothing close: no guess
     with pytest.raises(InputError) as e:
         load_dossier(write_dossier(far))

@@ -28,8 +28,10 @@ def fields_at(model: Any, loc: Sequence[Any]) -> tuple[str, ...]:
     Walks the annotations (``Optional``, tuples/lists of models, dicts of models), so the names are the
     model's own: no list of keys is kept beside it."""
     cls = model
+    keyed = False  # the previous field is a mapping: this part is one of its keys (a rubric code ...)
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         info = getattr(cls, "model_fields", {}).get(part)
         if info is None:
@@ -37,7 +39,15 @@ def fields_at(model: Any, loc: Sequence[Any]) -> tuple[str, ...]:
         cls = _inner_model(info.annotation)
         if cls is None:
             return ()
+        keyed = _is_mapping(info.annotation)
     return tuple(getattr(cls, "model_fields", {}))
+
+
+def _is_mapping(ann: Any) -> bool:
+    """``dict[str, X]`` (also inside ``Optional``): its keys are the file's, not the model's fields."""
+    if typing.get_origin(ann) is dict:
+        return True
+    return any(_is_mapping(a) for a in typing.get_args(ann) if typing.get_origin(ann) is not dict)
 
 
 def _inner_model(ann: Any) -> Any:
