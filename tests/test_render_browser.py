@@ -148,6 +148,8 @@ def test_identification_fields_under_their_own_labels(m81_dom):
     grid = m81_dom.xpath('//table[contains(@data-table, "s.01.00.2/tab/1")]')[0]
     email = grid.xpath('.//tr[td[@class="label"][normalize-space(text())="Adresse E-mail"]]')[0]
     assert "d0" in email.get("class")  # a row of its own, not indented under "Registre des personnes morales"
+    number = grid.xpath('.//tr[td[@class="label"][normalize-space(text())="N°"]]')[0]
+    assert number.get("class").split() == ["d1"]  # under "Adresse", like "Rue"; not a bold total row
 
 
 def test_mandate_end_date_is_headed_end(m81_dom):

@@ -213,7 +213,7 @@ def _row(body: etree._Element, t: TableView, row: RowView, lang: str, width: int
     findings = row.findings
     worst = next((e for e in ("blocking", "warning", "info") if any(f.effect == e for f in findings)), None)
     cls = [f"d{min(row.depth, 3)}"] + ([f"finding-{worst}"] if worst else [])
-    if row.label.isupper() and not t.typed:
+    if row.label.isupper() and sum(c.isalpha() for c in row.label) > 2 and not t.typed:  # "TOTAL", not "N°"
         cls.append("total")
     tr = _el(body, "tr", class_=" ".join(cls), data_rubric=row.rubric or "")
     label_td = _el(tr, "td", row.label, class_="label")
