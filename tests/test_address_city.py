@@ -46,3 +46,22 @@ def test_another_town_of_the_postal_code_is_reported_not_written(mini_text, writ
     back = import_filing(out.output, tmp_path / "imported", package)
     address = load_dossier(back.dossier_path).entity.address
     assert address.postal_code == "5020" and address.city.casefold() == "champion"
+
+
+def test_a_town_the_label_names_with_its_code_or_borough_is_the_same_town(mini_text, write_dossier, m82):
+    """4020 is labelled "Liège-4020" (a part of Liège, told from 4000 by its code) and 4030 "Grivegnée
+    (Liège)": "Liège" for 4020, and "Grivegnée" or "Liège" for 4030, are the town the code names,
+    so nothing is reported as dropped; another town still is."""
+    labels = {ev.qname: ev.label("fr") for ev in m82.metrics["pcd-enum:list1"].enum_values}
+    assert labels["pcd:m4020"] == "Liège-4020" and labels["pcd:m4030"] == "Grivegnée (Liège)"
+    for code, city, reported in (
+        ("4020", "Liège", False),
+        ("4020", "LIÈGE", False),
+        ("4030", "Grivegnée", False),
+        ("4030", "Liège", False),
+        ("4020", "Herstal", True),
+    ):
+        address = ENTITY_ADDRESS.replace("1000, city: Bruxelles", f"{code}, city: {city}")
+        factset = build_facts(m82, load_dossier(write_dossier(mini_text.replace(ENTITY_ADDRESS, address))), None)
+        said = [x for x in factset.left_out if "is not written" in x]
+        assert bool(said) == reported, (code, city, said)

@@ -225,3 +225,21 @@ def test_sibling_loads_another_model_of_the_same_package(catalog):
     bare = Catalog.from_json(micro.to_json())
     with pytest.raises(PackageError, match="does not know its taxonomy package"):
         bare.sibling("m82-f")
+
+
+@pytest.mark.parametrize("model", ["m81-f", "m01-f", "m04-f"])
+def test_a_datapoint_at_two_columns_takes_its_own_header(catalog, model):
+    """The mandates tables put start/end (dim:mmt) on rows and the dates' headers on two columns that
+    carry no member of it: each date is at both columns.  The end date must be headed by the end
+    column, not by the first column it meets ("Date de début de mandat" for both, before)."""
+    cat = catalog(model)
+    pairs = 0
+    for table in {dp.table for dp in cat.datapoints if dp.metric == "met:dte1" and dp.member("dim:mmt")}:
+        dates = {dp.member("dim:mmt"): dp for dp in cat.datapoints if dp.table == table and dp.metric == "met:dte1"}
+        if {"mmt:m1", "mmt:m2"} <= set(dates) and all(dp.typed for dp in dates.values()):
+            pairs += 1
+            start, end = dates["mmt:m1"].column_label("fr"), dates["mmt:m2"].column_label("fr")
+            assert start != end, (table, start)
+            assert "début" in start.lower() and "fin" in end.lower(), (table, start, end)
+            assert dates["mmt:m1"].column_label("nl") != dates["mmt:m2"].column_label("nl")
+    assert pairs >= 4  # directors and auditors, legal and natural persons

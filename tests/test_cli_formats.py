@@ -164,3 +164,27 @@ def test_import_json(tmp_path, accepted_m87, catalog):
     data = json.loads(r.stdout)
     assert data["dossier"] == str(tmp_path / "imp" / "dossier.yaml") and data["model"] == "m87-f"
     assert 0 < data["imported"] <= data["facts"] and data["round_trip"] is None
+
+
+def test_generate_validate_says_the_replica_notice_once(mini_text, write_dossier, tmp_path, monkeypatch, package):
+    """The summary and the validation report both carry the replica notice: printed together, once."""
+    import nbb_filing.checks.validate as validate_mod
+    from nbb_filing.checks.findings import FileReport, ValidationReport
+
+    notice = package.replica_notice
+    assert notice and "replica" in notice  # the tests run on the embedded replica
+
+    def fake(paths, package=None, lang="fr", workers=None, **kw):  # the report validate_files makes, minus Arelle
+        return ValidationReport([FileReport(path=str(p)) for p in paths], "replica.zip", "x", lang, notice=notice)
+
+    monkeypatch.setattr(validate_mod, "validate_files", fake)
+    dossier = write_dossier(mini_text)
+    r = run("generate", dossier, "-o", tmp_path / "g.xbrl", "--validate")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count(notice) == 1, r.stdout
+    # with the report in a file too: once on the terminal, once in the file
+    r = run("generate", dossier, "-o", tmp_path / "g.xbrl", "--validate", "--report", tmp_path / "r.txt")
+    assert r.stdout.count(notice) == 1, r.stdout
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8").count(notice) == 1
+    r = run("generate", dossier, "-o", tmp_path / "g.xbrl")  # no validation: the summary says it
+    assert r.stdout.count(notice) == 1, r.stdout

@@ -164,6 +164,8 @@ def test_generate_refuses_a_14p_left_at_zero(write_dossier, mini_text, package, 
         "  9904: {current: 100, previous: -50}\n  14: {current: 100, previous: 500}\n",
     )
     out = tmp_path / "out.xbrl"
-    with pytest.raises(FindingsError, match=r"rubric 14P \(0\) must equal rubric 14 of the previous year \(500\)"):
+    with pytest.raises(
+        FindingsError, match=r"rubric 14P \(0.00\) must equal rubric 14 of the previous year \(500.00\)"
+    ):
         generate(write_dossier(text), out, package=package)
     assert not out.exists()

@@ -81,7 +81,7 @@ def test_contra_account_on_unexpected_side_is_a_finding(with_capital, catalog):
     report = check_mapping(with_capital, catalog("m02-f"), current=t)
     found = [f for f in report.findings if f.code == "contra-side"]
     assert len(found) == 1 and found[0].account == "409000"
-    assert "normally in credit" in found[0].message and "debit balance of 2500" in found[0].message
+    assert "normally in credit" in found[0].message and "debit balance of 2,500.00" in found[0].message
     with pytest.raises(FindingsError, match=r"account 409000 .* contra account normally in credit"):
         compute_figures(catalog("m02-f"), with_capital, t, None)
 

@@ -116,6 +116,10 @@ def test_a_broken_rule_is_named(mini_text, write_dossier, old, new, expected):
     with pytest.raises(InputError) as e:
         load_dossier(write_dossier(text))
     assert expected in str(e.value)
+    # a date out of order is reported at its own field's line, not "(top level)"
+    key = new.split(":", 1)[0].strip()
+    if key in ("previous_exercise", "general_meeting"):
+        assert str(e.value).startswith(f"dossier.yaml line {line_of(text, key + ':')} ({key}): ")
 
 
 def test_missing_court(mini_text, write_dossier):
@@ -130,7 +134,32 @@ def test_unknown_field_and_float_free_amounts(mini_text, write_dossier):
     text = mini_text.replace("  deed_filing_date:", "  deed_filling_date:")
     with pytest.raises(InputError) as e:
         load_dossier(write_dossier(text))
-    assert f"line {line_of(text, 'deed_filling_date')} (entity.deed_filling_date): unknown field" in str(e.value)
+    assert str(e.value).startswith(
+        f"dossier.yaml line {line_of(text, 'deed_filling_date')} (entity.deed_filling_date): "
+        "unknown key 'deed_filling_date': did you mean 'deed_filing_date'?"
+    )
+
+
+def test_a_misspelt_required_key_is_named_before_the_missing_one(mini_text, write_dossier):
+    """A typo of a required key makes two errors (unknown key, missing field): the one to fix is shown."""
+    assert "\ngeneral_meeting: " in mini_text
+    text = mini_text.replace("\ngeneral_meeting: ", "\ngeneral_meting: ")
+    with pytest.raises(InputError) as e:
+        load_dossier(write_dossier(text))
+    assert str(e.value).startswith(
+        f"dossier.yaml line {line_of(text, 'general_meting')} (general_meting): "
+        "unknown key 'general_meting': did you mean 'general_meeting'?"
+    )
+    # under a rubric code (a key of the file, not a field), the fields of the amounts are compared
+    assert "20/58: {current: 1000.5, previous: 900}" in mini_text
+    typo = mini_text.replace("20/58: {current: 1000.5, previous: 900}", "20/58: {current: 1000.5, previuos: 900}")
+    with pytest.raises(InputError) as e:
+        load_dossier(write_dossier(typo))
+    assert "unknown key 'previuos': did you mean 'previous'?" in str(e.value)
+    far = mini_text.replace("\ngeneral_meeting: ", "\nassemblee: ")  # nothing close: no guess
+    with pytest.raises(InputError) as e:
+        load_dossier(write_dossier(far))
+    assert "unknown key 'assemblee': check the spelling" in str(e.value)
 
 
 def test_not_yaml_and_missing_file(tmp_path, write_dossier):

@@ -252,7 +252,7 @@ def test_unknown_movement_and_unknown_note_line(sample_copy, package):
     _edit(d, "      disposals: 85000.00 ", "      sales: 85000.00 ")
     with pytest.raises(InputError) as e:
         load_dossier(d)
-    assert "fixed_assets.intangible.210.sales" in str(e.value) and "unknown field" in str(e.value)
+    assert "fixed_assets.intangible.210.sales" in str(e.value) and "unknown key 'sales'" in str(e.value)
     text = (
         "family: x\nmodel: m82-f\nrules: [{id: a, accounts: ['61'], rubric: '61', sign: debit}]\n"
         "fixed_assets: [{id: b, accounts: ['21'], note: intangible.acquisitions, sign: debit}]\n"

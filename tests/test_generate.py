@@ -104,7 +104,7 @@ def test_appropriation_must_agree_with_the_figures(mini_text, write_dossier, m82
         facts_of(write_dossier, text, m82)
     assert e.value.exit_code == 1
     # 9905 = 9904 + 789 - 689 = 100 + 0 - 0, worked by hand
-    assert "rubric 9905 (current year) is 120 but 9904 + 789 - 689 = 100" in str(e.value)
+    assert "rubric 9905 (current year) is 120.00 but 9904 + 789 - 689 = 100.00" in str(e.value)
 
 
 def test_appropriation_equal_to_a_mapped_figure_is_one_fact(mini_text, write_dossier, m82):
@@ -126,7 +126,9 @@ def test_appropriation_equal_to_a_mapped_figure_is_one_fact(mini_text, write_dos
     assert len(on_9905) == 1 and on_9905[0].source == "tb"
     # 14P (current) must equal 14 of the previous year: -30 = -30
     bad = text.replace("14P: {current: -30}", "14P: {current: -31}")
-    with pytest.raises(FindingsError, match=r"rubric 14P \(-31\) must equal rubric 14 of the previous year \(-30\)"):
+    with pytest.raises(
+        FindingsError, match=r"rubric 14P \(-31.00\) must equal rubric 14 of the previous year \(-30.00\)"
+    ):
         facts_of(write_dossier, bad, m82, mapped)
 
 
@@ -226,7 +228,7 @@ def test_cli_summary_and_exit_codes(mini_text, write_dossier, tmp_path):
     assert out.is_file()
     assert f"wrote {out}" in r.output
     assert "model m82-f" in r.output and "language fr" in r.output
-    assert "20/58 total assets" in r.output and "1 000.50" in r.output and "900.00" in r.output
+    assert "20/58 total assets" in r.output and "1,000.50" in r.output and "900.00" in r.output
 
     bad = write_dossier(mini_text.replace("0999.999.922", "0999.999.921"), "bad.yaml")
     r = CliRunner().invoke(main, ["generate", str(bad), "-o", str(tmp_path / "bad.xbrl")])

@@ -116,10 +116,12 @@ def test_a_published_figure_that_differs_is_reported(smartcoop, package, tmp_pat
     notes = "\n".join(res.notes)
     assert "disagrees with the published filing on 2 rubric(s)" in notes
     assert (
-        "rubric 20/58 (previous year): published 17131600, trial balance gives 17131627.39 (difference 27.39)" in notes
+        "rubric 20/58 (previous year): published 17,131,600.00, trial balance gives 17,131,627.39 (difference 27.39)"
+        in notes
     )
     assert (
-        "rubric 10/49 (previous year): published 17131600, trial balance gives 17131627.39 (difference 27.39)" in notes
+        "rubric 10/49 (previous year): published 17,131,600.00, trial balance gives 17,131,627.39 (difference 27.39)"
+        in notes
     )
     # the trial balance is written, and the filing answers "not identical to published"
     assert res.total("total_assets", "previous") == Decimal("17131627.39")

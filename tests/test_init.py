@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from nbb_filing.cli import main
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.money import money
 from nbb_filing.filing.dossier import Dossier, json_schema
 from nbb_filing.filing.dossier_files import load_dossier
 from nbb_filing.filing.placeholders import find_placeholders
@@ -39,7 +40,6 @@ FILLED = {
     ("directors", 0, "last_name"): "Exemple",
     ("directors", 0, "mandates", 0, "function"): "Administrateur",
     ("inputs", "trial_balance"): "tb-2024.csv",
-    ("inputs", "mapping"): "with-capital",
 }
 
 
@@ -74,6 +74,7 @@ def test_starter_parses_is_refused_until_filled_then_validates(tmp_path, catalog
     text = out.read_text(encoding="utf-8")
     data = yaml.safe_load(text)  # valid YAML as written
     assert data["model"] == "m82-f" and data["language"] == "fr"
+    assert data["inputs"]["mapping"] == "without-capital"  # the family's shipped mapping, no placeholder
     assert {p for p, _ in find_placeholders(data)} == set(FILLED)
     with pytest.raises(InputError) as e:  # generate / load_dossier refuse it, line and field named
         load_dossier(out)
@@ -124,6 +125,39 @@ def test_list_fields_say_which_list_and_spell_out_small_ones(tmp_path, catalog):
     assert 'language: "nl"' in text
 
 
+@pytest.mark.parametrize(
+    ("model", "family"), [("m01-f", "with-capital"), ("m81-f", "without-capital"), ("m04-f", "association")]
+)
+def test_mapping_is_the_models_shipped_mapping(tmp_path, catalog, model, family):
+    """The model implies its family's mapping: each shipped file names its models (``models:``)."""
+    from nbb_filing.books.mapping_file import load_mapping
+
+    out = tmp_path / "d.yaml"
+    assert init(tmp_path, model, "-o", str(out)).exit_code == 0
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["inputs"]["mapping"] == family and model in load_mapping(family).models
+    assert ("inputs", "mapping") not in {p for p, _ in find_placeholders(data)}
+
+
+def test_previous_year_inputs_are_offered_commented(tmp_path, catalog):
+    """A starter offers both sources of the previous-year column, commented, each saying how to use it."""
+    out = tmp_path / "d.yaml"
+    assert init(tmp_path, "m82-f", "-o", str(out)).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    data = yaml.safe_load("\n".join(lines))
+    assert "previous_filing" not in data and "previous_trial_balance" not in data["inputs"]
+    for key, example in (("previous_filing", "last-year.xbrl"), ("previous_trial_balance", "tb-previous-year.csv")):
+        at = next(i for i, x in enumerate(lines) if x.strip() == f'# {key}: "{example}"')
+        above = " ".join(x.strip().lstrip("# ") for x in lines[at - 3 : at])
+        assert "previous-year column" in above, (key, above)
+    # uncommented, the two keys are what the dossier model reads
+    filled = fill(yaml.safe_load("\n".join(lines)), FILLED)
+    filled["previous_filing"] = "last-year.xbrl"
+    filled["inputs"]["previous_trial_balance"] = "tb-2023.csv"
+    d = Dossier.model_validate(filled)
+    assert d.previous_filing == "last-year.xbrl" and d.inputs.previous_trial_balance == "tb-2023.csv"
+
+
 def test_refuses_to_overwrite_without_force(tmp_path, catalog):
     out = tmp_path / "dossier.yaml"
     out.write_text("mine\n", encoding="utf-8")
@@ -149,7 +183,7 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     out = tmp_path / "next" / "dossier.yaml"
     r = init(tmp_path, "--from", str(accepted_m87), "-o", str(out), "--format", "json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == {"dossier": str(out), "model": "m87-f", "placeholders": 3, "from": str(accepted_m87)}
+    assert json.loads(r.output) == {"dossier": str(out), "model": "m87-f", "placeholders": 2, "from": str(accepted_m87)}
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     last = read_facts(accepted_m87, package)
     assert data["entity"]["name"] == "CALYX WORKS"  # identification carried over
@@ -162,11 +196,9 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     assert {p for p, _ in find_placeholders(data)} == {
         ("general_meeting",),
         ("inputs", "trial_balance"),
-        ("inputs", "mapping"),
     }
-    filled = fill(
-        data, {("general_meeting",): date(2024, 6, 11), ("inputs", "trial_balance"): None, ("inputs", "mapping"): None}
-    )
+    assert data["inputs"]["mapping"] == "without-capital"
+    filled = fill(data, {("general_meeting",): date(2024, 6, 11), ("inputs", "trial_balance"): None})
     del filled["inputs"]
     jsonschema.validate(as_json(filled), SCHEMA)
     out.write_text(yaml.safe_dump(filled, allow_unicode=True), encoding="utf-8")
@@ -175,7 +207,7 @@ def test_from_last_years_filing(tmp_path, accepted_m87, package, catalog):
     last_14 = next(f.value for f in last.facts if f.datapoint.rubric == "14" and f.datapoint.period == "current")
     with pytest.raises(FindingsError) as e:
         generate(out, tmp_path / "next.xbrl", package=package)
-    assert "14P" in str(e.value) and str(Decimal(last_14)) in str(e.value)
+    assert "14P" in str(e.value) and money(Decimal(last_14)) in str(e.value)
     assert not (tmp_path / "next.xbrl").exists()
     # given the amount brought forward, the previous column is last year's current column
     filled["appropriation"] = {"14P": Decimal(last_14), "14": Decimal(last_14), "9906": Decimal(last_14)}

@@ -104,7 +104,9 @@ def test_compare_lists_every_disagreeing_rubric():
         ("9904", Decimal(5), Decimal("7.5"), Decimal("2.5")),
         ("640/8", None, Decimal(3), Decimal(3)),
     ]
-    assert got[0].describe() == ("rubric 9904 (previous year): published 5, trial balance gives 7.5 (difference 2.5)")
+    assert got[0].describe() == (
+        "rubric 9904 (previous year): published 5.00, trial balance gives 7.50 (difference 2.50)"
+    )
     assert compare(published, published) == []
 
 
@@ -183,7 +185,7 @@ def test_previous_trial_balance_is_compared_with_the_published_filing(
     assert figures.get("640/8", "previous") == Decimal("1500.00")  # the trial balance is written
     report = "\n".join(outcome.report_lines())
     assert "disagrees with the published filing on 1 rubric(s)" in report
-    assert "rubric 640/8 (previous year): published 1459.05, trial balance gives 1500.00 (difference 40.95)" in report
+    assert "rubric 640/8 (previous year): published 1,459.05, trial balance gives 1,500.00 (difference 40.95)" in report
 
 
 def test_previous_filing_of_another_model_or_year(dossier_2023, filing_variant, m87_catalog, package):

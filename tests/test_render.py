@@ -357,3 +357,16 @@ def test_facts_the_page_cannot_show_are_listed(filing_variant, accepted_text, pa
     assert any("nosuchmetric" in x for x in items)
     # the cell shows the filing's own first value, not one of the others
     assert _cell(_row(doc, "20/58"), "current").text == "554.894,28"
+
+
+def test_running_header_is_a_css_string_a_name_cannot_break():
+    """The company name comes from the filing: in the print rules it is one CSS string, escaped."""
+    from nbb_filing.rendering.pdf import css_string, running_header_css
+
+    hostile = 'Ateliers "Réunis" </style><script>x()</script>\n; } @page {'
+    s = css_string(hostile)
+    inner = s[1:-1]
+    assert s[0] == s[-1] == '"' and not any(c in inner for c in '"<>;{}\n')
+    assert "\\22 " in inner and "\\3C " in inner and "\\E9 " in inner  # ", < and é as CSS escapes
+    rules = running_header_css(hostile, "page")
+    assert rules.count("{") == rules.count("}") == 3 and "</style>" not in rules

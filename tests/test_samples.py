@@ -258,7 +258,7 @@ def test_two_codes_of_one_cell_must_agree(catalog):
         dataclasses.replace(f, amount=f.amount + 1) if (f.rubric, f.period) == ("(14)", "current") else f
         for f in mapped.figures
     )
-    same_cell = r"rubric \(14\) \(current year\) is 56489.05, but rubric 14 of the same cell is 56488.05"
+    same_cell = r"rubric \(14\) \(current year\) is 56,489.05, but rubric 14 of the same cell is 56,488.05"
     with pytest.raises(FindingsError, match=same_cell):
         build_facts(m08, dossier, RubricFigures(mapped.model, changed))
 

@@ -3,8 +3,8 @@
 One watcher over a copy of the SmartCoop sample: the first check (cold: the m82-f taxonomy is
 loaded once), then edits of the current-year trial balance made between two polls:
 
-1. a balanced edit that adds 1 000.00 of cash and 1 000.00 of supplier debt: total assets
-   20/58 go from 10 018 553.00 to 10 019 553.00 (the new figure, in the report file), and the
+1. a balanced edit that adds 1,000.00 of cash and 1,000.00 of supplier debt: total assets
+   20/58 go from 10,018,553.00 to 10,019,553.00 (the new figure, in the report file), and the
    re-check on the kept taxonomy finds what a cold validation of the same file finds (one extra
    Arelle run, the only way to check "same findings as a cold run");
 2. an unbalanced edit: the report file gets the problem as a blocking finding, the last good
@@ -79,7 +79,7 @@ def test_first_check_then_an_edit_shows_the_new_total(watched):
     assert after_edit["watch"]["changed"] == [str(watched["tb"].resolve())]
     # the summary printed says what changed, with the difference
     text = "\n".join(watched["printed"])
-    assert "changed: tb-2024.csv" in text and "10 019 553.00 (+1 000.00)" in text
+    assert "changed: tb-2024.csv" in text and "10,019,553.00 (+1,000.00)" in text
 
 
 def test_a_poll_without_change_does_nothing(watched):

@@ -49,6 +49,9 @@ _EXPORTS: dict[str, str] = {
     "Catalog": "nbb_filing.taxonomy.catalog",
     "Datapoint": "nbb_filing.taxonomy.catalog",
     "load_catalog": "nbb_filing.taxonomy.catalog_cache",
+    "catalog_sections": "nbb_filing.taxonomy.explore",
+    "find_datapoints": "nbb_filing.taxonomy.explore",
+    "section_title": "nbb_filing.taxonomy.explore",
     # books
     "AccountLine": "nbb_filing.books.ledger",
     "TrialBalance": "nbb_filing.books.ledger",
@@ -58,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "check_mapping": "nbb_filing.books.mapping_check",
     "compute_figures": "nbb_filing.books.mapping",
     "resolve_account": "nbb_filing.books.allocation",
+    "filed_under": "nbb_filing.books.rubric_reach",
     "mapping_json_schema": "nbb_filing.books.mapping_file",
     "RubricFigures": "nbb_filing.books.figures",
     # filing
@@ -96,7 +100,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 #: names whose attribute in the defining module differs from the public name
-_RENAMED = {"dossier_json_schema": "json_schema", "render_report": "render"}
+_RENAMED = {"dossier_json_schema": "json_schema", "render_report": "render", "catalog_sections": "sections"}
 
 __all__ = ["__version__", *_EXPORTS]
 
@@ -123,6 +127,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.books.mapping_check import check_mapping
     from nbb_filing.books.mapping_file import load_mapping, mapping_json_schema
     from nbb_filing.books.mapping_model import Mapping
+    from nbb_filing.books.rubric_reach import filed_under
     from nbb_filing.checks.findings import FileReport, Finding, ValidationReport
     from nbb_filing.checks.report_formats import render as render_report
     from nbb_filing.checks.session import ValidationSession
@@ -145,6 +150,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.reading.reader import FilingFacts, read_facts
     from nbb_filing.taxonomy.catalog import Catalog, Datapoint
     from nbb_filing.taxonomy.catalog_cache import load_catalog
+    from nbb_filing.taxonomy.explore import find_datapoints, section_title
+    from nbb_filing.taxonomy.explore import sections as catalog_sections
     from nbb_filing.taxonomy.packages import (
         PackageInfo,
         download_package,

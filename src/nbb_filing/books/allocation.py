@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from nbb_filing.books.ledger import AccountLine, TrialBalance
 from nbb_filing.books.mapping_model import Mapping, Rule
+from nbb_filing.core.money import money
 
 ZERO = Decimal(0)
 
@@ -113,7 +114,7 @@ def wrong_side_message(p: Posting) -> str:
     a, r = p.account, p.rule
     return (
         f"account {a.account} (line {a.line}) is a contra account normally in {r.side} ({r.where}, netted into "
-        f"rubric {r.target}) but has a {a.side} balance of {abs(a.balance)}; correct the entries (e.g. a reversal "
+        f"rubric {r.target}) but has a {a.side} balance of {money(abs(a.balance))}; correct the entries (e.g. a reversal "
         f"larger than the write-down) rather than presenting it elsewhere"
     )
 
@@ -132,5 +133,5 @@ def control_mismatches(alloc: Allocation, values: dict[str, Decimal]) -> list[tu
         expected = values.get(rubric, ZERO)
         if amount != expected:
             accts = ", ".join(p.account.account for p in alloc.controls if p.rule.target == rubric)
-            out.append((rubric, f"accounts {accts} give {amount} but rubric {rubric} is {expected}"))
+            out.append((rubric, f"accounts {accts} give {money(amount)} but rubric {rubric} is {money(expected)}"))
     return out

@@ -20,7 +20,9 @@ from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import TrialBalance
 from nbb_filing.books.mapping_model import Mapping
 from nbb_filing.books.totals import model_totals, solve_totals, total_violations
+from nbb_filing.books.unmapped_hint import unmapped_hint
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.money import money
 from nbb_filing.taxonomy.catalog import Catalog
 
 ZERO = Decimal(0)
@@ -75,16 +77,20 @@ def _summarise(items: list[str], limit: int = 8) -> str:
     return head + (f"; and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _allocation_errors(alloc: Allocation, values: dict[str, Decimal]) -> list[str]:
+def _allocation_errors(alloc: Allocation, values: dict[str, Decimal], mapping: Mapping) -> list[str]:
     errs = []
     for a in alloc.unmapped:
-        errs.append(f"account {a.account} (line {a.line}, balance {a.balance}) reaches no rubric")
+        hint = unmapped_hint(mapping, a.account)
+        errs.append(
+            f"account {a.account} (line {a.line}, balance {money(a.balance)}) reaches no rubric"
+            + (f" ({hint})" if hint else "")
+        )
     for a, rules in alloc.conflicts:
         errs.append(f"account {a.account} (line {a.line}) is caught by {' and '.join(r.where for r in rules)}")
     for p in alloc.refused:
         errs.append(
             f"account {p.account.account} (line {p.account.line}) must be zero ({p.rule.reason}), "
-            f"balance {p.account.balance}"
+            f"balance {money(p.account.balance)}"
         )
     for p in alloc.wrong_side:
         errs.append(wrong_side_message(p))
@@ -118,7 +124,7 @@ def compute_period(
         sources[rubric] = f"{tb.source}: {'; '.join(parts) if parts else 'no account'} of {mapping.source}"
     totals = model_totals(full_catalog, mapping.totals, catalog)
     solve_totals(values, sources, totals)
-    errors = _allocation_errors(alloc, values)
+    errors = _allocation_errors(alloc, values, mapping)
     errors += total_violations(values, totals)
     return PeriodResult(period, alloc, values, sources, tuple(errors))
 
@@ -165,7 +171,9 @@ def compute_figures(
                 continue
             why = type_problem(catalog, code, period, amount)
             if why:
-                errors.append(f"{tb.source}: rubric {code} ({period}) = {amount}: {why} ({res.sources.get(code, '')})")
+                errors.append(
+                    f"{tb.source}: rubric {code} ({period}) = {money(amount)}: {why} ({res.sources.get(code, '')})"
+                )
                 continue
             figures.append(Figure(code, period, amount, res.sources.get(code, "")))
     if errors:

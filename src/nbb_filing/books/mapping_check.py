@@ -26,15 +26,24 @@ from nbb_filing.books.mapping import (
 from nbb_filing.books.mapping_lint import static_findings
 from nbb_filing.books.mapping_model import Mapping
 from nbb_filing.books.mapping_report import CheckReport, Coverage, MappingFinding
+from nbb_filing.books.side_routing import SideRouting, side_routings
 from nbb_filing.books.totals import TotalDef, model_totals, total_violations
+from nbb_filing.books.unmapped_hint import unmapped_hint
+from nbb_filing.core.money import money
 from nbb_filing.taxonomy.catalog import Catalog
 
 ZERO = Decimal(0)
 
+
+def _hint(mapping: Mapping, account: str) -> str:
+    hint = unmapped_hint(mapping, account)
+    return f" ({hint})" if hint else ""
+
+
 __all__ = ["check_mapping"]
 
 
-def _allocation_findings(tb: TrialBalance, res: PeriodResult, period: str) -> list[MappingFinding]:
+def _allocation_findings(tb: TrialBalance, res: PeriodResult, period: str, mapping: Mapping) -> list[MappingFinding]:
     """Accounts that reach no rubric or two rules, refused and wrong-side balances, disagreeing controls."""
     a = res.allocation
     out = []
@@ -43,7 +52,8 @@ def _allocation_findings(tb: TrialBalance, res: PeriodResult, period: str) -> li
             MappingFinding(
                 "unmapped",
                 f"{tb.source} line {acc.line}: account {acc.account} "
-                f"({acc.label or 'no label'}) with balance {acc.balance} reaches no rubric",
+                f"({acc.label or 'no label'}) with balance {money(acc.balance)} reaches no rubric"
+                + _hint(mapping, acc.account),
                 account=acc.account,
                 period=period,
             )
@@ -63,7 +73,7 @@ def _allocation_findings(tb: TrialBalance, res: PeriodResult, period: str) -> li
             MappingFinding(
                 "refused",
                 f"{tb.source} line {p.account.line}: account {p.account.account} has "
-                f"balance {p.account.balance}; {p.rule.where}: {p.rule.reason}",
+                f"balance {money(p.account.balance)}; {p.rule.where}: {p.rule.reason}",
                 account=p.account.account,
                 rule=p.rule.id,
                 period=period,
@@ -107,7 +117,7 @@ def _figure_findings(
             out.append(
                 MappingFinding(
                     "sign-type",
-                    f"{tb.source}: rubric {code} = {amount}: {why} ({res.sources.get(code, '')})",
+                    f"{tb.source}: rubric {code} = {money(amount)}: {why} ({res.sources.get(code, '')})",
                     rubric=code,
                     period=res.period,
                 )
@@ -172,6 +182,7 @@ def check_mapping(
     cyclic = any(f.code == "total-cycle" for f in findings)
     totals = model_totals(full_catalog, mapping.totals, catalog)
     coverage: list[Coverage] = []
+    by_side: list[SideRouting] = []
     table: dict[str, list[Decimal | None]] = {}
     values: dict[str, dict[str, Decimal]] = {}
     for idx, (period, tb) in enumerate((("current", current), ("previous", previous))):
@@ -181,11 +192,12 @@ def check_mapping(
         values[period] = res.values
         figures = _model_figures(catalog, res)
         findings += _closing_findings(tb, res, period)
-        findings += _allocation_findings(tb, res, period)
+        findings += _allocation_findings(tb, res, period, mapping)
         findings += _figure_findings(tb, res, totals, catalog, figures)
         for code, amount in figures.items():
             table.setdefault(code, [None, None])[idx] = amount
         coverage.append(_coverage(tb, res.allocation, period))
+        by_side += side_routings(mapping, res.allocation, period)
     findings += _carried_forward_findings(values, current, previous)
     order = {c: i for i, c in enumerate(catalog.rubrics())}
     rows = tuple(
@@ -194,4 +206,7 @@ def check_mapping(
     warnings = []
     if "current" in values:
         warnings = size.books_size_warnings(catalog.model, values["current"], values.get("previous"))
-    return CheckReport(mapping.source, catalog.model, tuple(findings), tuple(coverage), rows, tuple(warnings))
+    by_side.sort(key=lambda s: (not s.moved, s.period != "current", s.account))
+    return CheckReport(
+        mapping.source, catalog.model, tuple(findings), tuple(coverage), rows, tuple(warnings), tuple(by_side)
+    )

@@ -30,7 +30,7 @@ from nbb_filing.books.selectors import Selector
 from nbb_filing.books.totals import TotalDef
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.pydantic_errors import one_line
-from nbb_filing.core.shipped import shipped_mapping
+from nbb_filing.core.shipped import shipped_mapping, shipped_mapping_names
 from nbb_filing.core.yaml_lines import (
     StrictLoader,
     check_yaml_size,
@@ -45,6 +45,7 @@ __all__ = [
     "parse_mapping",
     "locate_mapping",
     "load_mapping",
+    "shipped_mapping_for_model",
 ]
 
 
@@ -226,7 +227,7 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
     try:
         mf = MappingFile.model_validate(data)
     except ValidationError as e:
-        raise InputError(one_line(e, source, lines, schema="mappings/mapping.schema.json")) from None
+        raise InputError(one_line(e, source, lines, schema="mappings/mapping.schema.json", model=MappingFile)) from None
     rules = []
     for i, r in enumerate(mf.rules):
         kind = next(k for k in ("rubric", "control", "refuse", "ignore") if getattr(r, k) is not None)
@@ -291,3 +292,13 @@ def load_mapping(path: str | os.PathLike) -> Mapping:
     except UnicodeDecodeError:
         raise InputError(f"{p.name}: a mapping file must be UTF-8 text") from None
     return parse_mapping(text, p.name, p)
+
+
+def shipped_mapping_for_model(model: str) -> str | None:
+    """The name of the shipped mapping whose ``models:`` list ``model`` (``m81-f`` -> ``without-capital``).
+
+    Read from the shipped files themselves (each names its family's models), so a new mapping file
+    needs no table here; ``None`` when no shipped mapping covers the model (or the name is ambiguous).
+    """
+    found = [name for name in shipped_mapping_names() if model in load_mapping(name).models]
+    return found[0] if len(found) == 1 else None

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from nbb_filing.books.side_routing import SideRouting
+
 __all__ = ["MappingFinding", "Coverage", "CheckReport"]
 
 
@@ -60,6 +62,7 @@ class CheckReport:
     coverage: tuple[Coverage, ...]
     figures: tuple[tuple[str, Decimal | None, Decimal | None], ...]  # (rubric, current, previous)
     warnings: tuple[str, ...] = ()  # to look at, not findings (the size of the entity against the model)
+    by_side: tuple[SideRouting, ...] = ()  # accounts a side rule routed: to review, not findings
 
     @property
     def ok(self) -> bool:
@@ -72,6 +75,7 @@ class CheckReport:
             "ok": self.ok,
             "findings": [f.to_json() for f in self.findings],
             "warnings": list(self.warnings),
+            "routed_by_side": [x.to_json() for x in self.by_side],
             "coverage": [c.to_json() for c in self.coverage],
             "figures": [
                 {"rubric": r, "current": None if c is None else str(c), "previous": None if p is None else str(p)}

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from nbb_filing.core.money import money
 from nbb_filing.taxonomy.catalog import Catalog
 
 ZERO = Decimal(0)
@@ -89,5 +90,5 @@ def total_violations(values: dict[str, Decimal], totals: Sequence[TotalDef]) -> 
         if t.rubric in values and all(c in values for _, c in t.terms):
             got = sum((sg * values[c] for sg, c in t.terms), ZERO)
             if got != values[t.rubric]:
-                out.append(f"{t.formula()} ({t.origin}) does not hold: {values[t.rubric]} against {got}")
+                out.append(f"{t.formula()} ({t.origin}) does not hold: {money(values[t.rubric])} against {money(got)}")
     return out

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ class TrailAccount:
     label: str
     amount: Decimal
     rule: str
+    via: str = ""  # the full model's rubric it reached, when that rubric is not on the page (60 in 60/61)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,37 @@ class Trail:
 
     def get(self, rubric: str, period: str) -> TrailEntry | None:
         return self.entries.get((rubric, period))
+
+    def reaching_accounts(self, entry: TrailEntry, shown: Callable[[str], bool]) -> TrailEntry:
+        """``entry`` with each term that is not ``shown`` (a rubric of the full model that the filed
+        model has no row for: 60 and 61 in m81-f's 60/61, 280/1 in its 28) replaced by the accounts
+        behind it, through its own terms down to the accounts, each with its sign and ``via`` rubric.
+
+        The drill-down of a total then ends at the accounts even where the smaller model shows no
+        intermediate row to go to; the accounts and the terms that stay add up to the total."""
+        accounts = list(entry.accounts)
+        kept: list[tuple[int, str]] = []
+
+        def expand(rubric: str, sign: int, depth: int) -> None:
+            sub = self.get(rubric, entry.period)
+            if sub is None:
+                return  # a zero term: nothing behind it
+            for a in sub.accounts:
+                accounts.append(TrailAccount(a.account, a.label, sign * a.amount, a.rule, a.via or rubric))
+            for s, t in sub.terms:
+                if shown(t) or depth > 20:
+                    kept.append((sign * s, t))
+                else:
+                    expand(t, sign * s, depth + 1)
+
+        for s, t in entry.terms:
+            if shown(t):
+                kept.append((s, t))
+            else:
+                expand(t, s, 0)
+        if len(kept) == len(entry.terms):
+            return entry
+        return replace(entry, accounts=tuple(accounts), terms=tuple(kept))
 
 
 def _terms(source: str) -> tuple[str | None, tuple[tuple[int, str], ...]]:

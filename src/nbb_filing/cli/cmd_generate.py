@@ -173,7 +173,9 @@ def generate(
     if fmt == "json":
         click.echo(dump_json(_summary_json(result)), nl=False)
     else:
-        for line in _summary_lines(result, lang):
+        # the validation report printed below (always, --report FILE or not) starts with the replica notice: once
+        said_below = report.notice if validate and report is not None else None
+        for line in _summary_lines(result, lang, skip=said_below):
             click.echo(line)
         for extra in (result.trail_path, page.output if page is not None else None):
             if extra is not None:
@@ -202,7 +204,7 @@ def _write_report(report: Any, path: str, fmt: str, lang: str | None) -> None:
         click.echo(MESSAGES[lang or "en"]["report"].format(path=path), err=True)
 
 
-def _summary_lines(result: Any, lang: str | None) -> list[str]:
+def _summary_lines(result: Any, lang: str | None, skip: str | None = None) -> list[str]:
     msg = MESSAGES[lang or "en"]
     out = [
         msg["wrote"].format(path=result.output),
@@ -217,7 +219,7 @@ def _summary_lines(result: Any, lang: str | None) -> list[str]:
         out.append(f"{'':{width}}  {msg['current']:>18}  {msg['previous']:>18}")
         for name, t in zip(names, result.totals):
             out.append(f"{name:{width}}  {amount_cell(t.current):>18}  {amount_cell(t.previous):>18}")
-    out += list(result.notes)
+    out += [n for n in result.notes if n != skip]
     out += [f"warning: {item}" for item in result.warnings]
     if result.left_out:
         out.append(msg["left_out"])

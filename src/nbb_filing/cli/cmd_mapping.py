@@ -103,10 +103,22 @@ def check(
 
 
 def _text_lines(report) -> list[str]:
-    status = "clean" if report.ok else f"{len(report.findings)} finding(s)"
+    status = ("clean" if not report.by_side else "no finding") if report.ok else f"{len(report.findings)} finding(s)"
+    if report.by_side:
+        moved = sum(1 for x in report.by_side if x.moved)
+        status += f"; {len(report.by_side)} account(s) routed by their balance side to review ({moved} moved)"
     out = [f"mapping {report.mapping} against {report.model}: {status}"]
     for f in report.findings:
         out.append(f"  [{f.code}] {f.message}")
+    if report.by_side:
+        out.append("routed by balance side (review: a typing error lands here silently):")
+        for x in report.by_side:
+            other = f"rubric {x.other_side_rubric}" if x.other_side_rubric else "no rubric"
+            out.append(
+                f"  {'MOVED ' if x.moved else '      '}{x.source} line {x.line}: {x.account} "
+                f"({x.label or 'no label'}) {x.side} {amount_cell(x.amount)} -> rubric {x.rubric} by rule '{x.rule}' "
+                f"(in {'credit' if x.side == 'debit' else 'debit'}: {other})"
+            )
     for w in report.warnings:
         out.append(f"warning: {w}")
     for c in report.coverage:
@@ -177,19 +189,33 @@ def figures(
 @mapping.command("explain", short_help="Show which rule catches each account.")
 @click.argument("mapping_file", metavar="MAPPING", type=str)
 @click.argument("accounts", metavar="ACCOUNT[:BALANCE]...", nargs=-1, required=True)
+@click.option(
+    "--model",
+    default=None,
+    metavar="MODEL",
+    help="Also name the rubric of MODEL each account is filed under (default: the mapping's full model only).",
+)
 @format_option("text", "json")
 @report_output_option
-def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str | None) -> None:
+@taxonomy_option
+def explain(
+    mapping_file: str, accounts: tuple[str, ...], model: str | None, fmt: str, output: str | None, taxonomy: str | None
+) -> None:
     """Show which rule catches each account, e.g. 550000:-120.50 (a credit balance).
 
-    Without a balance the account is shown for both sides.  Exit code 1 when some account reaches
-    no rubric or is caught by two rules.
+    Without a balance the account is shown for both sides.  The rules target rubrics of the mapping's
+    full model; with --model, each is followed by the rubric of MODEL that holds it (752/9 of m82-f is
+    filed under 75/76B in m87-f).  Exit code 1 when some account reaches no rubric or is caught by two rules.
     """
     from decimal import InvalidOperation
 
-    from nbb_filing import AccountLine, load_mapping, resolve_account
+    from nbb_filing import AccountLine, filed_under, load_mapping, resolve_account
 
     m = load_mapping(mapping_file)
+    under: dict[str, list[str]] | None = None
+    if model is not None and model != m.model:
+        _m, catalog, full = _load(mapping_file, model, taxonomy)
+        under = filed_under(m, full, catalog, {r.target for r in m.rubric_rules() if r.target})
     bad = False
     lines: list[str] = []
     rows: list[dict] = []
@@ -227,6 +253,12 @@ def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str 
                     if r.unexpected_side(line):
                         bad = True
                         what += f": a {side} balance is a finding (not re-routed)"
+                tail = ""
+                if under is not None and r.target and r.kind in ("rubric", "control"):
+                    held = under.get(r.target) or []
+                    tail = f"; filed in {model} under rubric {held[0]}" if held else f"; no rubric of {model} holds it"
+                    row["model"] = model
+                    row["model_rubric"] = held[0] if held else None
                 row.update(
                     outcome=r.kind,
                     target=r.target,
@@ -235,7 +267,7 @@ def explain(mapping_file: str, accounts: tuple[str, ...], fmt: str, output: str 
                     contra=bool(r.contra),
                     unexpected_side=bool(r.contra and r.unexpected_side(line)),
                 )
-                lines.append(f"{number} ({side}): {what} by {r.where}")
+                lines.append(f"{number} ({side}): {what} by {r.where}{tail}")
             rows.append(row)
     emit(dump_json({"mapping": str(mapping_file), "accounts": rows}) if fmt == "json" else "\n".join(lines), output)
     if bad:

@@ -1,4 +1,4 @@
-"""CLI: ``nbb-filing render FILE.xbrl [-o FILE.html] [--lang] [--validate | --report R.json] [--previous LAST.xbrl]``.
+"""CLI: ``nbb-filing render FILE.xbrl [-o FILE.html] [--lang] [--validate | --report R.json] [--previous LAST.xbrl] [--pdf [FILE.pdf]]``.
 
 Writes one self-contained HTML page of the filing (see :mod:`nbb_filing.rendering`) and prints
 what it shows.  Exit code 0 when the page was written (findings are shown, not judged: use
@@ -47,6 +47,15 @@ from nbb_filing.cli.common import lang_option, taxonomy_option
     help="The mapping's audit trail (default: FILE.trail.json beside the filing, when present).",
 )
 @click.option("--all-rows", is_flag=True, help="Show every row of a table that holds a fact, also the empty ones.")
+@click.option(
+    "--pdf",
+    "pdf",
+    metavar="FILE.pdf",
+    default=None,
+    is_flag=False,
+    flag_value="",
+    help="Also print the page to PDF with headless Chromium (default file: the page's name with .pdf).",
+)
 @taxonomy_option
 @lang_option
 def render(
@@ -57,6 +66,7 @@ def render(
     previous: str | None,
     trail: str | None,
     all_rows: bool,
+    pdf: str | None,
     taxonomy: str | None,
     lang: str,
 ) -> None:
@@ -75,8 +85,11 @@ def render(
         previous=previous,
         trail=trail,
         all_rows=all_rows,
+        pdf=None if pdf is None else (pdf or True),
     )
     click.echo(f"wrote {result.output}")
+    if result.pdf is not None:
+        click.echo(f"wrote {result.pdf}")
     click.echo(f"model {result.model}: {result.tables} tables, {result.rows} rows")
     if validate or report:
         click.echo(f"{result.findings} finding(s), {result.findings_placed} shown at their rows")

@@ -1,4 +1,4 @@
-"""CLI: ``nbb-filing taxonomy install|list|show|values``."""
+"""CLI: ``nbb-filing taxonomy install|list|show|find|values``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from nbb_filing import (
     Catalog,
     Datapoint,
     NbbFilingError,
+    catalog_sections,
     download_package,
+    find_datapoints,
     install_package,
     installed_packages,
     load_catalog,
     resolve_package,
+    section_title,
 )
 from nbb_filing.cli.common import (
     dump_json,
@@ -142,15 +145,92 @@ def show(
             return
         emit("\n".join(line for dp in dps for line in _describe(cat, dp, lang)), output)
         return
+    groups = catalog_sections(cat, lang)
     if fmt == "json":
-        emit(dump_json([{"rubric": c, "label": cat.by_rubric(c)[0].path_label(lang)} for c in cat.rubrics()]), output)
+        emit(
+            dump_json(
+                [
+                    {
+                        "rubric": r.rubric,
+                        "label": cat.by_rubric(r.rubric)[0].path_label(lang),
+                        "column": r.column,
+                        "section": g.code,
+                        "section_title": g.title,
+                    }
+                    for g in groups
+                    for r in g.rows
+                ]
+            ),
+            output,
+        )
         return
     lines = [
         f"{cat.model} — framework {cat.framework}, {cat.package_name} {cat.package_version}: "
-        f"{len(cat)} datapoints, {len(cat.rubrics())} rubrics"
+        f"{len(cat)} datapoints, {len(cat.rubrics())} rubrics in {len(groups)} sections"
     ]
-    lines += [f"{code:>12}  {cat.by_rubric(code)[0].label(lang)}" for code in cat.rubrics()]
+    width = max((len(r.rubric) for g in groups for r in g.rows), default=6)
+    for g in groups:
+        lines += ["", f"{g.code}  {g.title}", f"  {'rubric':>{width}}  {'label':<{LABEL_WIDTH}}  column"]
+        for r in g.rows:
+            lines.append(f"  {r.rubric:>{width}}  {_cut(r.label, LABEL_WIDTH):<{LABEL_WIDTH}}  {r.column}")
     emit("\n".join(lines), output)
+
+
+#: Width of the label column of ``taxonomy show`` and ``taxonomy find`` (longer labels are cut with "…").
+LABEL_WIDTH = 64
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@taxonomy.command("find", short_help="Search a model's cells by words of their labels.")
+@click.argument("model")
+@click.argument("words")
+@lang_option
+@taxonomy_option
+@click.option("--framework", default=None, help="Framework version (default: the newest in the package).")
+@format_option("text", "json")
+@report_output_option
+def find(
+    model: str, words: str, lang: str, taxonomy: str | None, framework: str | None, fmt: str, output: str | None
+) -> None:
+    """Find the cells of MODEL whose labels hold every one of WORDS, in any language ("PDF", "autres
+    documents", "mandat fin").  Cells without a rubric code are found too: a dossier gives those by
+    their datapoint key (datapoint_facts:).  Exit code 1 when nothing is found."""
+    info = resolve_package(taxonomy)
+    cat = load_catalog(info, model, framework)
+    found = find_datapoints(cat, words)
+    if fmt == "json":
+        rows = [
+            {
+                "rubric": d.rubric,
+                "key": d.key,
+                "label": d.path_label(lang),
+                "column": d.column_label(lang),
+                "section": d.section,
+                "type": cat.metric_type(d).kind,
+            }
+            for d in found
+        ]
+        emit(dump_json({"model": cat.model, "words": words, "lang": lang, "cells": rows}), output)
+    else:
+        lines = [
+            f"{cat.model}: {len(found)} cell(s) whose labels hold {words!r} (any language; labels shown in {lang})"
+        ]
+        section = None
+        for d in found:
+            if d.section != section:
+                section = d.section
+                lines += ["", f"{section}  {section_title(cat, section, lang)}"]
+            kind = cat.metric_type(d).kind
+            lines.append(
+                f"  {d.rubric or '-':>8}  {_cut(d.path_label(lang), LABEL_WIDTH)}  [{d.column_label(lang)}; {kind}]"
+            )
+            lines.append(f"  {'':>8}  datapoint {d.key}")
+        emit("\n".join(lines), output)
+    if not found:
+        click.get_current_context().exit(1)
 
 
 @taxonomy.command("values", short_help="Print the allowed codes and labels of a package list.")

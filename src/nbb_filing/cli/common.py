@@ -158,8 +158,9 @@ def emit(text: str, output: str | None, what: str = "report") -> None:
 
 
 def amount_cell(amount: Any) -> str:
-    """An amount in a CLI table or summary: space-separated thousands (``1 919 750.00``), ``-`` when absent."""
-    return money(amount, thousands=" ")
+    """An amount in a CLI table or summary, written as in every message (``1,919,750.00``, see
+    :func:`nbb_filing.core.money.money`), ``-`` when absent: one way of writing amounts in one output."""
+    return money(amount)
 
 
 def dump_json(data: Any) -> str:

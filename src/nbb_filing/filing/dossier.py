@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.pydantic_errors import dotted
@@ -72,11 +72,15 @@ class Dossier(DossierPart):
     language: Literal["fr", "nl", "de", "en"] = "fr"
     entity: Entity
     exercise: Exercise
-    previous_exercise: Optional[Exercise] = None
+    previous_exercise: Optional[Exercise] = Field(
+        None,
+        description="last year's exercise, for the previous-year column: give with it "
+        "inputs.previous_trial_balance or previous_filing",
+    )
     previous_filing: Optional[str] = Field(
         None,
         description="last year's accepted filing (.xbrl); its current-year column becomes this year's "
-        "previous-year column (see docs/import.md)",
+        "previous-year column (see docs/import.md); instead of inputs.previous_trial_balance",
     )
     general_meeting: date
     previous_amounts_identical: Optional[bool] = Field(
@@ -145,18 +149,28 @@ class Dossier(DossierPart):
             return {str(k): val for k, val in v.items()}
         return v
 
-    @model_validator(mode="after")
-    def _periods(self) -> Dossier:
-        ex = self.exercise
-        prev = self.previous_exercise
-        if prev is not None and prev.end >= ex.start:
+    # The two date checks are field validators (not the model's), so that an error names the line of
+    # the field at fault; ``exercise`` is declared before both, so it is validated first.
+    @field_validator("previous_exercise")
+    @classmethod
+    def _previous_before(cls, prev: Optional[Exercise], info: ValidationInfo) -> Optional[Exercise]:
+        ex = info.data.get("exercise")
+        if prev is not None and ex is not None and prev.end >= ex.start:
             raise ValueError(
                 f"the previous exercise ({prev.start} to {prev.end}) must end before the exercise starts ({ex.start})"
             )
-        if self.general_meeting <= ex.end:
-            raise ValueError(
-                f"the general meeting ({self.general_meeting}) must come after the closing date ({ex.end})"
-            )
+        return prev
+
+    @field_validator("general_meeting")
+    @classmethod
+    def _meeting_after(cls, meeting: date, info: ValidationInfo) -> date:
+        ex = info.data.get("exercise")
+        if ex is not None and meeting <= ex.end:
+            raise ValueError(f"the general meeting ({meeting}) must come after the closing date ({ex.end})")
+        return meeting
+
+    @model_validator(mode="after")
+    def _periods(self) -> Dossier:
         dupes = sorted(set(self.appropriation) & set(self.figures))
         for code in dupes:
             both = set(p for p, _ in self.appropriation[code].items()) & set(p for p, _ in self.figures[code].items())

@@ -83,6 +83,7 @@ def parse_dossier(text: str, path: Path | None = None, *, allow_outside_paths: b
                 schema="schemas/dossier.schema.json",
                 hidden=UNION_TAGS | {"by_kind"},
                 locate=lambda loc: _str_loc(loc, lines),
+                model=Dossier,
             )
         ) from None
     return dossier.with_source(path.resolve() if path else None, lines, allow_outside_paths=allow_outside_paths)

@@ -429,9 +429,19 @@ class SocialBalance(DossierPart):
 class Inputs(DossierPart):
     """Trial balances and mapping (paths relative to the dossier file)."""
 
-    trial_balance: Optional[str] = None
-    previous_trial_balance: Optional[str] = None
-    mapping: Optional[str] = None
+    trial_balance: Optional[str] = Field(
+        default=None, description="this year's trial balance after appropriation (CSV, see docs/generate.md)"
+    )
+    previous_trial_balance: Optional[str] = Field(
+        default=None,
+        description="last year's trial balance: the previous-year column through the same mapping (give "
+        "previous_exercise too); leave it out when previous_filing gives that column",
+    )
+    mapping: Optional[str] = Field(
+        default=None,
+        description="accounts -> rubrics: a shipped mapping by name (with-capital, without-capital, association) "
+        "or a mapping file of your own (docs/mapping.md)",
+    )
 
 
 class DatapointFact(DossierPart):

@@ -163,7 +163,7 @@ class IdentificationFacts:
         if ev is None:
             return False
         wanted = " ".join(city.split()).casefold()
-        return any(" ".join(ev.label(lang).split()).casefold() == wanted for lang in ("fr", "nl", "de", "en"))
+        return any(wanted in _town_names(ev.label(lang), postal_code) for lang in ("fr", "nl", "de", "en"))
 
     def people(self) -> None:
         d = self.dossier
@@ -341,3 +341,18 @@ class IdentificationFacts:
                 value = value.isoformat() if isinstance(value, date) else str(value)
             self.store.check_value(dp, value, where, f"value {show_value(value)}")
             self.store.add(dp, value, where, x.typed.items())
+
+
+def _town_names(label: str, postal_code: str) -> set[str]:
+    """The names a postal-code list label gives the town, folded: the label itself, and where a code
+    covers part of a town or a borough of it, the town's names in it ("Liège-4020": Liège, told from
+    4000 by its code; "Grivegnée (Liège)": Grivegnée and Liège)."""
+    text = " ".join(label.split())
+    names = {text}
+    code = postal_code.strip()
+    if code and text.endswith("-" + code):
+        names.add(text[: -len(code) - 1].strip())
+    head, paren, rest = text.partition(" (")
+    if paren and rest.endswith(")"):
+        names |= {head.strip(), rest[:-1].strip()}
+    return {n.casefold() for n in names if n}

@@ -26,6 +26,7 @@ from typing import Any
 
 from nbb_filing.books.figures import RubricFigures
 from nbb_filing.core.errors import FindingsError, InputError, RubricNotFound
+from nbb_filing.core.money import money
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.store import FactStore
 from nbb_filing.taxonomy.catalog import Datapoint
@@ -76,7 +77,7 @@ class RubricFacts:
             raise InputError(f"{source}: rubric {rubric} ({period} year) {first_why}")
         if written < len(cells):
             self.store.left_out.append(
-                f"rubric {rubric} ({period} year): {len(cells) - written} of its {len(cells)} cells refuse {amount} ({first_why})"
+                f"rubric {rubric} ({period} year): {len(cells) - written} of its {len(cells)} cells refuse {money(amount)} ({first_why})"
             )
 
     def _column_cell(self, spec: str, period: str, source: str) -> Datapoint:
@@ -161,8 +162,8 @@ class RubricFacts:
             return False
         if first.amount != f.amount:
             raise FindingsError(
-                f"{f.source or 'mapping'}: rubric {f.rubric} ({f.period} year) is {f.amount}, but rubric "
-                f"{first.rubric} of the same cell is {first.amount} ({first.source or 'mapping'}); they must agree"
+                f"{f.source or 'mapping'}: rubric {f.rubric} ({f.period} year) is {money(f.amount)}, but rubric "
+                f"{first.rubric} of the same cell is {money(first.amount)} ({first.source or 'mapping'}); they must agree"
             )
         return True
 
@@ -179,8 +180,8 @@ class RubricFacts:
                 if existing is not None:
                     if existing.value != amount:
                         raise FindingsError(
-                            f"{where}: appropriation {code} ({period} year) is {amount} but {existing.source} "
-                            f"gives {existing.value}; the balance sheet is filed after appropriation, they must agree"
+                            f"{where}: appropriation {code} ({period} year) is {money(amount)} but {existing.source} "
+                            f"gives {money(existing.value)}; the balance sheet is filed after appropriation, they must agree"
                         )
                     continue
                 if amount == 0:
@@ -203,8 +204,8 @@ def tie_out(store: FactStore, dossier: Dossier, checks: Iterable[Mapping[str, An
             got = got or Decimal(0)  # a 14P left at zero while last year carried a result forward is caught too
             if (want or Decimal(0)) != got:
                 raise FindingsError(
-                    f"{d.where('appropriation', total)}: rubric {total} ({got}) must equal rubric {other} of the "
-                    f"previous year ({want or Decimal(0)})"
+                    f"{d.where('appropriation', total)}: rubric {total} ({money(got)}) must equal rubric {other} of the "
+                    f"previous year ({money(want or Decimal(0))})"
                 )
             continue
         for period in periods:
@@ -213,7 +214,7 @@ def tie_out(store: FactStore, dossier: Dossier, checks: Iterable[Mapping[str, An
                 got, parts, want = failed
                 raise FindingsError(
                     f"{d.where('appropriation', total) if total in d.appropriation else 'figures'}: rubric {total} "
-                    f"({period} year) is {got} but {parts} = {want}; the appropriation does not tie out"
+                    f"({period} year) is {money(got)} but {parts} = {money(want)}; the appropriation does not tie out"
                 )
 
 

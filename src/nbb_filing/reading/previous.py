@@ -35,6 +35,7 @@ from pathlib import Path
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.notes_table import load_notes_table
 from nbb_filing.core.errors import InputError, RubricNotFound
+from nbb_filing.core.money import money
 from nbb_filing.reading.reader import FilingFacts, ReadFact, TypedValues, read_facts
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.packages import PackageInfo
@@ -86,11 +87,11 @@ class Disagreement:
         return (self.computed or Decimal(0)) - (self.published or Decimal(0))
 
     def describe(self) -> str:
-        pub = "not reported" if self.published is None else str(self.published)
-        comp = "no figure" if self.computed is None else str(self.computed)
+        pub = "not reported" if self.published is None else money(self.published)
+        comp = "no figure" if self.computed is None else money(self.computed)
         return (
             f"rubric {self.rubric} (previous year): published {pub}, {self.computed_by} gives {comp} "
-            f"(difference {self.difference})"
+            f"(difference {money(self.difference)})"
         )
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from nbb_filing.books.mapping_file import shipped_mapping_for_model
 from nbb_filing.core.errors import InputError
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.dossier_notes import AuditorReport, ParentCompany, UnlimitedLiabilityCompany
@@ -94,6 +95,12 @@ NOT_CARRIED = (
     "management_report",
     "previous_amounts_identical",
 )
+
+#: Example values of commented-out path fields (instead of the field's name).
+EXAMPLES: dict[tuple[type, str], str] = {
+    (Dossier, "previous_filing"): "last-year.xbrl",
+    (Inputs, "previous_trial_balance"): "tb-previous-year.csv",
+}
 
 WIDTH = 100
 
@@ -297,7 +304,8 @@ class _Renderer:
         elif _default(info) is not None and not commented:
             self.put(indent, f"{key} {_scalar(_default(info))}", False)
         else:
-            self.put(indent, f"{key} {_hint(t, name)}", True)
+            example = EXAMPLES.get((cls, name))
+            self.put(indent, f"{key} {_scalar(example) if example else _hint(t, name)}", True)
 
 
 def _what(name: str, t: Any) -> str:
@@ -362,8 +370,15 @@ def starter_text(
     model: str, catalog: Catalog, *, lang: str, data: dict | None = None, source: str | None = None
 ) -> tuple[str, int]:
     """The starter dossier's YAML text and its number of placeholders."""
-    r = _Renderer(list_hints(catalog, lang), fresh=data is None)
+    hints = list_hints(catalog, lang)
     values = dict(data or {})
+    mapping = shipped_mapping_for_model(model)
+    if mapping is not None:
+        inputs = dict(values.get("inputs") or {})
+        inputs.setdefault("mapping", mapping)
+        values["inputs"] = inputs
+        hints[(Inputs, "mapping")] = f"{mapping} is the shipped mapping of model {model}'s family"
+    r = _Renderer(hints, fresh=data is None)
     values["model"] = model
     values.setdefault("language", lang)
     values["schema_version"] = 1

@@ -45,6 +45,7 @@ class RenderResult:
     trail: bool
     label_fallbacks: int  # rows labelled from another model of the package
     not_shown: tuple[str, ...] = ()  # facts of the filing the page could not show, with the reason
+    pdf: Path | None = None  # the page printed to PDF (render --pdf)
 
 
 def default_html_path(filing: str | os.PathLike) -> Path:
@@ -82,8 +83,11 @@ def render_html(
     )
     facts, not_shown = sort_out(filing)
     tables = build_tables(catalog, facts, inputs, labels)
-    page = Page(lang, page_head(filing, lang, labels), tables, documents_of(filing, lang, labels), summary)
+    head = page_head(filing, lang, labels)
+    page = Page(lang, head, tables, documents_of(filing, lang, labels), summary)
     page.not_shown = not_shown
+    year = (filing.closing_date or "")[:4]
+    page.running_header = " — ".join(x for x in (head.title, f"{_word(lang, 'year')} {year}" if year else "") if x)
     if previous is not None:
         page.previous_note = f"{previous.path.name}: {_word(lang, 'differences')}"
     if trail is not None:
@@ -109,8 +113,12 @@ def render_filing(
     previous: str | os.PathLike | None = None,
     trail: str | os.PathLike | None = None,
     all_rows: bool = False,
+    pdf: str | os.PathLike | bool | None = None,
 ) -> RenderResult:
     """Write the HTML page of ``filing`` (default: beside it, ``.html``).
+
+    ``pdf`` also prints the page to PDF with headless Chromium (:mod:`.pdf`): a path, or ``True`` for
+    the page's name with ``.pdf``; without Chromium an :class:`InputError` names what to install.
 
     ``report`` is a JSON report path or a :class:`~nbb_filing.checks.validate.ValidationReport`;
     ``validate`` runs the validation first (one Arelle run).  ``trail`` is a trail file; when not
@@ -135,6 +143,11 @@ def render_filing(
     html, tables, labels = render_html(facts, lang=lang, summary=summary, previous=prev, trail=tr, all_rows=all_rows)
     out = Path(output) if output is not None else default_html_path(filing)
     write_atomic(out, html.encode("utf-8"))
+    printed = None
+    if pdf is not None and pdf is not False:
+        from .pdf import print_pdf
+
+        printed = print_pdf(out, out.with_suffix(".pdf") if pdf is True else Path(pdf))
     rows = [r for t in tables for r in t.rows]
     placed = {f.number for r in rows for f in r.findings}
     return RenderResult(
@@ -148,4 +161,5 @@ def render_filing(
         trail=tr is not None,
         label_fallbacks=len(labels.fallbacks),
         not_shown=tuple(sort_out(facts)[1]),
+        pdf=printed,
     )

@@ -14,6 +14,7 @@ from nbb_filing.books.trail import TrailEntry
 
 from .findings import FindingsSummary, FindingView
 from .layout import CellView, RowView, TableView
+from .pdf import running_header_css
 from .values import Document, format_number, format_size
 from .words import word
 
@@ -35,6 +36,7 @@ class Page:
     trail_note: str | None = None
     previous_note: str | None = None
     not_shown: list[str] = field(default_factory=list)  # facts with no place on the page, and why
+    running_header: str = ""  # on every printed page: the company and the year (render --pdf)
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -54,7 +56,8 @@ def render_page(page: Page) -> str:
     _el(head, "meta", charset="utf-8")
     _el(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _el(head, "title", page.head.title)
-    _el(head, "style", "\n" + css())
+    print_rules = running_header_css(page.running_header, word(page.lang, "page")) if page.running_header else ""
+    _el(head, "style", "\n" + css() + print_rules)
     body = _el(root, "body")
     top = _el(body, "header", class_="top")
     _el(top, "h1", page.head.title)
@@ -217,7 +220,7 @@ def _row(body: etree._Element, t: TableView, row: RowView, lang: str, width: int
     findings = row.findings
     worst = next((e for e in ("blocking", "warning", "info") if any(f.effect == e for f in findings)), None)
     cls = [f"d{min(row.depth, 3)}"] + ([f"finding-{worst}"] if worst else [])
-    if row.label.isupper() and not t.typed:
+    if row.label.isupper() and sum(c.isalpha() for c in row.label) > 2 and not t.typed:  # "TOTAL", not "N°"
         cls.append("total")
     tr = _el(body, "tr", class_=" ".join(cls), data_rubric=row.rubric or "")
     label_td = _el(tr, "td", row.label, class_="label")
@@ -284,19 +287,33 @@ def _trail(td: etree._Element, entries: list[tuple[TrailEntry, str]], lang: str)
         table = _el(det, "table", data_period=e.period)
         cap = _el(table, "caption", f"{e.rubric} ({column}) = {format_number(e.amount, lang, 2)}")
         if e.formula:
-            cap.text += f" — {word(lang, 'formula')}: {e.formula.split(' = ', 1)[0]} ="
-            for i, (sign, term) in enumerate(e.terms):
-                _el(cap, "span", (" " if i == 0 else " + ") if sign > 0 else " \u2212 ")
-                _el(cap, "a", term, class_="term", data_term=term)
+            total, _, rhs = e.formula.partition(" = ")
+            cap.text += f" — {word(lang, 'formula')}: {total} ="
+            linked = {t for _, t in e.terms}  # the other terms' accounts are listed below (via their rubric)
+            sign = 1
+            first = True
+            for tok in rhs.split():
+                if tok in ("+", "-"):
+                    sign = -1 if tok == "-" else 1
+                    continue
+                _el(cap, "span", (" " if first else " + ") if sign > 0 else " \u2212 ")
+                if tok in linked:
+                    _el(cap, "a", tok, class_="term", data_term=tok)
+                else:
+                    _el(cap, "span", tok, class_="term via")
+                sign, first = 1, False
         if e.accounts:
+            via = any(a.via for a in e.accounts)  # accounts reached through rubrics the model has no row for
             hr = _el(table, "tr")
-            for h in ("account", "label", "rule", "amount"):
+            for h in ("account", "label", "rule", *(("via",) if via else ()), "amount"):
                 _el(hr, "th", word(lang, h))
             for a in e.accounts:
                 tr = _el(table, "tr", class_="account")
                 _el(tr, "td", a.account)
                 _el(tr, "td", a.label)
                 _el(tr, "td", a.rule)
+                if via:
+                    _el(tr, "td", a.via, class_="code")
                 _el(tr, "td", format_number(a.amount, lang, 2), class_="num" + (" neg" if a.amount < 0 else ""))
         elif not e.formula:
             _el(_el(table, "tr"), "td", e.source)

@@ -12,6 +12,7 @@ from nbb_filing.filing.enterprise_number import format_enterprise_number
 from nbb_filing.reading.reader import FilingFacts
 from nbb_filing.taxonomy.catalog import Datapoint
 
+from .headers import TableHeaders
 from .html import PageHead
 from .labels import RowLabels
 from .values import Document, format_date, show_value
@@ -20,10 +21,10 @@ from .words import word
 _HEAD_ROLES = ("entity", "filing")
 
 
-def _field_label(dp: Datapoint, lang: str, labels: RowLabels, several_columns: bool) -> str:
-    parts = [p for p in dp.path_label(lang).split(" > ") if p.strip()]
-    own = labels.of(dp, lang)
-    text = " > ".join(parts[:-1] + [own]) if len(parts) > 1 and own else own or dp.path_label(lang)
+def _field_label(dp: Datapoint, lang: str, labels: RowLabels, headers: TableHeaders, several_columns: bool) -> str:
+    own = headers.own_label(dp, labels.of(dp, lang))
+    parents = headers.parents(dp)
+    text = " > ".join([*parents, own]) if own else " > ".join(parents) or dp.path_label(lang)
     return f"{text} — {dp.column_label(lang)}" if several_columns and dp.column_label(lang) else text
 
 
@@ -31,8 +32,11 @@ def _role_fields(filing: FilingFacts, lang: str, labels: RowLabels) -> list[tupl
     """(field name, label, shown value) of the filing's facts bound to the entity and filing roles."""
     table = load_table()
     columns: dict[str, set[str]] = {}
+    cells: dict[str, list[Datapoint]] = {}
     for d in filing.catalog.datapoints:
         columns.setdefault(d.table, set()).add(d.column_label(lang))
+        cells.setdefault(d.table, []).append(d)
+    headers: dict[str, TableHeaders] = {}
     out: list[tuple[str, str, str]] = []
     for role_name in _HEAD_ROLES:
         role = table.roles.get(role_name)
@@ -46,7 +50,10 @@ def _role_fields(filing: FilingFacts, lang: str, labels: RowLabels) -> list[tupl
             if value is None:
                 continue
             shown = show_value(filing.catalog, dp, value, lang)
-            out.append((spec.name, _field_label(dp, lang, labels, len(columns.get(dp.table, ())) > 1), shown.text))
+            if dp.table not in headers:
+                headers[dp.table] = TableHeaders(filing.catalog, cells[dp.table], lang)
+            label = _field_label(dp, lang, labels, headers[dp.table], len(columns.get(dp.table, ())) > 1)
+            out.append((spec.name, label, shown.text))
     return out
 
 

@@ -24,6 +24,7 @@ from nbb_filing.reading.reader import ReadFact
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint, TableInfo
 
 from .findings import FindingView
+from .headers import TableHeaders
 from .labels import RowLabels
 from .values import Shown, show_value
 
@@ -98,9 +99,15 @@ def table_order_key(t: TableInfo) -> tuple:
 
 
 def _datapoints_by_table(catalog: Catalog) -> dict[str, list[Datapoint]]:
+    """Each table's cells in the package's order, a cell shown by several tables in each of them
+    (rubric 14 in the liabilities and in the appropriation account), with that table's labels."""
     out: dict[str, list[Datapoint]] = {}
     for dp in catalog.datapoints:
         out.setdefault(dp.table, []).append(dp)
+        for at in dp.appearances:
+            out.setdefault(at.table, []).append(dp.shown_in(at))
+    for dps in out.values():
+        dps.sort(key=lambda d: d.order)
     return out
 
 
@@ -138,7 +145,10 @@ class _Builder:
                 differs = True  # reported this year, absent from last year's filing
         trail = None
         if self.inputs.trail is not None and dp.rubric and dp.period in ("current", "previous"):
-            trail = self.inputs.trail.get(dp.rubric, dp.period)
+            # "(14)": the package's code of a figure shown again (the appropriation account's 14)
+            trail = self.inputs.trail.get(dp.rubric.strip("()"), dp.period)
+            if trail is not None:
+                trail = self.inputs.trail.reaching_accounts(trail, self.catalog.has_rubric)
         return CellView(dp, shown, self.findings_of(dp), filed, differs, trail)
 
     # ------------------------------------------------------------------ grids
@@ -171,6 +181,7 @@ class _Builder:
                 index_map.append((i, True))
         out_rows: list[RowView] = []
         parents_before: list[str] = []
+        headers = TableHeaders(self.catalog, dps, lang)
         for first, cells_by_col in rows:
             cells: list[CellView | None] = []
             for src, filed_col in index_map:
@@ -187,7 +198,7 @@ class _Builder:
             )
             if not has and not self.inputs.all_rows:
                 continue
-            label, parents = self._row_label(first)
+            label, parents = self._row_label(first, headers)
             for i, p in enumerate(parents):
                 if i >= len(parents_before) or parents_before[i] != p:
                     out_rows.append(RowView(p, None, i, (), heading=True))
@@ -197,13 +208,10 @@ class _Builder:
         has_codes = any(dp.rubric for dp in dps)
         return TableView(info, info.label(lang), tuple(cols), tuple(out_rows), has_codes=has_codes)
 
-    def _row_label(self, dp: Datapoint) -> tuple[str, list[str]]:
-        """The row's label and its parent rows (the package's header rows above it)."""
-        lang = self.inputs.lang
-        own = dp.label(lang)
-        parts = _path_parts(dp, lang)
-        parents = parts[:-1] if own and parts and parts[-1] == own else parts
-        label = self.labels.of(dp, lang) or (parents.pop() if parents else "")
+    def _row_label(self, dp: Datapoint, headers: TableHeaders) -> tuple[str, list[str]]:
+        """The row's label and its parent rows (the package's header rows above it that describe it)."""
+        parents = headers.parents(dp)
+        label = headers.own_label(dp, self.labels.of(dp, self.inputs.lang)) or (parents.pop() if parents else "")
         return label, parents
 
     # ------------------------------------------------------------------ lists (typed rows)

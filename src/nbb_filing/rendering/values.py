@@ -12,8 +12,10 @@ import base64
 import binascii
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
+from nbb_filing.taxonomy.enum_lists import value_code
 
 MINUS = "\u2212"
 
@@ -85,6 +87,17 @@ def is_text_document(text: str) -> bool:
     return "\n" in text or len(text) > 300
 
 
+@lru_cache(maxsize=1)
+def code_first_metrics() -> frozenset[str]:
+    """The list metrics whose code a reader needs beside the label: the postal codes of the binding
+    table (``data/dossier-datapoints.yaml``, every role's ``address.postal_code``)."""
+    from nbb_filing.filing.binding import load_table
+
+    return frozenset(
+        f.metric for role in load_table().roles.values() for f in role.address if f.name.endswith("postal_code")
+    )
+
+
 def show_value(catalog: Catalog, dp: Datapoint, value: str | None, lang: str) -> Shown:
     """The page text of the normalised ``value`` of ``dp`` (see :func:`nbb_filing.reading.reader.normalise_value`)."""
     if value is None:
@@ -101,7 +114,11 @@ def show_value(catalog: Catalog, dp: Datapoint, value: str | None, lang: str) ->
         return Shown(format_number(d, lang, decimals), d < 0, True)
     if mt.kind == "enum":
         ev = mt.enum_value(value)
-        return Shown(f"{ev.label(lang)} ({value.split(':', 1)[-1]})" if ev else value)
+        if ev is None:
+            return Shown(value)
+        # the member's label ("Société coopérative", "Belgique"), not its QName's local name (m706, mBE);
+        # a postal code is read with its code ("1060 Saint-Gilles"): the code is the address
+        return Shown(f"{value_code(ev)} {ev.label(lang)}" if dp.metric in code_first_metrics() else ev.label(lang))
     if mt.kind == "boolean":
         return Shown({"true": "\u2611", "false": "\u2610"}.get(value, value))
     if mt.kind == "date":

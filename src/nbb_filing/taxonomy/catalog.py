@@ -39,7 +39,9 @@ from nbb_filing.taxonomy.packages import PackageInfo
 RUBRIC_ROLE = "http://www.nbb.be/fr/xbrl/rub"
 LANGS = ("fr", "nl", "de", "en")
 #: Bump when the JSON layout or the compile logic changes: old caches are then ignored.
-CACHE_FORMAT = 8  # 8: stored with an integrity header (checked_json)
+CACHE_FORMAT = (
+    9  # 8: stored with an integrity header (checked_json); 9: a datapoint at two columns of a table takes its own
+)
 
 Labels = tuple[tuple[str, str], ...]  # ((lang, text), ...) in LANGS order
 #: how a catalog loads another model of its package: ``loader(package, model, framework)``
@@ -131,6 +133,23 @@ class MetricType:
 
 
 @dataclass(frozen=True)
+class Appearance:
+    """Where a datapoint is shown again, in another table of the model, with that table's labels.
+
+    A package shows some cells in two tables (rubric 14 in the liabilities and in the appropriation
+    account, 9905 in the income statement and the appropriation account); the datapoint is one, but
+    each table labels its row in its own words and needs the cell to add up."""
+
+    rubric: str | None
+    labels: Labels
+    path_labels: Labels
+    column_labels: Labels
+    section: str
+    table: str
+    order: int
+
+
+@dataclass(frozen=True)
 class Datapoint:
     """One cell of the model: a metric with explicit members (defaults omitted) and typed dims.
 
@@ -152,9 +171,24 @@ class Datapoint:
     section: str
     table: str
     order: int
+    appearances: tuple[Appearance, ...] = ()  # the other tables showing it (not its first one, ``table``)
 
     def label(self, lang: str = "fr") -> str:
         return _label_of(self.labels, lang)
+
+    def shown_in(self, at: Appearance) -> Datapoint:
+        """This datapoint as the table of ``at`` shows it (its labels, rubric code and place)."""
+        return replace(
+            self,
+            rubric=at.rubric or self.rubric,
+            labels=at.labels,
+            path_labels=at.path_labels,
+            column_labels=at.column_labels,
+            section=at.section,
+            table=at.table,
+            order=at.order,
+            appearances=(),
+        )
 
     def path_label(self, lang: str = "fr") -> str:
         return _label_of(self.path_labels, lang)
@@ -343,6 +377,18 @@ class Catalog:
             x["other_rubrics"] = tuple(x["other_rubrics"])
             for k in ("labels", "path_labels", "column_labels"):
                 x[k] = labels(x[k])
+            x["appearances"] = tuple(
+                Appearance(
+                    a["rubric"],
+                    labels(a["labels"]),
+                    labels(a["path_labels"]),
+                    labels(a["column_labels"]),
+                    a["section"],
+                    a["table"],
+                    a["order"],
+                )
+                for a in x.get("appearances", ())
+            )
             dps.append(Datapoint(**x))
         return cls(
             package_sha256=d["package_sha256"],

@@ -25,6 +25,7 @@ from nbb_filing.taxonomy.arelle_objects import ArelleVal, labels_of, metric_type
 from nbb_filing.taxonomy.catalog import (
     LANGS,
     RUBRIC_ROLE,
+    Appearance,
     Catalog,
     Datapoint,
     Labels,
@@ -161,8 +162,36 @@ class _Compiler:
                 axes.setdefault(axis, []).append(lines)
         ordered = axes["y"] + axes["x"] + axes["z"]  # rows first: rubric codes live on rows
         n_rows = len(axes["y"])
+        by_key: dict[str, list[Sequence[_Line]]] = {}
         for combo in product(*ordered):
-            self._add_cell(combo, n_rows, section, linkrole)
+            key = self._cell_key(combo)
+            if key is not None:
+                by_key.setdefault(key, []).append(combo)
+        taken: dict[frozenset, set] = {}
+        for combos in by_key.values():
+            first = _own_columns(combos, n_rows, taken)
+            for chosen in [first, *(c for c in combos if c is not first)]:
+                self._add_cell(chosen, n_rows, section, linkrole)
+
+    def _cell_key(self, combo: Sequence[_Line]) -> str | None:
+        """The datapoint key at the crossing of ``combo``, or ``None`` without a concept or when invalid."""
+        concept = None
+        dims: dict[Any, Any] = {}
+        typed: set[Any] = set()
+        for line in combo:
+            if line.concept is not None:
+                concept = line.concept
+            dims.update(line.dims)
+            typed |= line.typed
+        cobj = self.mx.qnameConcepts.get(concept) if concept is not None else None
+        if cobj is None:
+            return None
+        dims = {d: m for d, m in dims.items() if m is not None and self.mx.qnameDimensionDefaults.get(d) != m}
+        typed -= set(dims)
+        if not self._valid(cobj, dims, typed):
+            return None
+        members = tuple(sorted((self.note(d), self.note(m)) for d, m in dims.items()))
+        return datapoint_key(self.note(concept), members, tuple(sorted(self.note(t) for t in typed)))
 
     def _add_cell(self, combo: Sequence[_Line], n_rows: int, section: str, linkrole: str) -> None:
         """The datapoint at the crossing of ``combo`` (rows first), if it has a concept and is valid."""
@@ -188,13 +217,27 @@ class _Compiler:
         typed_names = tuple(sorted(self.note(t) for t in typed))
         key = datapoint_key(metric, members, typed_names)
         rubrics = [ln.rubric for ln in combo if ln.rubric]  # rows first, then columns
+        row_lines = combo[:n_rows] or combo
         existing = self.datapoints.get(key)
         if existing is not None:
-            self.datapoints[key] = _with_rubrics(existing, rubrics)
+            updated = _with_rubrics(existing, rubrics)
+            if linkrole != existing.table and all(a.table != linkrole for a in existing.appearances):
+                # shown again in another table: kept with that table's labels, so the table is whole
+                seen = Appearance(
+                    rubrics[0] if rubrics else None,
+                    _join([ln.labels for ln in row_lines], " / "),
+                    _join([p for ln in row_lines for p in ln.path], " > "),
+                    _join([ln.labels for ln in combo[n_rows:]], " / "),
+                    section,
+                    linkrole,
+                    self._order,
+                )
+                self._order += 1
+                updated = replace(updated, appearances=updated.appearances + (seen,))
+            self.datapoints[key] = updated
             return
         rubric = rubrics[0] if rubrics else None
         prd = dict(members).get("dim:prd")
-        row_lines = combo[:n_rows] or combo
         self.datapoints[key] = Datapoint(
             key=key,
             metric=metric,
@@ -244,6 +287,27 @@ class _Compiler:
             for c in self.mx.qnameConcepts.values():
                 if c.qname.prefix not in self.namespaces and prefixed(c.qname) in missing:
                     self.note(c.qname)
+
+
+def _own_columns(combos: list[Sequence[_Line]], n_rows: int, taken: dict[frozenset, set]) -> Sequence[_Line]:
+    """The crossing of a table that names a datapoint met at several crossings of that table.
+
+    A table may set an aspect on its rows that its columns are labelled by: the mandates table puts
+    the start/end member (``dim:mmt``) on two rows and the dates' labels ("Date de début de mandat",
+    "Date de fin de mandat") on two columns that carry no member of it.  Each date is then at both
+    columns, and the first crossing would label both "Date de début".  Datapoints that compete for
+    the same columns take them in order, one each (the first datapoint the first column); a
+    datapoint whose crossings differ otherwise keeps its first one.
+    """
+    if len(combos) == 1:
+        return combos[0]
+    columns = [tuple(id(line) for line in c[n_rows:]) for c in combos]
+    used = taken.setdefault(frozenset(columns), set())
+    for combo, col in zip(combos, columns):
+        if col not in used:
+            used.add(col)
+            return combo
+    return combos[0]
 
 
 def _with_rubrics(existing: Datapoint, rubrics: list[str]) -> Datapoint:
