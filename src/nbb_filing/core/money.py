@@ -20,3 +20,13 @@ def money(amount: Decimal | None, *, thousands: str = ",") -> str:
         return MISSING
     text = f"{amount:,.2f}"
     return text if thousands == "," else text.replace(",", thousands)
+
+
+def quantity(number: Decimal | None) -> str:
+    """A count, hours or FTE as written, with the same thousands separator: ``179,360``, ``4.8``.
+
+    Not an amount: no cents are added (``10`` hours is not ``10.00``); None -> ``-``.
+    """
+    if number is None:
+        return MISSING
+    return f"{number:,}"

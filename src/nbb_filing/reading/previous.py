@@ -35,7 +35,7 @@ from pathlib import Path
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.notes_table import load_notes_table
 from nbb_filing.core.errors import InputError, RubricNotFound
-from nbb_filing.core.money import money
+from nbb_filing.core.money import money, quantity
 from nbb_filing.reading.reader import FilingFacts, ReadFact, TypedValues, read_facts
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.packages import PackageInfo
@@ -81,17 +81,19 @@ class Disagreement:
     published_source: str
     computed_source: str
     computed_by: str = "trial balance"  # or "the dossier" (figures:, social_balance: ...)
+    monetary: bool = True  # False for counts, hours and FTE (the social balance sheet): no cents shown
 
     @property
     def difference(self) -> Decimal:
         return (self.computed or Decimal(0)) - (self.published or Decimal(0))
 
     def describe(self) -> str:
-        pub = "not reported" if self.published is None else money(self.published)
-        comp = "no figure" if self.computed is None else money(self.computed)
+        shown = money if self.monetary else quantity
+        pub = "not reported" if self.published is None else shown(self.published)
+        comp = "no figure" if self.computed is None else shown(self.computed)
         return (
             f"rubric {self.rubric} (previous year): published {pub}, {self.computed_by} gives {comp} "
-            f"(difference {money(self.difference)})"
+            f"(difference {shown(self.difference)})"
         )
 
 
@@ -536,6 +538,7 @@ def _social_disagreements(
                     published_source=pub[1] if pub else "",
                     computed_source=where,
                     computed_by="the dossier",
+                    monetary=dp is None or catalog.metric_type(dp).kind == "amount",
                 )
             )
     return out
