@@ -36,6 +36,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.pydantic_errors import dotted
+from nbb_filing.filing.dossier_notes_social import SocialBalanceSheet
 from nbb_filing.filing.dossier_parts import (
     AccountantDeclaration,
     DatapointFact,
@@ -48,7 +49,6 @@ from nbb_filing.filing.dossier_parts import (
     Participation,
     PeriodAmounts,
     Person,
-    SocialBalance,
 )
 
 SCHEMA_VERSION = 1
@@ -89,10 +89,11 @@ class Dossier(DossierPart):
         description="movements of the exercise in the fixed-asset notes, by class (closing values come "
         "from the trial balances through the mapping)",
     )
-    social_balance: Optional[SocialBalance] = Field(
+    social_balance: Optional[SocialBalanceSheet] = Field(
         None,
         description="social balance sheet: average workers, hours worked, personnel costs, by regime "
-        "(and gender where the model shows it)",
+        "(and gender where the model shows it); workers at year end, entries, exits, external staff, "
+        "training, joint committees; or a staff register CSV they are computed from",
     )
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None
