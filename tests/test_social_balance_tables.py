@@ -374,8 +374,8 @@ def test_import_gives_the_block_back_and_round_trips(sample, model, package, cat
     """generate -> import -> generate on the samples: the imported dossier has a social_balance:
     block (not anonymous figures) whose tables are the sample's, and it regenerates every fact."""
     from nbb_filing.api import generate
-    from nbb_filing.reading.importer import import_filing
     from nbb_filing.filing.notes.social_balance_tables import complete, flatten, resolved_social_balance
+    from nbb_filing.reading.importer import import_filing
 
     catalog(model)
     src = ROOT / "samples" / sample / "dossier.yaml"
