@@ -194,6 +194,12 @@ def test_register_tables_by_hand(register):
     }
 
 
+def test_a_semicolon_export_with_decimal_commas_reads_the_same(register, tmp_path):
+    semi = tmp_path / "semi.csv"
+    semi.write_text(REGISTER.replace(",", ";").replace("0.75", "0,75").replace(".00", ",00"), encoding="utf-8")
+    assert read_register(semi) == read_register(register)
+
+
 def test_month_ends_of_a_long_first_exercise():
     ends = month_ends(dt.date(2023, 7, 15), dt.date(2024, 12, 31))
     assert len(ends) == 18 and ends[0] == dt.date(2023, 7, 31) and ends[-1] == dt.date(2024, 12, 31)
@@ -394,3 +400,11 @@ def test_import_gives_the_block_back_and_round_trips(sample, model, package, cat
     assert imported.average_workers.total == original.average_workers.total or model != "m08-f"
     fte = average_fte(load_dossier(res.dossier_path))
     assert fte["current"] == original.average_workers.total.values()["total"]  # type: ignore[union-attr]
+
+
+def test_watch_follows_the_staff_register():
+    from nbb_filing.filing.dossier_inputs import dossier_files
+
+    sample = ROOT / "samples" / "menuiserie-lambotte-2024"
+    files = dossier_files(load_dossier(sample / "dossier.yaml"))
+    assert (sample / "registre-du-personnel-2024.csv").resolve() in files

@@ -1,7 +1,7 @@
 """The social balance sheet computed from a staff register CSV (what a social secretariat exports).
 
 One line per worker and contract (a worker who changes contract or working time has one line per
-period).  Columns (header row required, ``,`` or ``;`` separated, UTF-8; see docs/generate.md):
+period).  Columns (header row required, ``,`` or ``;`` separated (then ``0,5`` is read 0.5), UTF-8; see docs/generate.md):
 
 ========================  ========  ==========================================================
 column                    required  meaning
@@ -151,12 +151,19 @@ def read_register(path: Path) -> tuple[StaffLine, ...]:
     if len(set(header)) != len(header):
         raise InputError(f"{name} line 1: a column is named twice")
     lines = [
-        _line(name, n, dict(zip(header, (c.strip() for c in row))), len(row) == len(header))
+        _line(name, n, dict(zip(header, (_decimal_point(c.strip(), delim) for c in row))), len(row) == len(header))
         for n, row in enumerate(rows[1:], start=2)
         if any(c.strip() for c in row)
     ]
     _check_overlaps(name, lines)
     return tuple(lines)
+
+
+def _decimal_point(cell: str, delim: str) -> str:
+    """A ``;``-separated export (the Belgian spreadsheets' default) writes 0,5 for 0.5."""
+    if delim == ";" and cell.count(",") == 1 and cell.replace(",", "").replace("-", "").isdigit():
+        return cell.replace(",", ".")
+    return cell
 
 
 def _line(name: str, n: int, row: dict[str, str], width_ok: bool) -> StaffLine:
