@@ -258,6 +258,11 @@ def test_register_into_the_full_model(mini_text, write_dossier, register, m82):
             "staff.csv line 5 (column start): worker C's line starts on 2024-06-15",
         ),
         ("worker,sex", "worker,gender", "staff.csv line 1: unknown column 'gender'"),
+        (
+            "C,F,higher_non_university,employees,permanent",
+            "C,M,higher_non_university,employees,permanent",
+            "staff.csv line 5 (column sex): worker C is F on line 4",
+        ),
         (",10,500.00,", ",10.5,500.00,", "staff.csv line 2 (column formal_hours): 10.5 is not a whole number"),
     ],
 )

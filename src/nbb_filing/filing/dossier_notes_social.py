@@ -225,7 +225,7 @@ class SocialBalanceSheet(SocialBalance):
         for name in REGISTER_BLOCKS:
             if getattr(self, name) is not None:
                 raise ValueError(f"'{name}' is computed from the register: give it in one place only")
-        for name in ("average_workers", "hours_worked", "personnel_costs", "benefits"):
+        for name in ("average_workers", "hours_worked", "personnel_costs"):
             m = getattr(self, name)
             given = [k for k in REGISTER_MEASURE_KEYS if m is not None and getattr(m, k) is not None]
             if given:

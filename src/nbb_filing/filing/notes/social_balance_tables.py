@@ -289,6 +289,10 @@ def resolved_social_balance(d: Dossier) -> SocialBalanceSheet | None:
     lines = read_register(path)
     computed = register_tables(lines, d.exercise.start, d.exercise.end, path.name)
     data = sb.model_dump(exclude_none=True, exclude={"staff_register"})
+    if "benefits" in computed and "total" in data.get("benefits", {}):
+        raise InputError(
+            f"{d.where('social_balance', 'benefits', 'total')}: the register's benefits column gives it already"
+        )
     for name, value in computed.items():
         if isinstance(value, dict) and isinstance(data.get(name), dict):
             data[name] = {**data[name], **value}

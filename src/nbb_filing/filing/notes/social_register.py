@@ -257,6 +257,11 @@ def _runs(lines: Iterable[StaffLine]) -> dict[str, list[StaffLine]]:
 
 def _check_overlaps(name: str, lines: list[StaffLine]) -> None:
     for worker, ls in _runs(lines).items():
+        other = next((b for b in ls if b.sex != ls[0].sex), None)
+        if other is not None:
+            raise InputError(
+                f"{name} line {other.line} (column sex): worker {worker} is {'M' if ls[0].sex == 'men' else 'F'} on line {ls[0].line}"
+            )
         for a, b in zip(ls, ls[1:]):
             if a.end is None or a.end >= b.start:
                 raise InputError(
