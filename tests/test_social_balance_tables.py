@@ -293,7 +293,7 @@ social_balance:
       fixed_term: {full_time: 2, fte: 2.0}
   exits:
     by_reason:
-      dismissal: {full_time: 1, fte: 1.0}
+      dismissal: {full_time: 1}
       other: {part_time: 1, fte: 0.5}
   training:
     formal:
@@ -309,8 +309,9 @@ def test_block_written_and_totals_completed(mini_text, write_dossier, m82, catal
         if f.datapoint.rubric and f.datapoint.column_label("en").startswith("3")
     }
     assert values["1103"] == D("10.5") and values["1053"] == D("12.5")
+    # a row of full-timers without its FTE gets their number (exits: dismissal 1 -> 1.0)
     # exits total from its reasons: 1 full-timer + 1 part-timer, 1.5 FTE
-    assert values["3053"] == D("1.5")
+    assert values["3053"] == D("1.5") and values["3423"] == D("1")
     net = [f.value for f in fs.facts if f.datapoint.rubric == "5803"]
     assert net == [D("800.00")]
     # the abbreviated model has no exit reasons: reported, not an error
@@ -340,6 +341,11 @@ def test_block_written_and_totals_completed(mini_text, write_dossier, m82, catal
             "without part-timers the FTE (1.5) must equal the full-time workers (2)",
         ),
         ("participants: 2, hours: 16", "participants: 20, hours: 16", "workers (20), hours (16)"),
+        (
+            "permanent: {full_time: 8, part_time: 4, fte: 10.5}",
+            "permanent: {full_time: 8, part_time: 4}",
+            "give the full-time equivalents of these 4 part-timers",
+        ),
     ],
 )
 def test_block_checks(mini_text, write_dossier, m82, old, new, text):

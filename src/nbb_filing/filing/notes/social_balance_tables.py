@@ -159,10 +159,15 @@ def _in_order(rows: set[Path_]) -> list[Path_]:
 
 
 def complete(figures: dict[Path_, Any]) -> dict[Path_, Any]:
-    """``figures`` with the totals the dossier may leave out: a sex's total row from its levels of
-    education, a headcount table's total from its first partition given (the package's rules
-    compare the total with every partition, so it is needed as soon as one is given)."""
+    """``figures`` with what the dossier may leave out: the FTE of a row of full-timers only (their
+    number), a sex's total row from its levels of education, a headcount table's total from its
+    first partition given (the package's rules compare the total with every partition, so it is
+    needed as soon as one is given)."""
     out = dict(figures)
+    for row in {p[:-1] for p in figures if p[0] in PARTITIONS}:
+        # full-timers only: their FTE is their number (the package checks 1053 = 1051 then)
+        if row + ("full_time",) in out and row + ("part_time",) not in out and row + ("fte",) not in out:
+            out[row + ("fte",)] = Decimal(out[row + ("full_time",)])
     for sex in ("men", "women"):
         base = ("year_end", "by_sex_and_education", sex)
         _fill_total(out, (*base, "total"), _in_order({p[:4] for p in out if p[:3] == base and p[3] != "total"}))
@@ -201,6 +206,8 @@ def check_tables(figures: Mapping[Path_, Any], where: Any, sb: SocialBalanceShee
     for row in rows:
         ft, pt, fte = (figures.get(row + (c,)) for c in HEADCOUNT_COLUMNS)
         if fte is None:
+            if pt:
+                raise FindingsError(f"{where(*row, 'fte')}: give the full-time equivalents of these {pt} part-timers")
             continue
         ft = ft or 0
         if pt:
