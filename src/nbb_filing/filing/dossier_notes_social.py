@@ -196,7 +196,9 @@ class SocialBalanceSheet(SocialBalance):
         "docs/generate.md) from which the tables are computed",
     )
     joint_committees: tuple[str, ...] = Field(
-        (), description="joint committee(s) the company belongs to: code (200), QName (jcc:m200) or label"
+        (),
+        description="joint committee(s) the company belongs to: code (200 or 329.01), QName (jcc:m200) or label "
+        "of the package list jcc-enum:list1 (`nbb-filing taxonomy values jcc-enum:list1 --model MODEL`)",
     )
     benefits: Optional[SocialMeasure] = Field(
         None, description="benefits granted in addition to wages (EUR; full models: total and previous_total)"
