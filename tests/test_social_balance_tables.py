@@ -190,6 +190,19 @@ def test_register_tables_by_hand(register):
     }
 
 
+def test_a_contract_following_one_of_last_year_is_no_entry(tmp_path):
+    p = tmp_path / "staff.csv"
+    p.write_text(
+        "worker,sex,education,category,contract,start,end,fraction\n"
+        "A,F,secondary,employees,fixed_term,2023-01-01,2023-12-31,1\n"
+        "A,F,secondary,employees,permanent,2024-01-01,,1\n",
+        encoding="utf-8",
+    )
+    t = register_tables(read_register(p), dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert "entries" not in t and "exits" not in t
+    assert t["year_end"]["total"] == {"full_time": 1, "fte": 1}
+
+
 def test_a_semicolon_export_with_decimal_commas_reads_the_same(register, tmp_path):
     semi = tmp_path / "semi.csv"
     semi.write_text(REGISTER.replace(",", ";").replace("0.75", "0,75").replace(".00", ",00"), encoding="utf-8")

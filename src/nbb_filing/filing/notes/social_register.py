@@ -383,7 +383,7 @@ def register_tables(lines: tuple[StaffLine, ...], start: date, end: date, name: 
     # entries and exits: runs of contracts without a day's break
     entries: list[StaffLine] = []
     exits: list[StaffLine] = []
-    for run in _runs(in_year).values():
+    for run in _runs(lines).values():  # all lines: a run may start before the exercise
         for i, ln in enumerate(run):
             prev = run[i - 1] if i else None
             nxt = run[i + 1] if i + 1 < len(run) else None
