@@ -425,3 +425,10 @@ def test_watch_follows_the_staff_register():
     sample = ROOT / "samples" / "menuiserie-lambotte-2024"
     files = dossier_files(load_dossier(sample / "dossier.yaml"))
     assert (sample / "registre-du-personnel-2024.csv").resolve() in files
+
+
+def test_the_schema_examples_are_valid_blocks():
+    examples = SocialBalanceSheet.model_json_schema()["examples"]
+    assert len(examples) == 2
+    for e in examples:
+        SocialBalanceSheet.model_validate(e)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Optional
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from nbb_filing.filing.dossier_parts import DossierPart, SocialBalance, SocialMeasure
 
@@ -189,6 +189,28 @@ class SocialBalanceSheet(SocialBalance):
     end, entries, exits, training) are computed from it; the dossier then gives only what a
     register cannot hold (the previous-year totals, temporary and placed staff, joint committees).
     """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "staff_register": "staff-2024.csv",
+                    "joint_committees": ["200"],
+                    "average_workers": {"previous_total": "9.3"},
+                    "personnel_costs": {"previous_total": "541900.00"},
+                },
+                {
+                    "average_workers": {"full_time": 8, "part_time": 3, "total": "9.6"},
+                    "year_end": {
+                        "total": {"full_time": 8, "part_time": 3, "fte": "9.6"},
+                        "by_contract": {"permanent": {"full_time": 8, "part_time": 3, "fte": "9.6"}},
+                    },
+                    "exits": {"by_reason": {"retirement": {"full_time": 1}}},
+                    "training": {"formal": {"men": {"participants": 4, "hours": 96, "net_cost": "2800.00"}}},
+                },
+            ]
+        }
+    )
 
     staff_register: Optional[str] = Field(
         None,
