@@ -15,6 +15,7 @@ from lxml import etree
 
 from nbb_filing.core.errors import FindingsError, InputError
 from nbb_filing.filing.dossier_files import load_dossier
+from nbb_filing.filing.dossier_notes_social import SocialBalanceSheet
 from nbb_filing.filing.dossier_parts import SocialBalance, SocialMeasure
 from nbb_filing.filing.facts import build_facts
 from nbb_filing.filing.notes.social_balance import load_social_table
@@ -59,7 +60,8 @@ def test_layouts_differ_and_are_found_by_members(catalog):
 
 def test_dossier_vocabulary_matches_the_table():
     t = load_social_table()
-    assert set(t.measures) == set(SocialBalance.model_fields)
+    assert set(t.measures) == set(SocialBalance.model_fields) | {"benefits"}
+    assert "benefits" in SocialBalanceSheet.model_fields
     assert set(SocialMeasure.model_fields) == {"full_time", "part_time", "total", "previous_total"}
     assert set(t.regimes) == {"full_time", "part_time", "total"}
 

@@ -45,6 +45,7 @@ from nbb_filing.filing.dossier_notes import (
     OtherInformation,
     Shareholder,
 )
+from nbb_filing.filing.dossier_notes_social import SocialBalanceSheet
 from nbb_filing.filing.dossier_parts import (
     AccountantDeclaration,
     DatapointFact,
@@ -57,7 +58,6 @@ from nbb_filing.filing.dossier_parts import (
     Participation,
     PeriodAmounts,
     Person,
-    SocialBalance,
 )
 
 SCHEMA_VERSION = 1
@@ -106,10 +106,11 @@ class Dossier(DossierPart):
         description="movements of the exercise in the fixed-asset notes, by class (closing values come "
         "from the trial balances through the mapping)",
     )
-    social_balance: Optional[SocialBalance] = Field(
+    social_balance: Optional[SocialBalanceSheet] = Field(
         None,
         description="social balance sheet: average workers, hours worked, personnel costs, by regime "
-        "(and gender where the model shows it)",
+        "(and gender where the model shows it); workers at year end, entries, exits, external staff, "
+        "training, joint committees; or a staff register CSV they are computed from",
     )
     contributions: Optional[Contributions] = Field(
         None, description="state of contributions (companies without capital)"

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from nbb_filing.books.mapping_file import locate_mapping
 from nbb_filing.filing.dossier import Dossier
 
-#: dossier fields (at the top level or in ``inputs``) that name a file
-_PATH_FIELDS = ("trial_balance", "previous_trial_balance", "mapping", "previous_filing")
+#: dossier fields (at the top level, in ``inputs`` or in ``social_balance``) that name a file
+_PATH_FIELDS = ("trial_balance", "previous_trial_balance", "mapping", "previous_filing", "staff_register")
 
 
 def dossier_files(dossier: Dossier) -> list[Path]:

@@ -30,7 +30,7 @@ from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.identification import add_identification
 from nbb_filing.filing.notes.dossier_blocks import add_note_blocks
 from nbb_filing.filing.notes.fixed_assets import add_notes
-from nbb_filing.filing.notes.social_balance import add_social_balance
+from nbb_filing.filing.notes.social_balance_tables import add_social_balance_sheet
 from nbb_filing.filing.rubrics import RubricFacts, tie_out
 from nbb_filing.filing.store import FactSet, FactStore
 from nbb_filing.taxonomy.catalog import Catalog
@@ -59,7 +59,7 @@ def build_facts(
     add_identification(store, dossier, table)
     add_note_blocks(store, dossier)
     if dossier.social_balance is not None:
-        add_social_balance(store, dossier)
+        add_social_balance_sheet(store, dossier)
     rubrics = RubricFacts(store, dossier)
     rubrics.rubric_figures(mapped)
     rubrics.appropriation()

@@ -43,6 +43,7 @@ class _Assembler:
         self.remarks: list[str] = []
         self.figures: dict[str, dict[str, Decimal]] = {}
         self.extras = list(collected.extras)  # datapoint_facts entries, explicit zero amounts added
+        self.social_keys: set[str] = set()  # facts placed in the social_balance: block
 
     def address(self, parts: dict[str, tuple]) -> dict[str, Any] | None:
         if not parts:
@@ -101,6 +102,7 @@ class _Assembler:
         if parts:
             data["participations"] = [self.participation(p) for p in parts]
         data.update(note_blocks_data(c, self.address))
+        self.social_balance(data)
         self.place_figures()
         if self.figures:
             data["figures"] = {code: dict(periods) for code, periods in self.figures.items()}
@@ -190,11 +192,23 @@ class _Assembler:
             return
         owner["representative"] = rep
 
+    def social_balance(self, data: dict[str, Any]) -> None:
+        """The social balance sheet's facts as a ``social_balance:`` block (see :mod:`nbb_filing.reading.social_import`)."""
+        from nbb_filing.reading.social_import import social_balance_block
+
+        block, self.social_keys, remarks = social_balance_block(self.catalog, self.c.numeric, self.extras)
+        self.remarks.extend(remarks)
+        if block:
+            data["social_balance"] = block
+
     def place_figures(self) -> None:
         """Amounts to ``figures:``: by rubric code where the generator gets back to the very cells, else by key."""
         from nbb_filing.reading.previous import same_column_cells
 
-        for (code, period), facts in self.c.numeric.items():
+        for (code, period), all_facts in self.c.numeric.items():
+            facts = [f for f in all_facts if f.datapoint.key not in self.social_keys]
+            if not facts:
+                continue
             by_key = "[" in code
             if not by_key:
                 cells = same_column_cells(self.catalog, code, period) or [self.catalog.lookup(code, period)]

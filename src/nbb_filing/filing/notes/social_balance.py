@@ -40,6 +40,8 @@ class Measure:
     metric: str
     members: tuple[tuple[str, str], ...]
     additive: bool
+    regimes: tuple[str, ...] = ()  # the regimes the models have for it (empty: all)
+    some_models: bool = False  # only some models have it (the full ones)
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,10 @@ class SocialTable:
         out: list[str] = []
         if self.cell(catalog, "average_workers", "total", "total", "current") is None:
             return out
-        for measure in self.measures:
-            for regime in self.regimes:
+        for measure, m in self.measures.items():
+            if m.some_models and self.cell(catalog, measure, "total", "total", "current") is None:
+                continue
+            for regime in m.regimes or tuple(self.regimes):
                 if self.cell(catalog, measure, regime, "total", "current") is None:
                     out.append(f"{measure}.{regime} (current year) is not a datapoint of {catalog.model}")
             if self.cell(catalog, measure, "total", "total", "previous") is None:
@@ -83,7 +87,14 @@ def _items(d: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
 
 def parse_social_table(data: Mapping[str, Any]) -> SocialTable:
     measures = {
-        k: Measure(k, str(v["metric"]), _items(v.get("members")), bool(v.get("additive", False)))
+        k: Measure(
+            k,
+            str(v["metric"]),
+            _items(v.get("members")),
+            bool(v.get("additive", False)),
+            tuple(v.get("regimes") or ()),
+            bool(v.get("some_models", False)),
+        )
         for k, v in (data.get("measures") or {}).items()
     }
     return SocialTable(
@@ -101,13 +112,22 @@ def load_social_table() -> SocialTable:
     return parse_social_table(load_data_yaml(TABLE_FILE))
 
 
+REGIME_KEYS = ("full_time", "part_time")
+
+
+def measure_regimes(table: SocialTable, name: str) -> tuple[str, ...]:
+    """The regimes a measure has in the models (empty: all of them)."""
+    return table.measures[name].regimes
+
+
 def _fmt(x: Decimal) -> str:
     return f"{x:,}"
 
 
-def check_social_balance(dossier: Any) -> None:
-    """The consistency rules of the block, without the taxonomy (see the module docstring)."""
-    sb = dossier.social_balance
+def check_social_balance(dossier: Any, sb: Any = None) -> None:
+    """The consistency rules of the block (``sb``, default the dossier's own), without the taxonomy
+    (see the module docstring)."""
+    sb = dossier.social_balance if sb is None else sb
     if sb is None:
         return
     table = load_social_table()
@@ -134,17 +154,18 @@ def check_social_balance(dossier: Any) -> None:
                 )
 
 
-def add_social_balance(store: FactStore, d: Dossier) -> None:
-    """Write the figures of ``d``'s block into ``store``, cell by cell."""
-    sb = d.social_balance
+def add_social_balance(store: FactStore, d: Dossier, sb: Any = None) -> bool:
+    """Write the first table of ``sb`` (default: ``d``'s block) into ``store``, cell by cell;
+    False when the model has no social balance sheet (reported as left out)."""
+    sb = d.social_balance if sb is None else sb
     if sb is None:
-        return
-    check_social_balance(d)
+        return False
+    check_social_balance(d, sb)
     catalog = store.catalog
     table = load_social_table()
     if table.cell(catalog, "average_workers", "total", "total", "current") is None:
         store.left_out.append(f"{d.where('social_balance')}: model {catalog.model} has no social balance sheet")
-        return
+        return False
     no_gender = False
     for mname in table.measures:
         m = getattr(sb, mname, None)
@@ -153,6 +174,9 @@ def add_social_balance(store: FactStore, d: Dossier) -> None:
         for key in KEYS:
             split = getattr(m, key)
             if split is None:
+                continue
+            if measure_regimes(table, mname) and key in REGIME_KEYS and key not in measure_regimes(table, mname):
+                store.left_out.append(f"{d.where('social_balance', mname, key)}: the models have only its total")
                 continue
             regime, period = ("total", "previous") if key == "previous_total" else (key, "current")
             where = d.where("social_balance", mname, key)
@@ -185,3 +209,4 @@ def add_social_balance(store: FactStore, d: Dossier) -> None:
         store.left_out.append(
             f"{d.where('social_balance')}: model {catalog.model} shows no men/women columns; their totals are written"
         )
+    return True
