@@ -55,7 +55,9 @@ def last_year(data: dict) -> dict:
                 del out[key]
     if "social_balance" in out:
         out["social_balance"] = {
-            name: {"total": m["previous_total"]} for name, m in out["social_balance"].items() if "previous_total" in m
+            name: {"total": m["previous_total"]}
+            for name, m in out["social_balance"].items()
+            if isinstance(m, dict) and "previous_total" in m
         }
     return out
 
@@ -112,7 +114,7 @@ def test_a_difference_makes_the_answer_false_with_the_difference_listed(two_year
     this_year = dict(data)
     this_year.pop("previous_amounts_identical", None)
     this_year["previous_filing"] = "last-year.xbrl"
-    sb = {k: dict(v) for k, v in this_year["social_balance"].items()}
+    sb = {k: dict(v) if isinstance(v, dict) else v for k, v in this_year["social_balance"].items()}
     total = sb["hours_worked"]["previous_total"]
     sb["hours_worked"]["previous_total"] = (
         {k: v + 10 for k, v in total.items()} if isinstance(total, dict) else total + Decimal(10)
@@ -134,7 +136,8 @@ def test_first_year_with_this_tool_from_last_years_filing_only(two_years, packag
     first["inputs"] = {k: v for k, v in data["inputs"].items() if k != "previous_trial_balance"}
     first["previous_filing"] = "last-year.xbrl"
     first["social_balance"] = {
-        name: {k: v for k, v in m.items() if k != "previous_total"} for name, m in data["social_balance"].items()
+        name: {k: v for k, v in m.items() if k != "previous_total"} if isinstance(m, dict) else m
+        for name, m in data["social_balance"].items()
     }
     res = generate(_write(folder, "first-year.yaml", first), folder / "first-year.xbrl", package=package, validate=True)
     report = res.validation
