@@ -218,7 +218,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
     from nbb_filing.checks import product_rules, protocol
     from nbb_filing.reading.reader import read_tree
     from nbb_filing.taxonomy.catalog_cache import load_catalog
-    from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
+    from nbb_filing.taxonomy.filing_xml import parse_filing, refuse_foreign_references, schema_ref
 
     try:
         size = path.stat().st_size
@@ -232,6 +232,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
         )
     if ref.model not in info.models:
         raise InputError(f"{path}: model {ref.model} is not in taxonomy package {info.path.name} ({info.version})")
+    refuse_foreign_references(tree.getroot(), str(path), info.entry_point(ref.model).url)  # before Arelle sees it
     report.model = ref.model
     report.framework = ref.framework
     catalog = load_catalog(info, ref.model)
