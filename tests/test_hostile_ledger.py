@@ -163,9 +163,7 @@ def test_oversized_trial_balance_is_refused_before_reading(tmp_path, monkeypatch
 def test_csv_mixing_utf8_and_cp1252_is_refused_naming_both_lines(tmp_path):
     p = tmp_path / "tb.csv"
     p.write_bytes(
-        b"compte;libelle;debit;credit\n"
-        + "550000;Créances;10;\n".encode()
-        + "100000;Réserve;;10\n".encode("cp1252")
+        b"compte;libelle;debit;credit\n" + "550000;Créances;10;\n".encode() + "100000;Réserve;;10\n".encode("cp1252")
     )
     with pytest.raises(InputError) as e:
         read_trial_balance(p)

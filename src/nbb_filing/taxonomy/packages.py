@@ -347,10 +347,17 @@ def _read_registry() -> tuple[list[PackageInfo], bool]:
     return out, damaged
 
 
-def installed_packages() -> list[PackageInfo]:
+def installed_packages(*, strict: bool = False) -> list[PackageInfo]:
     """The installed packages; a damaged registry is tolerated (its bad entries are skipped;
-    ``taxonomy install`` repairs it)."""
-    return _read_registry()[0]
+    ``taxonomy install`` repairs it), unless ``strict``: then it raises :class:`PackageError`
+    saying so (a listing must not read "nothing installed" when it cannot tell)."""
+    pkgs, damaged = _read_registry()
+    if damaged and strict:
+        raise PackageError(
+            f"the package registry {_registry_path()} is damaged (unreadable or of the wrong shape); "
+            "nbb-filing taxonomy install --from FILE.zip repairs it"
+        )
+    return pkgs
 
 
 def _rebuild_registry(dest_dir: Path, known: list[PackageInfo]) -> list[PackageInfo]:
