@@ -550,7 +550,8 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
             from arelle import Validate
 
             # the dimension hints replace an Arelle function: only on a verified Arelle release
-            with messages_in(lang), hinted({}) if arelle_env.speedups_verified() else nullcontext({}):
+            hints: AbstractContextManager[Hints] = hinted({}) if arelle_env.speedups_verified() else nullcontext({})
+            with messages_in(lang), hints:
                 Validate.validate(model)
             collect_findings(report, model, log.records, FactMapper(model, job.catalog, lang, job.line_by_id))
         finally:
