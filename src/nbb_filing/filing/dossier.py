@@ -201,6 +201,25 @@ class Dossier(DossierPart):
                 )
         return p
 
+    def mapping_path(self) -> Path | None:
+        """The mapping file ``inputs.mapping`` names (``None`` without one), held to the folder rule
+        of :meth:`resolve_path`: a shipped mapping (by name, or by its path such as
+        ``../../mappings/with-capital.yaml``) is the installation's own and allowed anywhere; any
+        other file must lie inside the dossier's folder (a private file named by mistake or by a
+        hostile dossier is not read, nor quoted in an error)."""
+        from nbb_filing.books.mapping_file import locate_mapping
+        from nbb_filing.core.shipped import shipped_dir
+
+        named = self.inputs.mapping
+        if not named:
+            return None
+        found = locate_mapping(named, self.base_dir)
+        shipped = shipped_dir("mappings")
+        if shipped is not None and found.resolve().parent == shipped.resolve() and found.is_file():
+            return found
+        self.resolve_path(named, "inputs", "mapping")  # raises when outside the folder
+        return found
+
     def where(self, *loc: Any) -> str:
         """``dossier.yaml line 12 (entity.court)`` for error messages (nearest known line)."""
         name = self._path.name if self._path else "dossier"
