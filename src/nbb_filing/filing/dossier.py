@@ -199,6 +199,7 @@ class Dossier(DossierPart):
                     f"{self.where(*loc)}: {relative} is outside the dossier's folder {base}; files a dossier "
                     "names are read from its folder only, unless --allow-outside-paths is given"
                 )
+        _refuse_special_file(p, relative, self.where(*loc))
         return p
 
     def mapping_path(self) -> Path | None:
@@ -258,3 +259,18 @@ if __name__ == "__main__":  # python -m nbb_filing.filing.dossier schemas/dossie
     import sys
 
     print(write_json_schema(sys.argv[1] if len(sys.argv) > 1 else "schemas/dossier.schema.json"))
+
+
+def _refuse_special_file(p: Path, relative: str, where: str) -> None:
+    """A named file that exists but is not a regular file (a FIFO would block the read forever,
+    ``/dev/zero`` never ends, a folder cannot be read) is refused; a missing one is left to the
+    reader, which says so."""
+    import stat
+
+    try:
+        mode = p.stat().st_mode  # symbolic links followed
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise InputError(f"{where}: {relative} is not a regular file ({kind})")
