@@ -199,3 +199,25 @@ def test_deep_nesting_in_import_is_one_line(tmp_path, accepted_text):
     p = _variant(tmp_path, accepted_text.replace("</xbrl>", deep + "\n</xbrl>"))
     r = CliRunner().invoke(main, ["import", str(p), "-o", str(tmp_path / "out")])
     assert r.exit_code == 2 and "nested" in r.output and "internal error" not in r.output
+
+
+# ---------------------------------------------------------------------- class 11: dossiers too large to read back
+
+
+@pytest.mark.parametrize("command", ["import", "init"])
+def test_dossier_generate_would_refuse_is_not_written(tmp_path, accepted_text, command):
+    from nbb_filing.core.yaml_lines import MAX_YAML_BYTES
+
+    name = ">CALYX WORKS<"
+    assert name in accepted_text
+    p = _variant(tmp_path, accepted_text.replace(name, ">" + "a" * (MAX_YAML_BYTES + 10) + "<"))
+    if command == "import":
+        target = tmp_path / "out" / "dossier.yaml"
+        r = CliRunner().invoke(main, ["import", str(p), "-o", str(target.parent), "--no-check"])
+    else:
+        target = tmp_path / "init.yaml"
+        r = CliRunner().invoke(main, ["init", "--from", str(p), "-o", str(target)])
+    assert r.exit_code == 2, r.output
+    assert "not written" in r.output and str(MAX_YAML_BYTES) in r.output
+    assert len(r.output.strip().splitlines()) <= 2 and "aaaaaaaaaa" * 10 not in r.output
+    assert not target.exists()

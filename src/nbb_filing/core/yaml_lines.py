@@ -68,6 +68,17 @@ def check_yaml_size(path: Path, what: str) -> None:
         raise InputError(f"{path}: {size} bytes, larger than the {MAX_YAML_BYTES} bytes accepted for a {what} file")
 
 
+def check_yaml_text_size(text: str, target: object, what: str) -> None:
+    """Refuse (one line) to write a ``what`` file (a dossier made by ``import`` or ``init --from``)
+    that its own reader would refuse for its size (:data:`MAX_YAML_BYTES`)."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_YAML_BYTES:
+        raise InputError(
+            f"{target}: not written, the {what} would have {size} bytes, more than the {MAX_YAML_BYTES} bytes "
+            f"a {what} file may have (the filing holds texts too long to be read back)"
+        )
+
+
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 

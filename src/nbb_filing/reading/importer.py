@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from nbb_filing.core.atomic import write_atomic
 from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.core.pydantic_errors import one_line
-from nbb_filing.core.yaml_lines import comment_text
+from nbb_filing.core.yaml_lines import check_yaml_text_size, comment_text
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.dossier_files import dossier_to_yaml, load_dossier
 from nbb_filing.reading.assemble import assemble_dossier
@@ -134,6 +134,7 @@ def import_filing(
             "(the filing lacks something every dossier needs)"
         ) from None
     text = _header(filing, not_imported, remarks) + dossier_to_yaml(dossier)
+    check_yaml_text_size(text, target, "dossier")  # generate would refuse it: nothing is written
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []
