@@ -174,3 +174,10 @@ def test_cp1252_alone_still_reads(tmp_path):
     p = tmp_path / "tb.csv"
     p.write_bytes("compte;libelle;debit;credit\n550000;Créances;10;\n100000;Réserve;;10\n".encode("cp1252"))
     assert [a.label for a in read_trial_balance(p).accounts] == ["Créances", "Réserve"]
+
+
+def test_a_long_cell_is_quoted_as_a_short_excerpt(tmp_path):
+    p = _csv(tmp_path, f"550000;Banque;{'SECRET' * 10_000};", "100000;Capital;;10")
+    with pytest.raises(InputError) as e:
+        read_trial_balance(p)
+    assert str(e.value).startswith("tb.csv line 2: debit 'SECRETSECRET") and len(str(e.value)) < 150

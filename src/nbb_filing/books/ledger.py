@@ -34,7 +34,7 @@ from pathlib import Path
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.money import NumberOutOfBounds, bounded_decimal, money
-from nbb_filing.core.text_checks import control_character
+from nbb_filing.core.text_checks import control_character, excerpt
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -402,7 +402,7 @@ def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> De
     if cell is None or cell == "":
         return ZERO
     if isinstance(cell, bool):
-        raise InputError(f"{name} line {line}: {column} {cell!r} is not an amount")
+        raise InputError(f"{name} line {line}: {column} {excerpt(str(cell))} is not an amount")
     if isinstance(cell, int):
         return _bounded(name, line, column, str(cell))
     if isinstance(cell, float):
@@ -410,7 +410,7 @@ def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> De
         d = _bounded(name, line, column, repr(cell))
         q = d.quantize(CENT)
         if abs(d - q) > Decimal("0.000001"):
-            raise InputError(f"{name} line {line}: {column} {cell!r} has more than 2 decimals")
+            raise InputError(f"{name} line {line}: {column} {excerpt(str(cell))} has more than 2 decimals")
         return q
     if isinstance(cell, Decimal):
         return _bounded(name, line, column, str(cell))
@@ -418,14 +418,14 @@ def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> De
     if text.startswith("(") and text.endswith(")"):  # accounting notation for a negative amount
         text = "-" + text[1:-1].strip()
     if not _AMOUNT_CHARS.match(text):
-        raise InputError(f"{name} line {line}: {column} {text!r} is not a number")
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number")
     negative = text.startswith("-") or text.endswith("-")
     body = text.strip("+-")
     for sep in (" ", "\u00a0", "\u202f", "'"):
         body = body.replace(sep, "")
     if not _well_formed(body, decimal):
         raise InputError(
-            f"{name} line {line}: {column} {text!r} is not a number written with {decimal!r} as decimal separator"
+            f"{name} line {line}: {column} {excerpt(text)} is not a number written with {decimal!r} as decimal separator"
         )
     thousands = "." if decimal == "," else ","
     body = body.replace(thousands, "")
@@ -434,9 +434,9 @@ def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> De
     try:
         Decimal(body)
     except InvalidOperation:
-        raise InputError(f"{name} line {line}: {column} {text!r} is not a number") from None
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number") from None
     if body.count(".") > 1:
-        raise InputError(f"{name} line {line}: {column} {text!r} is not a number")
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number")
     d = _bounded(name, line, column, body)
     return -d if negative else d
 
@@ -448,7 +448,7 @@ def _bounded(name: str, line: int, column: str, text: str) -> Decimal:
     except NumberOutOfBounds as e:
         raise InputError(f"{name} line {line}: {column} {e}") from None
     except ValueError:
-        raise InputError(f"{name} line {line}: {column} {text!r} is not a number") from None
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number") from None
 
 
 def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) -> TrialBalance:
@@ -480,7 +480,7 @@ def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) ->
         if not acc:
             raise InputError(f"{name} line {n}: no account number (a total or title line? remove it)")
         if not acc.isdigit() or not acc.isascii():
-            raise InputError(f"{name} line {n}: account number {acc!r} is not numeric (digits only, e.g. 550000)")
+            raise InputError(f"{name} line {n}: account number {excerpt(acc)} is not numeric (digits only, e.g. 550000)")
         if acc in seen:
             raise InputError(
                 f"{name} line {n}: account {acc} appears twice (also line {seen[acc]}); give one line per account"

@@ -8,6 +8,7 @@ the figures have at most two (the metric types allow no more).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 #: What a summary shows for an amount that is absent (not zero: absent).
@@ -32,6 +33,10 @@ MAX_DECIMALS = 10
 MAX_NUMBER_CHARS = 64
 
 
+#: the syntax of a decimal number (as ``Decimal`` reads it, without NaN and infinities)
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 class NumberOutOfBounds(ValueError):
     """A well-formed number outside :data:`MAX_INTEGER_DIGITS` / :data:`MAX_DECIMALS`."""
 
@@ -45,6 +50,8 @@ def bounded_decimal(text: str) -> Decimal:
     from decimal import InvalidOperation
 
     if len(text) > MAX_NUMBER_CHARS:
+        if _NUMBER.fullmatch(text) is None:
+            raise ValueError(f"{text[:20]!r}… is not a number")
         raise NumberOutOfBounds(f"{len(text)} characters, more than the {MAX_NUMBER_CHARS} accepted for a number")
     try:
         d = Decimal(text)
@@ -52,8 +59,9 @@ def bounded_decimal(text: str) -> Decimal:
         raise ValueError(f"{text!r} is not a number") from None
     if not d.is_finite():
         raise ValueError(f"{text!r} is not a finite number")
-    if d.is_zero():
-        return d
+    if d.is_zero():  # accepted however written; 0E-99999 would carry its exponent into sums
+        exponent = d.as_tuple().exponent
+        return d if isinstance(exponent, int) and -MAX_DECIMALS <= exponent <= 0 else Decimal(0)
     sign, digits, exponent = d.as_tuple()
     assert isinstance(exponent, int)
     while len(digits) > 1 and digits[-1] == 0:  # trailing zeros: 1.50 has one decimal, 1E+3 none
