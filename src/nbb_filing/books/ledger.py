@@ -480,7 +480,9 @@ def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) ->
         if not acc:
             raise InputError(f"{name} line {n}: no account number (a total or title line? remove it)")
         if not acc.isdigit() or not acc.isascii():
-            raise InputError(f"{name} line {n}: account number {excerpt(acc)} is not numeric (digits only, e.g. 550000)")
+            raise InputError(
+                f"{name} line {n}: account number {excerpt(acc)} is not numeric (digits only, e.g. 550000)"
+            )
         if acc in seen:
             raise InputError(
                 f"{name} line {n}: account {acc} appears twice (also line {seen[acc]}); give one line per account"

@@ -78,15 +78,13 @@ def refuse_overlaps(
     from nbb_filing.core.errors import InputError
 
     seen: list[tuple[str, Path]] = [(what, Path(p)) for what, p in inputs if p is not None]
-    n_inputs = len(seen)
     for what, p in outputs:
         if p is None or str(p) == "-":
             continue
         out = Path(p)
-        for i, (other_what, other) in enumerate(seen):
+        for other_what, other in seen:
             if _same_file(out, other):
-                kind = "the input" if i < n_inputs else "the output"
                 raise InputError(
-                    f"{out}: refused as {what}, it is {kind} {other_what} ({other}); choose another file name"
+                    f"{out}: refused as {what}: it is also {other_what} ({other}); choose another file name"
                 )
         seen.append((what, out))
