@@ -112,3 +112,16 @@ def test_document_larger_than_a_filing_is_refused_before_reading(mini_text, fold
     dossier.write_text(mini_text.replace(TEXT_REPORT, "management_report: {file: report.pdf}"), encoding="utf-8")
     with pytest.raises(InputError, match=r"\(management_report\): report.pdf has \d+ bytes, more than a whole filing"):
         generate(dossier, folder / "out.xbrl", package=package)
+
+
+@pytest.mark.parametrize("option", ["report", "html"])
+def test_watch_output_over_the_dossier_is_an_error_of_the_check(mini_text, folder, package, option):
+    from nbb_filing.cli.cmd_watch import Watcher
+
+    dossier = folder / "dossier.yaml"
+    dossier.write_text(mini_text, encoding="utf-8")
+    printed: list[str] = []
+    w = Watcher(dossier, folder / "out.xbrl", package, echo=printed.append, **{option: dossier})
+    assert _step_within(w)
+    assert "refused as the" in printed[0] and dossier.read_text(encoding="utf-8") == mini_text
+    assert not (folder / "out.xbrl").exists()
