@@ -1,20 +1,21 @@
 """Characters that have no place in a field of an input file, and short quotes of untrusted text.
 
-A control character (ESC, DEL, NUL, the C1 range) in a label or a dossier string cannot be written
-to an XBRL filing (XML 1.0 forbids most of them) and would otherwise stop a later step with an
-internal error; it is refused where the field is read, naming the file, the line and the field.
-One-line fields (labels, names) refuse line breaks too; text fields (a report) keep tab, LF and CR.
+A character XML 1.0 forbids (the C0 controls but tab, LF and CR: ESC, NUL, backspace …; lone
+surrogates; U+FFFE, U+FFFF) in a dossier string cannot be written to an XBRL filing and would stop
+a later step with an internal error; it is refused where the field is read, naming the file, the
+line and the field.  Characters XML allows stay (DEL, the C1 range, U+2028: a filing may hold
+them, and ``import`` writes them back).  One-line fields of other files (trial-balance labels)
+refuse every control character and line break.
 """
 
 from __future__ import annotations
 
 import re
 
-#: C0 controls but tab/LF/CR, DEL, the C1 range, the Unicode line/paragraph separators, BOM inside
-#: text and the XML non-characters
-_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-#: the same plus tab, LF and CR, for one-line fields
-_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+#: what XML 1.0 forbids in text
+_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: every control character and line break, for one-line fields
+_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 def control_character(text: str, *, one_line: bool = False) -> str | None:

@@ -105,8 +105,8 @@ def _refuse_placeholders(data: dict, lines: dict, name: str) -> None:
 
 
 def _refuse_control_characters(data: Any, lines: dict, name: str, loc: tuple = ()) -> None:
-    """A control character (ESC, DEL, the C1 range ...) in a key or a string stops the dossier, line and
-    field named: no filing can hold it (XML forbids most of them), and it would stop a later step."""
+    """A control character XML forbids (ESC, NUL, backspace ...) in a key or a string stops the
+    dossier, line and field named: no filing can hold it, and it would stop a later step."""
     from nbb_filing.core.text_checks import control_character, excerpt
 
     def refuse(text: str, at: tuple) -> None:
