@@ -26,6 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.text_checks import excerpt
 from nbb_filing.core.xmlns import LINK, XBRLI, XLINK
 
 #: Refuse filings larger than this (the NBB itself refuses files over 50 MB).
@@ -151,7 +152,7 @@ def refuse_foreign_references(root: etree._Element, name: str, entry_point: str)
             where = f"{name}:{el.sourceline}: refused, the reference"
             if attr in (f"{{{_XSI_NS}}}schemaLocation", f"{{{_XSI_NS}}}noNamespaceSchemaLocation"):
                 raise InputError(
-                    f"{where} {_excerpt(value)} (xsi schema location): a filing references only its entry point"
+                    f"{where} {excerpt(value, 80)} (xsi schema location): a filing references only its entry point"
                 )
             if attr != _XLINK_HREF:
                 continue
@@ -166,7 +167,7 @@ def refuse_foreign_references(root: etree._Element, name: str, entry_point: str)
             if value.startswith("#") and el.tag != f"{{{LINK}}}schemaRef":
                 continue  # a link inside the file
             raise InputError(
-                f"{where} {_excerpt(value)} ({etree.QName(el).localname}) is not the entry point {entry_point} "
+                f"{where} {excerpt(value, 80)} ({etree.QName(el).localname}) is not the entry point {entry_point} "
                 "of the installed package: a filing references only its entry point"
             )
 
@@ -177,12 +178,6 @@ def _same_entry(href: str, entry_point: str) -> bool:
     if m is None or e is None:
         return href == entry_point
     return (m.group("base"), m.group("rest")) == (e.group("base"), e.group("rest"))
-
-
-def _excerpt(text: str, limit: int = 80) -> str:
-    """A short, escaped quote of untrusted text for a one-line message."""
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(shown)
 
 
 def schema_ref(root: etree._Element) -> SchemaRefInfo:
