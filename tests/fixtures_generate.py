@@ -64,6 +64,20 @@ management_report: {text: "Rapport de gestion de test."}
 """
 
 
+def copy_sample(root: Path) -> Path:
+    """The SmartCoop sample copied under ``root`` with the mappings folder inside the dossier's own
+    folder (``mapping: mappings/without-capital.yaml``): a mapping is a file the dossier names, held
+    to its folder like the others (issue 23), so a copy that may edit it keeps it there."""
+    copy = root / "samples" / "smartcoop-2024"
+    shutil.copytree(SAMPLE, copy)
+    shutil.copytree(ROOT / "mappings", copy / "mappings")
+    d = copy / "dossier.yaml"
+    text = d.read_text(encoding="utf-8")
+    assert text.count("mapping: ../../mappings/") == 1
+    d.write_text(text.replace("mapping: ../../mappings/", "mapping: mappings/"), encoding="utf-8")
+    return copy
+
+
 @pytest.fixture(scope="session")
 def mini_text() -> str:
     return MINI_DOSSIER
@@ -97,8 +111,8 @@ def sample_dir() -> Path:
 def sample_outputs(sample_dir: Path, package, catalog, tmp_path_factory):
     """The SmartCoop sample generated for m82-f (its own model), m81-f and m87-f: {model: result}.
 
-    For the coarser models the sample is copied (with the mappings folder, keeping the relative
-    paths) and only the ``model:`` line of the dossier is changed, as a user would do.
+    For the coarser models the sample is copied (:func:`copy_sample`) and only the ``model:`` line
+    of the dossier is changed, as a user would do.
     """
     from nbb_filing.api import generate
 
@@ -106,10 +120,7 @@ def sample_outputs(sample_dir: Path, package, catalog, tmp_path_factory):
     results = {"m82-f": generate(sample_dir / "dossier.yaml", out_dir / "smartcoop-m82-f.xbrl", package=package)}
     for model in ("m81-f", "m87-f"):
         catalog(model)  # compile (or load) once
-        root = tmp_path_factory.mktemp(f"sample-{model}")
-        copy = root / "samples" / "smartcoop-2024"
-        shutil.copytree(sample_dir, copy)
-        shutil.copytree(ROOT / "mappings", root / "mappings")
+        copy = copy_sample(tmp_path_factory.mktemp(f"sample-{model}"))
         text = (copy / "dossier.yaml").read_text(encoding="utf-8")
         assert text.count("\nmodel: m82-f\n") == 1
         (copy / "dossier.yaml").write_text(text.replace("\nmodel: m82-f\n", f"\nmodel: {model}\n"), encoding="utf-8")

@@ -6,7 +6,6 @@ the figures, 14P = last year's 14 — checked by `mapping check` on the trial ba
 from __future__ import annotations
 
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -23,7 +22,7 @@ from nbb_filing.books.mapping_check import check_mapping
 from nbb_filing.books.mapping_file import load_mapping
 from nbb_filing.cli import main
 from nbb_filing.core.errors import FindingsError
-from tests.fixtures_generate import ROOT, SAMPLE
+from tests.fixtures_generate import ROOT, copy_sample
 
 D = Decimal
 
@@ -114,9 +113,7 @@ def test_mapping_check_reports_every_guard(catalog):
 @pytest.fixture
 def unappropriated_sample(tmp_path):
     root = tmp_path / "w"
-    copy = root / "samples" / "smartcoop-2024"
-    shutil.copytree(SAMPLE, copy)
-    shutil.copytree(ROOT / "mappings", root / "mappings")
+    copy = copy_sample(root)
     with (copy / "tb-2024.csv").open("a", encoding="utf-8") as f:
         f.write("700999;Ventes de fin d'exercice;0,00;1000,00\n550999;Banque;1000,00;0,00\n")
     d = copy / "dossier.yaml"
@@ -134,7 +131,7 @@ def test_issue_example_mapping_check_reports_it(unappropriated_sample, package, 
         [
             "mapping",
             "check",
-            str(s.parent.parent / "mappings" / "without-capital.yaml"),
+            str(s / "mappings" / "without-capital.yaml"),
             "--model",
             "m87-f",
             "--trial-balance",

@@ -8,20 +8,16 @@ arithmetic checks (opening + movements = closing; notes = balance sheet) stay ha
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from nbb_filing.api import generate
-from tests.fixtures_generate import ROOT, SAMPLE
+from tests.fixtures_generate import copy_sample
 
 
 @pytest.fixture
 def books(tmp_path):
     root = tmp_path / "w"
-    copy = root / "samples" / "smartcoop-2024"
-    shutil.copytree(SAMPLE, copy)
-    shutil.copytree(ROOT / "mappings", root / "mappings")
+    copy = copy_sample(root)
     d = copy / "dossier.yaml"
     d.write_text(d.read_text(encoding="utf-8").replace("\nmodel: m82-f\n", "\nmodel: m87-f\n"), encoding="utf-8")
     return copy

@@ -8,7 +8,6 @@ Expected amounts are worked out by hand from ``samples/smartcoop-2024/tb-2023.cs
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from nbb_filing.core.errors import FindingsError, InputError
 from nbb_filing.filing.dossier_parts import FixedAssetMovements, FixedAssets
 from nbb_filing.filing.facts import build_facts
 
-from .fixtures_generate import ROOT, SAMPLE
+from .fixtures_generate import ROOT, copy_sample
 
 D = Decimal
 
@@ -182,9 +181,7 @@ def test_sample_has_no_blocking_finding(sample_validation, model):
 def sample_copy(tmp_path):
     """A copy of the sample (and the mappings, keeping relative paths) as model m87-f."""
     root = tmp_path / "w"
-    copy = root / "samples" / "smartcoop-2024"
-    shutil.copytree(SAMPLE, copy)
-    shutil.copytree(ROOT / "mappings", root / "mappings")
+    copy = copy_sample(root)
     d = copy / "dossier.yaml"
     d.write_text(d.read_text(encoding="utf-8").replace("\nmodel: m82-f\n", "\nmodel: m87-f\n"), encoding="utf-8")
     return copy
@@ -227,7 +224,7 @@ def test_missing_movements_are_named(sample_copy, package, catalog):
 
 def test_notes_rules_must_cover_the_balance_sheet(sample_copy, package, catalog):
     catalog("m87-f")
-    mp = sample_copy.parent.parent / "mappings" / "without-capital.yaml"
+    mp = sample_copy / "mappings" / "without-capital.yaml"
     _edit(
         mp,
         'accounts: ["285-288"], note: financial.285/8.acquisition_value',
@@ -308,9 +305,7 @@ def test_mapping_check_reports_an_unknown_note_line(catalog):
 def sample_m82(tmp_path):
     """A copy of the sample (and the mappings) in its own model, m82-f."""
     root = tmp_path / "w"
-    copy = root / "samples" / "smartcoop-2024"
-    shutil.copytree(SAMPLE, copy)
-    shutil.copytree(ROOT / "mappings", root / "mappings")
+    copy = copy_sample(root)
     return copy
 
 

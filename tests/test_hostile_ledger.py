@@ -111,3 +111,73 @@ def test_xlsx_zip_bomb_is_refused(tmp_path):
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (257 * 1024 * 1024))  # 257 MiB of zeros, ~260 KB zipped
     with pytest.raises(InputError, match=r"^tb.xlsx: refused, the workbook expands to \d+ bytes"):
         read_trial_balance(p)
+
+
+# ---------------------------------------------------------------------- issue 23 (classes 1, 8, 11)
+
+
+def test_29_digit_amounts_cannot_hide_an_imbalance(tmp_path):
+    # 29 significant digits: Decimal's 28-digit context would round the 0.01 difference away
+    p = _csv(
+        tmp_path, "550000;Banque;123456789012345678901234567.01;", "100000;Capital;;123456789012345678901234567.00"
+    )
+    with pytest.raises(InputError) as e:
+        read_trial_balance(p)
+    assert str(e.value).startswith("tb.csv line 2: debit ")
+    assert "digits before the decimal point, more than the 18 accepted" in str(e.value)
+
+
+def test_totals_of_many_bounded_amounts_stay_exact(tmp_path):
+    big = "999999999999999999.0000000001"
+    rows = [f"{550000 + i};Banque;{big};" for i in range(20)]
+    p = _csv(tmp_path, *rows, "100000;Capital;;1")
+    tb = read_trial_balance(p, require_balanced=False)
+    from decimal import Decimal
+
+    assert tb.imbalance == Decimal("19999999999999999979.000000002")  # 29 digits, none rounded
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x7f", "\x85", "\u2028"])
+def test_control_character_in_a_label_names_file_line_and_field(tmp_path, char):
+    p = _csv(tmp_path, f"550000;Ban{char}que;10;", "100000;Capital;;10")
+    with pytest.raises(InputError) as e:
+        read_trial_balance(p)
+    assert str(e.value).startswith("tb.csv line 2: label ") and "control character" in str(e.value)
+
+
+def test_oversized_trial_balance_is_refused_before_reading(tmp_path, monkeypatch):
+    import nbb_filing.books.ledger as ledger
+
+    p = _csv(tmp_path, "550000;Banque;10;", "100000;Capital;;10")
+    with p.open("a") as f:
+        f.write("x" * (ledger.MAX_TRIAL_BALANCE_BYTES + 1))
+
+    def no_read(*a, **k):
+        raise AssertionError("read before the size check")
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)
+    with pytest.raises(InputError, match=r"^tb.csv: refused, \d+ bytes, more than the \d+ accepted"):
+        read_trial_balance(p)
+
+
+def test_csv_mixing_utf8_and_cp1252_is_refused_naming_both_lines(tmp_path):
+    p = tmp_path / "tb.csv"
+    p.write_bytes(
+        b"compte;libelle;debit;credit\n" + "550000;Créances;10;\n".encode() + "100000;Réserve;;10\n".encode("cp1252")
+    )
+    with pytest.raises(InputError) as e:
+        read_trial_balance(p)
+    assert str(e.value).startswith("tb.csv line 3: ") and "line 2" in str(e.value) and "UTF-8" in str(e.value)
+
+
+def test_cp1252_alone_still_reads(tmp_path):
+    p = tmp_path / "tb.csv"
+    p.write_bytes("compte;libelle;debit;credit\n550000;Créances;10;\n100000;Réserve;;10\n".encode("cp1252"))
+    assert [a.label for a in read_trial_balance(p).accounts] == ["Créances", "Réserve"]
+
+
+def test_a_long_cell_is_quoted_as_a_short_excerpt(tmp_path):
+    p = _csv(tmp_path, f"550000;Banque;{'SECRET' * 10_000};", "100000;Capital;;10")
+    with pytest.raises(InputError) as e:
+        read_trial_balance(p)
+    assert str(e.value).startswith("tb.csv line 2: debit 'SECRETSECRET") and len(str(e.value)) < 150

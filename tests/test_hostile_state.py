@@ -118,10 +118,10 @@ def test_damaged_registry_is_tolerated_then_repaired_by_install(fresh_home, repl
     [pkg] = installed_packages()
     reg = fresh_home / "packages" / "installed.json"
     reg.write_text(content)
-    # tolerated elsewhere: listed as nothing, and commands needing a package say how to repair
+    # tolerated elsewhere: listed as damaged (issue 23), and commands needing a package say how to repair
     assert installed_packages() == []
     r = runner.invoke(main, ["taxonomy", "list"])
-    assert r.exit_code == 0 and "no taxonomy package installed" in r.output
+    assert r.exit_code == 2 and "is damaged" in r.output
     r = runner.invoke(main, ["taxonomy", "show", "m87-f"])
     assert r.exit_code == 2
     assert r.output.strip().splitlines() == [r.output.strip()] and "damaged; installing repairs it" in r.output

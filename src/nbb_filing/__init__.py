@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "ModelNotFound": "nbb_filing.core.errors",
     "RubricNotFound": "nbb_filing.core.errors",
     "write_atomic": "nbb_filing.core.atomic",
+    "refuse_overlaps": "nbb_filing.core.atomic",
     "money": "nbb_filing.core.money",
     "Fingerprints": "nbb_filing.core.fingerprint",
     # taxonomy
@@ -132,7 +133,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.checks.report_formats import render as render_report
     from nbb_filing.checks.session import ValidationSession
     from nbb_filing.checks.validate import validate_file, validate_files
-    from nbb_filing.core.atomic import write_atomic
+    from nbb_filing.core.atomic import refuse_overlaps, write_atomic
     from nbb_filing.core.errors import (
         FindingsError,
         InputError,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -136,12 +137,13 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
         )
     from nbb_filing.books.ledger import read_trial_balance
     from nbb_filing.books.mapping import compute_figures
-    from nbb_filing.books.mapping_file import load_mapping, locate_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
-    mapping_file = locate_mapping(inp.mapping, dossier.base_dir)
+    mapping_file = dossier.mapping_path()
+    assert mapping_file is not None
     for key in ("trial_balance", "previous_trial_balance", "mapping"):
         rel = getattr(inp, key)
-        # the mapping holds rules, not content of the filing: a shipped one or a shared file (../../mappings/)
+        # the mapping: a shipped one, or a file in the dossier's folder (Dossier.mapping_path)
         found = mapping_file if key == "mapping" else dossier.resolve_path(rel, "inputs", key) if rel else None
         if rel and found is not None and not found.is_file():
             extra = " (nor a shipped mapping: with-capital, without-capital, association)" if key == "mapping" else ""
@@ -175,6 +177,7 @@ def generate(
     progress: Any = None,
     trail: bool = False,
     allow_outside_paths: bool = False,
+    other_outputs: Sequence[tuple[str, str | os.PathLike | None]] = (),
 ) -> GenerateResult:
     """Generate the filing of ``dossier_path`` into ``output`` (default: beside the dossier, ``.xbrl``).
 
@@ -183,6 +186,9 @@ def generate(
     ``trail`` also writes the mapping's audit trail beside the output (``FILE.trail.json``).
     ``allow_outside_paths``: documents, trial balances and the previous filing the dossier names
     may lie outside its folder (refused by default: a dossier may come from someone else).
+    ``other_outputs``: files the caller will write after this run, as ``(option, path)`` (the CLI's
+    ``--html`` and ``--report``): refused with the outputs here when one resolves to an input or
+    to another output.
     Raises :class:`NbbFilingError` subclasses with one-line messages; writes nothing on error.
     ``progress``: a :class:`nbb_filing.core.progress.ProgressHook` told about the long steps (catalog
     compile, validation); nothing is printed without one.
@@ -190,7 +196,9 @@ def generate(
     from nbb_filing.core.progress import reporting
 
     with reporting(progress):
-        return _generate(dossier_path, output, taxonomy, package, validate, lang, model, trail, allow_outside_paths)
+        return _generate(
+            dossier_path, output, taxonomy, package, validate, lang, model, trail, allow_outside_paths, other_outputs
+        )
 
 
 def _generate(
@@ -203,10 +211,13 @@ def _generate(
     model: str | None,
     trail: bool,
     allow_outside_paths: bool,
+    other_outputs: Sequence[tuple[str, str | os.PathLike | None]] = (),
 ) -> GenerateResult:
     t0 = time.perf_counter()
     dpath = Path(dossier_path)
     dossier = load_dossier(dpath, allow_outside_paths=allow_outside_paths)
+    out = Path(output) if output is not None else default_output(dpath)
+    _refuse_outputs_over_inputs(dossier, out, trail, other_outputs)
     if model is not None and model != dossier.model:
         dossier = dossier.with_changes(model=model)
     info = package or resolve_package(taxonomy)
@@ -232,11 +243,10 @@ def _generate(
         lang=dossier.language,
     )
     warnings = (*early_warnings, *factset.warnings, *_size_warnings(catalog, dossier, factset))
-    out = Path(output) if output is not None else default_output(dpath)
     _write_filing(out, data, factset)
     trail_path = None
     if trail:
-        trail_path = _write_trail(dossier, catalog, out)
+        trail_path = _write_trail(dossier, catalog, out, data)
         if trail_path is None:
             notes += ("no audit trail: the dossier names no trial balance and mapping",)
     totals = _key_totals(catalog, factset, lang or dossier.language)
@@ -260,6 +270,25 @@ def _generate(
         trail_path=trail_path,
         warnings=warnings,
     )
+
+
+def _refuse_outputs_over_inputs(
+    dossier: Dossier, out: Path, trail: bool, other_outputs: Sequence[tuple[str, str | os.PathLike | None]]
+) -> None:
+    """Refuse, before anything is written, an output that is the dossier, a file it names, or another output."""
+    from nbb_filing.books.trail import trail_path_for
+    from nbb_filing.core.atomic import refuse_overlaps
+    from nbb_filing.filing.dossier_inputs import dossier_files
+
+    inputs: list[tuple[str, str | os.PathLike | None]] = [("the dossier", dossier.path)]
+    try:
+        inputs += [("a file the dossier names", p) for p in dossier_files(dossier)[1:]]
+    except InputError:
+        pass  # a path outside the folder: refused later, naming its field, before anything is written
+    outputs: list[tuple[str, str | os.PathLike | None]] = [("the filing (-o)", out)]
+    if trail:
+        outputs.append(("the audit trail", trail_path_for(out)))
+    refuse_overlaps([*outputs, *other_outputs], inputs)
 
 
 def _figures_from_books(dossier: Dossier, catalog: Catalog) -> tuple[RubricFigures | None, Closings | None]:
@@ -294,12 +323,13 @@ def _write_filing(out: Path, data: bytes, factset: FactSet) -> None:
     write_instance(out, data)
 
 
-def _write_trail(dossier: Dossier, catalog: Catalog, out: Path) -> Path | None:
-    """Write the mapping's audit trail beside ``out``; ``None`` when the dossier names no books."""
+def _write_trail(dossier: Dossier, catalog: Catalog, out: Path, filing: bytes) -> Path | None:
+    """Write the mapping's audit trail beside ``out``, bound to the ``filing`` written there;
+    ``None`` when the dossier names no books."""
     from nbb_filing.books.trail import build_trail, trail_path_for, write_trail
 
     built = build_trail(dossier, catalog)
-    return None if built is None else write_trail(built, trail_path_for(out))
+    return None if built is None else write_trail(built, trail_path_for(out), filing)
 
 
 def framework_of(info: PackageInfo, model: str, closing: date) -> tuple[str | None, str | None]:

@@ -29,14 +29,19 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from nbb_filing.core.errors import InputError
-from nbb_filing.core.money import money
+from nbb_filing.core.money import NumberOutOfBounds, bounded_decimal, money
+from nbb_filing.core.text_checks import control_character, excerpt
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+#: totals are summed exactly: amounts have at most 28 digits (``core.money``), a total a few more
+_EXACT = Context(prec=60)
+#: Largest trial-balance file read (a 10,000-account CSV is ~1 MB): refused before it is read
+MAX_TRIAL_BALANCE_BYTES = 32 * 1024 * 1024
 
 #: Header names accepted for each column (compared lower-cased, without accents or punctuation).
 #: These are words of the file format, not taxonomy content.
@@ -107,16 +112,19 @@ class TrialBalance:
 
     @property
     def total_debit(self) -> Decimal:
-        return sum((a.debit for a in self.accounts), ZERO)
+        with localcontext(_EXACT):
+            return sum((a.debit for a in self.accounts), ZERO)
 
     @property
     def total_credit(self) -> Decimal:
-        return sum((a.credit for a in self.accounts), ZERO)
+        with localcontext(_EXACT):
+            return sum((a.credit for a in self.accounts), ZERO)
 
     @property
     def imbalance(self) -> Decimal:
-        """Debits minus credits; zero for a balanced trial balance."""
-        return self.total_debit - self.total_credit
+        """Debits minus credits; zero for a balanced trial balance (never hidden by rounding)."""
+        with localcontext(_EXACT):
+            return self.total_debit - self.total_credit
 
     def account(self, number: str) -> AccountLine | None:
         for a in self.accounts:
@@ -166,6 +174,11 @@ def read_trial_balance(
         raise InputError(f"{p}: trial balance file not found")
     if decimal not in (None, ",", "."):
         raise InputError(f"{name}: decimal separator must be ',' or '.', not {decimal!r}")
+    size = p.stat().st_size
+    if size > MAX_TRIAL_BALANCE_BYTES:
+        raise InputError(
+            f"{name}: refused, {size} bytes, more than the {MAX_TRIAL_BALANCE_BYTES} accepted for a trial balance"
+        )
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(p, sheet)
         decimal = decimal or "."
@@ -201,14 +214,32 @@ def _decode(p: Path, encoding: str | None) -> str:
         raise InputError(f"{name}: unknown encoding (binary content or UTF-16 without BOM); export as UTF-8 CSV")
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        _refuse_mixed_encodings(name, raw, e.start)
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as e:
         raise InputError(
             f"{name}: unknown encoding (neither UTF-8 nor Windows-1252 at byte {e.start}); give --encoding"
         ) from None
+
+
+#: a multi-byte UTF-8 sequence; in Windows-1252 text such pairs (``Ã©``) practically never occur
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _refuse_mixed_encodings(name: str, raw: bytes, bad: int) -> None:
+    """Refuse a file that is not UTF-8 at byte ``bad`` but holds UTF-8 accented letters elsewhere:
+    read as Windows-1252 those would turn into garbage (``CrÃ©ances``) without a word."""
+    m = _UTF8_SEQUENCE.search(raw)
+    if m is None:
+        return
+    utf8_line = raw.count(b"\n", 0, m.start()) + 1
+    other_line = raw.count(b"\n", 0, bad) + 1
+    raise InputError(
+        f"{name} line {other_line}: not UTF-8 (Windows-1252?), while line {utf8_line} is UTF-8: the file mixes "
+        "two encodings; save it again in one (or give --encoding)"
+    )
 
 
 def _csv_rows(name: str, text: str, delimiter: str | None) -> list[tuple[int, list[str]]]:
@@ -371,42 +402,53 @@ def _amount(name: str, line: int, column: str, cell: object, decimal: str) -> De
     if cell is None or cell == "":
         return ZERO
     if isinstance(cell, bool):
-        raise InputError(f"{name} line {line}: {column} {cell!r} is not an amount")
+        raise InputError(f"{name} line {line}: {column} {excerpt(str(cell))} is not an amount")
     if isinstance(cell, int):
-        return Decimal(cell)
+        return _bounded(name, line, column, str(cell))
     if isinstance(cell, float):
         # Excel stores numbers as binary floats; a trial balance is in cents.
-        d = Decimal(repr(cell))
+        d = _bounded(name, line, column, repr(cell))
         q = d.quantize(CENT)
         if abs(d - q) > Decimal("0.000001"):
-            raise InputError(f"{name} line {line}: {column} {cell!r} has more than 2 decimals")
+            raise InputError(f"{name} line {line}: {column} {excerpt(str(cell))} has more than 2 decimals")
         return q
     if isinstance(cell, Decimal):
-        return cell
+        return _bounded(name, line, column, str(cell))
     text = str(cell).strip()
     if text.startswith("(") and text.endswith(")"):  # accounting notation for a negative amount
         text = "-" + text[1:-1].strip()
     if not _AMOUNT_CHARS.match(text):
-        raise InputError(f"{name} line {line}: {column} {text!r} is not a number")
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number")
     negative = text.startswith("-") or text.endswith("-")
     body = text.strip("+-")
     for sep in (" ", "\u00a0", "\u202f", "'"):
         body = body.replace(sep, "")
     if not _well_formed(body, decimal):
         raise InputError(
-            f"{name} line {line}: {column} {text!r} is not a number written with {decimal!r} as decimal separator"
+            f"{name} line {line}: {column} {excerpt(text)} is not a number written with {decimal!r} as decimal separator"
         )
     thousands = "." if decimal == "," else ","
     body = body.replace(thousands, "")
     if decimal == ",":
         body = body.replace(",", ".")
     try:
-        d = Decimal(body)
+        Decimal(body)
     except InvalidOperation:
-        raise InputError(f"{name} line {line}: {column} {text!r} is not a number") from None
-    if body.count(".") > 1 or not d.is_finite():
-        raise InputError(f"{name} line {line}: {column} {text!r} is not a number")
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number") from None
+    if body.count(".") > 1:
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number")
+    d = _bounded(name, line, column, body)
     return -d if negative else d
+
+
+def _bounded(name: str, line: int, column: str, text: str) -> Decimal:
+    """``text`` as a Decimal within the digits every number read is held to (``core.money``)."""
+    try:
+        return bounded_decimal(text)
+    except NumberOutOfBounds as e:
+        raise InputError(f"{name} line {line}: {column} {e}") from None
+    except ValueError:
+        raise InputError(f"{name} line {line}: {column} {excerpt(text)} is not a number") from None
 
 
 def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) -> TrialBalance:
@@ -438,13 +480,18 @@ def _parse_rows(name: str, rows: list[tuple[int, list]], decimal: str | None) ->
         if not acc:
             raise InputError(f"{name} line {n}: no account number (a total or title line? remove it)")
         if not acc.isdigit() or not acc.isascii():
-            raise InputError(f"{name} line {n}: account number {acc!r} is not numeric (digits only, e.g. 550000)")
+            raise InputError(
+                f"{name} line {n}: account number {excerpt(acc)} is not numeric (digits only, e.g. 550000)"
+            )
         if acc in seen:
             raise InputError(
                 f"{name} line {n}: account {acc} appears twice (also line {seen[acc]}); give one line per account"
             )
         seen[acc] = n
         label = str(cell(r, "label") or "").strip()
+        bad = control_character(label, one_line=True)
+        if bad is not None:
+            raise InputError(f"{name} line {n}: label {label[:40]!r} holds a control character ({bad}); remove it")
         if "balance" in cols:
             bal = _amount(name, n, "balance", cell(r, "balance"), decimal)
             debit, credit = (bal, ZERO) if bal >= 0 else (ZERO, -bal)

@@ -58,6 +58,8 @@ class Trail:
     mapping: str
     sources: dict[str, str]  # period -> trial balance name
     entries: dict[tuple[str, str], TrailEntry]  # (rubric, period) -> entry
+    #: SHA-256 of the filing the trail was written with; a trail is shown only beside that filing
+    filing_sha256: str | None = None
 
     def get(self, rubric: str, period: str) -> TrailEntry | None:
         return self.entries.get((rubric, period))
@@ -117,9 +119,9 @@ def build_trail(dossier: Any, catalog: Catalog) -> Trail | None:
         return None
     from nbb_filing.books.ledger import read_trial_balance
     from nbb_filing.books.mapping import compute_period
-    from nbb_filing.books.mapping_file import load_mapping, locate_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
-    mp = load_mapping(locate_mapping(inp.mapping, dossier.base_dir))
+    mp = load_mapping(dossier.mapping_path())  # the folder rule of the dossier's other inputs
     full = catalog if catalog.model == mp.model else catalog.sibling(mp.model)
     entries: dict[tuple[str, str], TrailEntry] = {}
     sources: dict[str, str] = {}
@@ -159,6 +161,7 @@ def trail_to_json(trail: Trail) -> dict:
         "model": trail.model,
         "mapping": trail.mapping,
         "sources": trail.sources,
+        "filing_sha256": trail.filing_sha256,
         "entries": [
             {
                 "rubric": e.rubric,
@@ -177,10 +180,33 @@ def trail_to_json(trail: Trail) -> dict:
     }
 
 
-def write_trail(trail: Trail, path: str | os.PathLike) -> Path:
+def write_trail(trail: Trail, path: str | os.PathLike, filing: bytes | None = None) -> Path:
+    """Write ``trail`` to ``path``, bound to ``filing`` (the bytes of the filing written with it)."""
+    import dataclasses
+    import hashlib
+
+    if filing is not None:
+        trail = dataclasses.replace(trail, filing_sha256=hashlib.sha256(filing).hexdigest())
     p = Path(path)
     write_atomic(p, (json.dumps(trail_to_json(trail), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return p
+
+
+def trail_mismatch(trail: Trail, filing: str | os.PathLike) -> str | None:
+    """Why ``trail`` is not the trail of the filing at ``filing`` (``None`` when it is): a trail is
+    bound to the SHA-256 of the filing it was written with, so a filing edited, regenerated without
+    ``--trail`` or replaced keeps no stale drill-down beside it."""
+    import hashlib
+
+    if trail.filing_sha256 is None:
+        return "it names no filing (written by an older version: generate --trail again)"
+    try:
+        digest = hashlib.sha256(Path(filing).read_bytes()).hexdigest()
+    except OSError as e:
+        return f"the filing cannot be read ({e.strerror or e})"
+    if digest != trail.filing_sha256:
+        return "it was written with another version of the filing (SHA-256 differs)"
+    return None
 
 
 def load_trail(path: str | os.PathLike) -> Trail:
@@ -207,7 +233,8 @@ def load_trail(path: str | os.PathLike) -> Trail:
                 tuple((int(s), str(t)) for s, t in x.get("terms") or ()),
             )
             entries[(e.rubric, e.period)] = e
-        return Trail(d["model"], d["mapping"], dict(d["sources"]), entries)
+        bound = d.get("filing_sha256")
+        return Trail(d["model"], d["mapping"], dict(d["sources"]), entries, bound if isinstance(bound, str) else None)
     except OSError as e:
         raise InputError(f"{p}: cannot read the trail file ({e.strerror or e})") from None
     except (ValueError, KeyError, TypeError, AttributeError) as e:

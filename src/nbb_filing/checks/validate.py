@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -128,8 +129,13 @@ def _validate_files(
         info = inspect_package(package)
     else:
         info = resolve_package(None)
+    from nbb_filing.taxonomy import arelle_env
+
     files = [str(p) for p in paths]
     n = max(1, min(int(workers or 1), len(files) or 1))
+    plain_note = arelle_env.plain_arelle_note()  # an Arelle release the speed-ups were not verified with
+    if plain_note is not None:
+        reuse = False
     if reuse is None:
         # one file of a model not loaded yet: validated in this process (no second copy of the DTS)
         reuse = _fork_available() and (len(files) > 1 or bool(_dts))
@@ -150,7 +156,7 @@ def _validate_files(
         lang=lang,
         seconds=time.perf_counter() - started,
         taxonomy_seconds=taxonomy_seconds,
-        notice=info.replica_notice or "",
+        notice="; ".join(n for n in (info.replica_notice, plain_note) if n),
     )
 
 
@@ -176,9 +182,12 @@ def reuse_available() -> bool:
 
 
 def _fork_available() -> bool:
+    from nbb_filing.taxonomy import arelle_env
+
     if os.environ.get("NBB_FILING_VALIDATE_REUSE", "").strip() in ("0", "no", "false"):
         return False
-    return hasattr(os, "fork") and sys.platform.startswith("linux")
+    # the kept taxonomy relies on the speed-ups (Arelle functions replaced): verified releases only
+    return hasattr(os, "fork") and sys.platform.startswith("linux") and arelle_env.speedups_verified()
 
 
 def _worker_validate(args: tuple[str, PackageInfo, str]) -> FileReport:
@@ -218,7 +227,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
     from nbb_filing.checks import product_rules, protocol
     from nbb_filing.reading.reader import read_tree
     from nbb_filing.taxonomy.catalog_cache import load_catalog
-    from nbb_filing.taxonomy.filing_xml import parse_filing, schema_ref
+    from nbb_filing.taxonomy.filing_xml import parse_filing, refuse_foreign_references, schema_ref
 
     try:
         size = path.stat().st_size
@@ -232,6 +241,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
         )
     if ref.model not in info.models:
         raise InputError(f"{path}: model {ref.model} is not in taxonomy package {info.path.name} ({info.version})")
+    refuse_foreign_references(tree.getroot(), str(path), info.entry_point(ref.model).url)  # before Arelle sees it
     report.model = ref.model
     report.framework = ref.framework
     catalog = load_catalog(info, ref.model)
@@ -539,7 +549,9 @@ def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> 
             model = arelle_env.load(info, str(job.target), log, skip=skip_patterns())
             from arelle import Validate
 
-            with messages_in(lang), hinted({}):
+            # the dimension hints replace an Arelle function: only on a verified Arelle release
+            hints: AbstractContextManager[Hints] = hinted({}) if arelle_env.speedups_verified() else nullcontext({})
+            with messages_in(lang), hints:
                 Validate.validate(model)
             collect_findings(report, model, log.records, FactMapper(model, job.catalog, lang, job.line_by_id))
         finally:

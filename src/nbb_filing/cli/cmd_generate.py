@@ -161,15 +161,28 @@ def generate(
         model=model,
         trail=trail,
         allow_outside_paths=allow_outside_paths,
+        other_outputs=[("the page (--html)", html), ("the report (--report)", report_path)],
     )
     report = result.validation
     page = None
     if html:
         from nbb_filing import render_filing
 
-        page = render_filing(
-            result.output, html, lang=lang or result.language, taxonomy=taxonomy, report=report, trail=result.trail_path
-        )
+        try:
+            page = render_filing(
+                result.output,
+                html,
+                lang=lang or result.language,
+                taxonomy=taxonomy,
+                report=report,
+                trail=result.trail_path,
+            )
+        except BaseException:
+            # all or nothing: the filing and trail this run wrote go when its page cannot be made
+            for written in (result.output, result.trail_path):
+                if written is not None:
+                    Path(written).unlink(missing_ok=True)
+            raise
     if fmt == "json":
         click.echo(dump_json(_summary_json(result)), nl=False)
     else:
@@ -180,6 +193,8 @@ def generate(
         for extra in (result.trail_path, page.output if page is not None else None):
             if extra is not None:
                 click.echo(MESSAGES[lang or "en"]["wrote"].format(path=extra))
+        if page is not None and page.trail_ignored:
+            click.echo(f"note: {page.trail_ignored}")
         if validate and report_path != "-":
             text = _report_text(report)
             if text:

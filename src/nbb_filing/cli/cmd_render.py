@@ -97,6 +97,8 @@ def render(
         click.echo(f"{result.differences} previous-year cell(s) differ from {previous}")
     if result.trail:
         click.echo("audit trail: rubrics open to the accounts that made them")
+    if result.trail_ignored:
+        click.echo(f"note: {result.trail_ignored}")
     if result.label_fallbacks:
         click.echo(f"{result.label_fallbacks} row label(s) taken from another model of the package")
     if result.not_shown:

@@ -67,7 +67,7 @@ def install(version: str | None, source: str | None) -> None:
 @report_output_option
 def list_cmd(fmt: str, output: str | None) -> None:
     """List installed packages with their frameworks and models."""
-    pkgs = installed_packages()
+    pkgs = installed_packages(strict=True)
     if fmt == "json":
         emit(dump_json([p.to_json() for p in pkgs]), output)
         return

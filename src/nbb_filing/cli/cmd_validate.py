@@ -48,9 +48,10 @@ def validate(
 
     Exit code 0 = can be filed (warnings allowed), 1 = blocking findings, 2 = could not validate.
     """
+    from nbb_filing import refuse_overlaps, resolve_package, validate_files
     from nbb_filing import render_report as render
-    from nbb_filing import resolve_package, validate_files
 
+    refuse_overlaps([("the report (-o)", output)], [("a filing to validate", f) for f in files])
     info = resolve_package(taxonomy)
     report = validate_files(list(files), info, lang=lang, workers=workers)
     write_report(render(report, fmt), output)

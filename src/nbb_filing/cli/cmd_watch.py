@@ -66,6 +66,14 @@ class Watcher:
     def check(self, changed: list[Path]) -> None:
         stamp = time.strftime("%H:%M:%S")
         self.checks += 1
+        try:  # no output over a watched file (nor the error report: it would replace it too)
+            outputs = [("the filing (-o)", self.output), ("the report (--report)", self.report)]
+            nbb_filing.refuse_overlaps(
+                [*outputs, ("the page (--html)", self.html)], [("a watched file", p) for p in self._files]
+            )
+        except nbb_filing.NbbFilingError as e:
+            self.echo(f"[{stamp}] error: {e}")
+            return
         try:
             t0 = time.perf_counter()
             result = nbb_filing.generate(self.dossier, self.output, package=self.package, lang=self.lang)

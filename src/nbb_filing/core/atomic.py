@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -52,3 +53,38 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
         Path(tmp).unlink(missing_ok=True)
         raise
     return p
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (symbolic links followed; a file not there yet too)."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def refuse_overlaps(
+    outputs: Sequence[tuple[str, str | os.PathLike | None]],
+    inputs: Sequence[tuple[str, str | os.PathLike | None]] = (),
+) -> None:
+    """Raise :class:`InputError` when an output resolves to one of the run's ``inputs`` or to another
+    output, before anything is written: ``-o`` on the dossier or a trial balance, ``--html`` on the
+    filing, ``render X.xbrl -o X.xbrl`` would replace a file the run reads or has just written.
+
+    Each item is ``(what, path)``, e.g. ``("-o", "out.xbrl")``, ``("trial balance", p)``; ``None``
+    paths are skipped."""
+    from nbb_filing.core.errors import InputError
+
+    seen: list[tuple[str, Path]] = [(what, Path(p)) for what, p in inputs if p is not None]
+    for what, p in outputs:
+        if p is None or str(p) == "-":
+            continue
+        out = Path(p)
+        for other_what, other in seen:
+            if _same_file(out, other):
+                raise InputError(
+                    f"{out}: refused as {what}: it is also {other_what} ({other}); choose another file name"
+                )
+        seen.append((what, out))

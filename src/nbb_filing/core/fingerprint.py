@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,9 @@ def _state(path: Path, before: FileState | None) -> FileState | None:
         return None
     if before is not None and before.size == st.st_size and before.mtime_ns == st.st_mtime_ns:
         return before
+    if not stat.S_ISREG(st.st_mode):
+        # never read: a FIFO blocks, a device such as /dev/zero never ends (the check reports it)
+        return FileState(st.st_size, st.st_mtime_ns, f"not a regular file (mode {st.st_mode:o})")
     h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:

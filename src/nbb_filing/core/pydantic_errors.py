@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nbb_filing.core.text_checks import excerpt
 from nbb_filing.core.yaml_lines import line_of
 
 #: pydantic's names for the validator wrappers of a union member: they are not fields of the file
@@ -83,7 +84,8 @@ def error_message(err: Any, *, schema: str = "", known: Sequence[str] = ()) -> s
     msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     inp = err.get("input")
     if typ != "value_error" and isinstance(inp, (str, int, Decimal)) and not isinstance(inp, bool):
-        msg = f"{msg} (got {inp!r})"
+        # a short excerpt only: the input may be a private file named by mistake (a key as the mapping)
+        msg = f"{msg} (got {excerpt(inp) if isinstance(inp, str) else excerpt(str(inp))})"
     return msg
 
 

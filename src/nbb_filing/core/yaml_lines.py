@@ -55,12 +55,28 @@ MAX_YAML_BYTES = 4 * 1024 * 1024
 
 def check_yaml_size(path: Path, what: str) -> None:
     """Refuse (one line) a ``what`` file (dossier, mapping) larger than :data:`MAX_YAML_BYTES`."""
+    import stat
+
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError:
         return  # the caller's read reports a missing or unreadable file
+    size = st.st_size
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read, a device never end
+        raise InputError(f"{path}: not a regular file, refused as a {what} file")
     if size > MAX_YAML_BYTES:
         raise InputError(f"{path}: {size} bytes, larger than the {MAX_YAML_BYTES} bytes accepted for a {what} file")
+
+
+def check_yaml_text_size(text: str, target: object, what: str) -> None:
+    """Refuse (one line) to write a ``what`` file (a dossier made by ``import`` or ``init --from``)
+    that its own reader would refuse for its size (:data:`MAX_YAML_BYTES`)."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_YAML_BYTES:
+        raise InputError(
+            f"{target}: not written, the {what} would have {size} bytes, more than the {MAX_YAML_BYTES} bytes "
+            f"a {what} file may have (the filing holds texts too long to be read back)"
+        )
 
 
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")

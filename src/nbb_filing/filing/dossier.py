@@ -240,7 +240,27 @@ class Dossier(DossierPart):
                     f"{self.where(*loc)}: {relative} is outside the dossier's folder {base}; files a dossier "
                     "names are read from its folder only, unless --allow-outside-paths is given"
                 )
+        _refuse_special_file(p, relative, self.where(*loc))
         return p
+
+    def mapping_path(self) -> Path | None:
+        """The mapping file ``inputs.mapping`` names (``None`` without one), held to the folder rule
+        of :meth:`resolve_path`: a shipped mapping (by name, or by its path such as
+        ``../../mappings/with-capital.yaml``) is the installation's own and allowed anywhere; any
+        other file must lie inside the dossier's folder (a private file named by mistake or by a
+        hostile dossier is not read, nor quoted in an error)."""
+        from nbb_filing.books.mapping_file import locate_mapping
+        from nbb_filing.core.shipped import shipped_dir
+
+        named = self.inputs.mapping
+        if not named:
+            return None
+        found = locate_mapping(named, self.base_dir)
+        shipped = shipped_dir("mappings")
+        if shipped is not None and found.resolve().parent == shipped.resolve() and found.is_file():
+            return found
+        self.resolve_path(named, "inputs", "mapping")  # raises when outside the folder
+        return found
 
     def where(self, *loc: Any) -> str:
         """``dossier.yaml line 12 (entity.court)`` for error messages (nearest known line)."""
@@ -280,3 +300,18 @@ if __name__ == "__main__":  # python -m nbb_filing.filing.dossier schemas/dossie
     import sys
 
     print(write_json_schema(sys.argv[1] if len(sys.argv) > 1 else "schemas/dossier.schema.json"))
+
+
+def _refuse_special_file(p: Path, relative: str, where: str) -> None:
+    """A named file that exists but is not a regular file (a FIFO would block the read forever,
+    ``/dev/zero`` never ends, a folder cannot be read) is refused; a missing one is left to the
+    reader, which says so."""
+    import stat
+
+    try:
+        mode = p.stat().st_mode  # symbolic links followed
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise InputError(f"{where}: {relative} is not a regular file ({kind})")

@@ -71,6 +71,7 @@ def parse_dossier(text: str, path: Path | None = None, *, allow_outside_paths: b
     if not isinstance(data, dict) or lines is None:
         raise InputError(f"{name}: a dossier is a YAML mapping (entity:, exercise:, ...)")
     _refuse_placeholders(data, lines, name)
+    _refuse_control_characters(data, lines, name)
     try:
         dossier = Dossier.model_validate(data)
     except ValidationError as e:
@@ -107,6 +108,32 @@ def _refuse_placeholders(data: dict, lines: dict, name: str) -> None:
             f"{name} {at(loc)}: placeholder {text!r} left by nbb-filing init or import: give the value, or "
             f"delete the field if it is optional{f'; {len(found) - 1} more: {more}' if more else ''}"
         )
+
+
+def _refuse_control_characters(data: Any, lines: dict, name: str, loc: tuple = ()) -> None:
+    """A control character XML forbids (ESC, NUL, backspace ...) in a key or a string stops the
+    dossier, line and field named: no filing can hold it, and it would stop a later step."""
+    from nbb_filing.core.text_checks import control_character, excerpt
+
+    def refuse(text: str, at: tuple) -> None:
+        bad = control_character(text)
+        if bad is not None:
+            line = line_of(lines, at)
+            raise InputError(
+                f"{name}{f' line {line}' if line else ''} ({dotted(at)}): {excerpt(text, 40)} holds a control "
+                f"character ({bad}); remove it"
+            )
+
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if isinstance(k, str):
+                refuse(k, loc + (k,))
+            _refuse_control_characters(v, lines, name, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _refuse_control_characters(v, lines, name, loc + (i,))
+    elif isinstance(data, str):
+        refuse(data, loc)
 
 
 def load_dossier(path: str | os.PathLike, *, allow_outside_paths: bool = False) -> Dossier:

@@ -29,7 +29,7 @@ def dossier_files(dossier: Dossier) -> list[Path]:
     mapping = dossier.inputs.mapping
     for rel in _named(dossier):
         if rel == mapping:  # a shipped mapping by name, or a shared file elsewhere (docs/security.md)
-            p = locate_mapping(rel, dossier.base_dir).resolve()
+            p = (dossier.mapping_path() or locate_mapping(rel, dossier.base_dir)).resolve()
         else:
             p = dossier.resolve_path(rel).resolve()
         if p not in out:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from nbb_filing.core.errors import InputError
@@ -284,10 +285,7 @@ class IdentificationFacts:
                 self.store.put(role, spec[f"{name}_text"], {}, doc.text.strip(), where)
                 continue
             path = d.resolve_path(doc.file, name, "file")
-            try:
-                data = path.read_bytes()
-            except OSError as e:
-                raise InputError(f"{where}: cannot read {doc.file} ({e.strerror or e})") from None
+            data = _read_document(path, doc.file, where)
             if path.suffix.lower() == ".pdf":
                 if not data.startswith(b"%PDF"):
                     raise InputError(f"{where}: {doc.file} is not a PDF file")
@@ -319,10 +317,7 @@ class IdentificationFacts:
             if x.file is not None:
                 if mt.kind != "base64":
                     raise InputError(f"{where}: 'file' is for document datapoints; {dp.metric} takes a value")
-                try:
-                    value = d.resolve_path(x.file, "datapoint_facts", i, "file").read_bytes()
-                except OSError as e:
-                    raise InputError(f"{where}: cannot read {x.file} ({e.strerror or e})") from None
+                value = _read_document(d.resolve_path(x.file, "datapoint_facts", i, "file"), x.file, where)
                 if not value.startswith(b"%PDF"):  # the package's document metric (met:bsb1) holds PDFs
                     raise InputError(f"{where}: {x.file} is not a PDF file (documents are embedded as PDF)")
             elif mt.kind == "enum":
@@ -356,3 +351,20 @@ def _town_names(label: str, postal_code: str) -> set[str]:
     if paren and rest.endswith(")"):
         names |= {head.strip(), rest[:-1].strip()}
     return {n.casefold() for n in names if n}
+
+
+def _read_document(path: Path, named: str, where: str) -> bytes:
+    """The bytes of a document the dossier names; one larger than a whole filing may be (the NBB's
+    limit) is refused before it is read, so that memory stays bounded."""
+    from nbb_filing.taxonomy.limits import max_filing_bytes
+
+    try:
+        size = path.stat().st_size
+        if size >= max_filing_bytes():
+            raise InputError(
+                f"{where}: {named} has {size} bytes, more than a whole filing may have "
+                f"({max_filing_bytes()} bytes, the NBB's limit)"
+            )
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{where}: cannot read {named} ({e.strerror or e})") from None

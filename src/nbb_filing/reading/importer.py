@@ -37,7 +37,7 @@ from pydantic import ValidationError
 from nbb_filing.core.atomic import write_atomic
 from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.core.pydantic_errors import one_line
-from nbb_filing.core.yaml_lines import comment_text
+from nbb_filing.core.yaml_lines import check_yaml_text_size, comment_text
 from nbb_filing.filing.dossier_files import data_to_yaml, load_dossier
 from nbb_filing.reading.assemble import assemble_dossier
 from nbb_filing.reading.collect import Collector
@@ -154,6 +154,7 @@ def import_filing(
     review = tuple(r.describe() for r in reviews)
     body = with_review_comments(data_to_yaml(out_data), out_data, reviews)
     text = _header(filing, not_imported, remarks, review) + body
+    check_yaml_text_size(text, target, "dossier")  # generate would refuse it: nothing is written
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []

@@ -33,6 +33,7 @@ from pathlib import Path
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.money import NumberOutOfBounds, bounded_decimal
 from nbb_filing.core.xmlns import LINK, XBRLI, XSI
 from nbb_filing.reading.contexts import UNIT_NAMES, Context, Names, Unit, read_contexts_and_units
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
@@ -182,13 +183,8 @@ def normalise_value(catalog: Catalog, metric: str, text: str, resolve_qname=None
     """
     mt = catalog.metric_type(metric)
     if mt.numeric:
-        try:
-            d = Decimal(text.strip())
-        except InvalidOperation:
-            raise ValueError(f"{text.strip()!r} is not a number") from None
-        if not d.is_finite():
-            raise ValueError(f"{text.strip()!r} is not a finite number")
-        return canonical_decimal(d)
+        # bounded (raises NumberOutOfBounds): never rounded, never a million digits written out
+        return canonical_decimal(bounded_decimal(text.strip()))
     if mt.kind == "boolean":
         t = text.strip()
         if t in ("true", "1"):
@@ -253,14 +249,16 @@ def read_tree(
         catalog = load_catalog(package, ref.model)
     elif catalog.model != ref.model:
         raise InputError(f"{path}: this filing is of model {ref.model}, the catalog given is of {catalog.model}")
+    written = root
     tree, changes = retarget_framework(tree, catalog.framework)
     root = tree.getroot()
     names = Names(catalog)
     problems: list[str] = []
     contexts, units = read_contexts_and_units(root, names, problems)
-    reader = _FactReader(catalog, names, contexts, units, problems)
-    for el in root:
-        reader.take(el)
+    reader = _FactReader(catalog, names, contexts, units, problems, path)
+    # lines come from the file as parsed: a rebuilt element cannot hold a line above 65,535
+    for el, as_written in zip(root, written, strict=True):
+        reader.take(el, as_written.sourceline or 0)
     scheme, identifier = reader.file_problems()
     return FilingFacts(
         path=path,
@@ -287,20 +285,21 @@ class _FactReader:
     contexts: dict[str, Context]
     units: dict[str, Unit]
     problems: list[str]
+    path: Path
     facts: list[ReadFact] = field(default_factory=list)
     unresolved: list[UnresolvedFact] = field(default_factory=list)
     schemes: set[tuple[str | None, str | None]] = field(default_factory=set)
     instants: dict[str, None] = field(default_factory=dict)  # distinct instants, in order of first use
 
-    def take(self, el: etree._Element) -> None:
-        """One child of the root: a fact resolved to a datapoint, an unresolved fact, or not a fact."""
+    def take(self, el: etree._Element, line: int) -> None:
+        """One child of the root (at ``line`` of the file): a fact resolved to a datapoint, an
+        unresolved fact, or not a fact."""
         if not isinstance(el.tag, str) or el.get("contextRef") is None:
             return
         qn = etree.QName(el)
         if qn.namespace in (XBRLI, LINK):
             return
         catalog = self.catalog
-        line = el.sourceline or 0
         element = self.names.name(qn.namespace, qn.localname)
         text = "".join(el.itertext()) if len(el) else (el.text or "")
         ctx = self.contexts.get(el.get("contextRef", ""))
@@ -334,7 +333,7 @@ class _FactReader:
                 ctx.typed_values,
             )
             return
-        value, why_not = self.value(el, dp, text)
+        value, why_not = self.value(el, dp, text, line)
         if why_not is not None:
             unresolved_fact(why_not, ctx.members, ctx.typed_values)
             return
@@ -354,13 +353,19 @@ class _FactReader:
             )
         )
 
-    def value(self, el: etree._Element, dp: Datapoint, text: str) -> tuple[str | None, str | None]:
-        """``(normalised value, None)``, ``(None, None)`` for a nil fact, or ``(None, why it is not a value)``."""
+    def value(self, el: etree._Element, dp: Datapoint, text: str, line: int) -> tuple[str | None, str | None]:
+        """``(normalised value, None)``, ``(None, None)`` for a nil fact, or ``(None, why it is not a value)``.
+
+        A number out of bounds refuses the whole file (:class:`InputError`): no caller could use it."""
         if el.get(f"{{{XSI}}}nil") in ("true", "1"):
             return None, None
         catalog = self.catalog
         try:
             value = normalise_value(catalog, dp.metric, text, lambda t: self.names.qname_text(t, el))
+        except NumberOutOfBounds as e:
+            raise InputError(
+                f"{self.path}:{line}: refused, the value of {dp.metric} ({dp.key}) is out of bounds: {e}"
+            ) from None
         except ValueError as e:
             return None, f"value is not a valid {dp.metric}: {e}"
         mt = catalog.metric_type(dp)

@@ -427,6 +427,9 @@ def init_dossier(
     if data is not None and lang:
         data["language"] = lang
     text, count = starter_text(model, catalog, lang=language, data=data, source=src.name if src else None)
+    from nbb_filing.core.yaml_lines import check_yaml_text_size
+
+    check_yaml_text_size(text, out, "dossier")  # generate would refuse it: nothing is written
     try:
         if src is not None:
             copy_beside(src, out)

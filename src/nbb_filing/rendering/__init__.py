@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nbb_filing.books.trail import Trail, load_trail, trail_path_for
-from nbb_filing.core.atomic import write_atomic
+from nbb_filing.books.trail import Trail, load_trail, trail_mismatch, trail_path_for
+from nbb_filing.core.atomic import refuse_overlaps, write_atomic
 from nbb_filing.reading.reader import FilingFacts, read_facts
 from nbb_filing.taxonomy.catalog import Catalog
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
@@ -46,6 +46,7 @@ class RenderResult:
     label_fallbacks: int  # rows labelled from another model of the package
     not_shown: tuple[str, ...] = ()  # facts of the filing the page could not show, with the reason
     pdf: Path | None = None  # the page printed to PDF (render --pdf)
+    trail_ignored: str | None = None  # why a trail file was not used (it belongs to another filing)
 
 
 def default_html_path(filing: str | os.PathLike) -> Path:
@@ -73,6 +74,7 @@ def render_html(
     trail: Trail | None = None,
     all_rows: bool = False,
     labels: RowLabels | None = None,
+    trail_ignored: str | None = None,
 ) -> tuple[str, list[TableView], RowLabels]:
     """The page of ``filing`` as an HTML string, with the table views it shows."""
     catalog = filing.catalog
@@ -92,6 +94,8 @@ def render_html(
         page.previous_note = f"{previous.path.name}: {_word(lang, 'differences')}"
     if trail is not None:
         page.trail_note = f"{_word(lang, 'trail')}: {trail.mapping} ({', '.join(trail.sources.values())})"
+    elif trail_ignored:
+        page.trail_note = trail_ignored
     return render_page(page), tables, labels
 
 
@@ -124,6 +128,16 @@ def render_filing(
     ``validate`` runs the validation first (one Arelle run).  ``trail`` is a trail file; when not
     given, ``FILE.trail.json`` beside the filing is used if it exists.
     """
+    out = Path(output) if output is not None else default_html_path(filing)
+    refuse_overlaps(
+        [("the page (-o)", out)],
+        [
+            ("the filing", filing),
+            ("the report (--report)", report if isinstance(report, (str, os.PathLike)) else None),
+            ("the previous filing", previous),
+            ("the audit trail (--trail)", trail),
+        ],
+    )
     info = package or resolve_package(taxonomy)
     facts = read_facts(filing, info)
     summary = None
@@ -140,8 +154,14 @@ def render_filing(
     prev = read_facts(previous, info) if previous is not None else None
     trail_file = Path(trail) if trail is not None else trail_path_for(filing)
     tr = load_trail(trail_file) if trail is not None or trail_file.is_file() else None
-    html, tables, labels = render_html(facts, lang=lang, summary=summary, previous=prev, trail=tr, all_rows=all_rows)
-    out = Path(output) if output is not None else default_html_path(filing)
+    ignored = None
+    why = trail_mismatch(tr, filing) if tr is not None else None
+    if why is not None:
+        ignored = f"audit trail {trail_file.name} not shown: it does not belong to this filing ({why})"
+        tr = None
+    html, tables, labels = render_html(
+        facts, lang=lang, summary=summary, previous=prev, trail=tr, all_rows=all_rows, trail_ignored=ignored
+    )
     write_atomic(out, html.encode("utf-8"))
     printed = None
     if pdf is not None and pdf is not False:
@@ -162,4 +182,5 @@ def render_filing(
         label_fallbacks=len(labels.fallbacks),
         not_shown=tuple(sort_out(facts)[1]),
         pdf=printed,
+        trail_ignored=ignored,
     )

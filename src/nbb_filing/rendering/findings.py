@@ -44,38 +44,54 @@ class FindingsSummary:
         return sum(1 for f in self.findings if f.effect == effect)
 
 
+def _text(x: dict, field: str, default: str | None = None) -> str:
+    """The text ``field`` of a report entry; a report of another shape raises :class:`TypeError`
+    (``load_report`` turns it into a one-line error naming the report)."""
+    value = x.get(field, default)
+    if not isinstance(value, str):
+        raise TypeError(f"{field!r} is {type(value).__name__}, not text")
+    return value
+
+
 def _views(items: Iterable[dict]) -> tuple[FindingView, ...]:
     out = []
     for i, x in enumerate(items, 1):
         facts = x.get("facts") or ()
-        keys = tuple(dict.fromkeys(str(f["key"]) for f in facts if f.get("key")))
-        rubrics = tuple(dict.fromkeys(str(f["rubric"]) for f in facts if f.get("rubric")))
+        keys = tuple(dict.fromkeys(_text(f, "key") for f in facts if f.get("key")))
+        rubrics = tuple(dict.fromkeys(_text(f, "rubric") for f in facts if f.get("rubric")))
+        line = x.get("line")
+        if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
+            raise TypeError(f"'line' is {type(line).__name__}, not a line number")
         out.append(
             FindingView(
                 i,
-                str(x["rule"]),
-                str(x.get("effect", "info")),
-                str(x.get("family", "")),
-                str(x.get("message", "")),
+                _text(x, "rule"),
+                _text(x, "effect", "info"),
+                _text(x, "family", ""),
+                _text(x, "message", ""),
                 keys,
                 rubrics,
-                x.get("line"),
+                line,
             )
         )
     return tuple(out)
 
 
 def summary_from_file_dict(d: dict) -> FindingsSummary:
-    """From one entry of ``files`` of the JSON report (see :func:`nbb_filing.checks.report_formats.report_dict`)."""
+    """From one entry of ``files`` of the JSON report (see :func:`nbb_filing.checks.report_formats.report_dict`);
+    raises :class:`TypeError` or :class:`KeyError` for an entry of another shape."""
     s = d.get("summary") or {}
+    error = d.get("error")
+    if error is not None and not isinstance(error, str):
+        raise TypeError(f"'error' is {type(error).__name__}, not text")
     return FindingsSummary(
-        status=str(d.get("status", "")),
-        path=str(d.get("path", "")),
+        status=_text(d, "status", ""),
+        path=_text(d, "path", ""),
         findings=_views(d.get("findings") or ()),
         assertions=int(s.get("assertions", 0)),
         evaluated=int(s.get("evaluated", 0)),
         unsatisfied=int(s.get("not_satisfied", 0)),
-        error=d.get("error"),
+        error=error,
     )
 
 

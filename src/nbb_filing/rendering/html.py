@@ -50,14 +50,28 @@ def css() -> str:
     return resources.files(__package__).joinpath("page.css").read_text(encoding="utf-8")
 
 
+def content_security_policy(style: str) -> str:
+    """The page's policy: nothing may load or run but its own style sheet (named by its SHA-256).
+
+    Every string on the page is escaped already; the policy is the second wall, should a filing's
+    text ever slip through: no script, no external load (images, fonts, frames), no form, no base."""
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+    return f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+
+
 def render_page(page: Page) -> str:
     root = etree.Element("html", lang=page.lang)
     head = _el(root, "head")
+    print_rules = running_header_css(page.running_header, word(page.lang, "page")) if page.running_header else ""
+    style = "\n" + css() + print_rules  # the policy names this very text by its hash
     _el(head, "meta", charset="utf-8")
+    _el(head, "meta", http_equiv="Content-Security-Policy", content=content_security_policy(style))
     _el(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _el(head, "title", page.head.title)
-    print_rules = running_header_css(page.running_header, word(page.lang, "page")) if page.running_header else ""
-    _el(head, "style", "\n" + css() + print_rules)
+    _el(head, "style", style)
     body = _el(root, "body")
     top = _el(body, "header", class_="top")
     _el(top, "h1", page.head.title)

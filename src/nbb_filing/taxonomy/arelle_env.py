@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +21,14 @@ from typing import Any
 
 from nbb_filing.core.errors import PackageError
 from nbb_filing.taxonomy.packages import PackageInfo
+
+#: The Arelle releases nbb-filing's speed-ups were verified with: ``checks/`` replaces some of
+#: Arelle's private functions during a validation (``dts_prechecked``, ``taxonomy_checked``,
+#: ``dimension_hints``, ``warm_dts``) and ``tests/test_differential.py`` compares the result with
+#: plain Arelle.  Another release may change those functions; it then runs as plain Arelle (every
+#: file loaded from scratch, nothing replaced) with a note in the report.  ``pyproject.toml``
+#: allows any 2.x from 2.47, so that the tool still installs.
+VERIFIED_ARELLE = ("2.47.3",)
 
 #: Arelle keeps process-wide state (one controller, global log handlers): every use holds this lock.
 LOCK = threading.RLock()
@@ -66,17 +74,77 @@ class CapturedLog(logging.Handler):
         return [r for r in self.records if r.level in ("error", "critical", "fatal")]
 
 
+def arelle_version() -> str:
+    """The installed Arelle release (``arelle-release`` distribution), e.g. ``"2.47.3"``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("arelle-release")
+    except PackageNotFoundError:  # pragma: no cover - Arelle installed from source
+        from arelle import Version
+
+        return str(getattr(Version, "__version__", "unknown"))
+
+
+def speedups_verified() -> bool:
+    """Whether the installed Arelle is one the speed-ups were verified with (:data:`VERIFIED_ARELLE`)."""
+    return arelle_version() in VERIFIED_ARELLE
+
+
+def plain_arelle_note() -> str | None:
+    """The report's note when the installed Arelle runs plain (not a verified release); None otherwise."""
+    if speedups_verified():
+        return None
+    return (
+        f"Arelle {arelle_version()} is not a release nbb-filing was verified with ({', '.join(VERIFIED_ARELLE)}): "
+        "validated with plain Arelle (slower: no taxonomy kept between files, none of Arelle's functions replaced)"
+    )
+
+
+def arelle_home() -> Path:
+    """Arelle's configuration and web-cache folder: ``<data home>/arelle``, the user's own (0700).
+
+    Arelle's cache is read before its bundled schemas, so a folder another local user can write
+    (a shared temporary folder) would let them change validation results.  A folder owned by
+    someone else, or a symbolic link, is refused; one opened to others is closed again.
+    """
+    from nbb_filing.taxonomy.packages import data_home
+
+    folder = data_home() / "arelle"
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = folder.lstat()
+    except OSError as e:
+        raise PackageError(f"{folder}: cannot make Arelle's cache folder ({e.strerror or e})") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise PackageError(f"{folder}: refused as Arelle's cache, not a folder (a symbolic link or a file); remove it")
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        raise PackageError(f"{folder}: refused as Arelle's cache, it belongs to another user (uid {st.st_uid})")
+    if stat.S_IMODE(st.st_mode) & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
 def controller() -> Any:
-    """The process-wide Arelle controller (created on first use), offline."""
+    """The process-wide Arelle controller (created on first use), offline, its cache in
+    :func:`arelle_home`."""
     global _cntlr
     with LOCK:
         if _cntlr is None:
             from arelle import Cntlr, PackageManager
 
-            app_dir = Path(tempfile.gettempdir()) / f"nbb-filing-arelle-{os.getuid() if hasattr(os, 'getuid') else 'u'}"
-            app_dir.mkdir(parents=True, exist_ok=True)
-            os.environ.setdefault("XDG_CONFIG_HOME", str(app_dir))
-            c = Cntlr.Cntlr(hasGui=False, logFileName="logToBuffer", disable_persistent_config=True)
+            app_dir = arelle_home()
+            # Arelle takes its folder from XDG_CONFIG_HOME when it starts; set for that moment only
+            before = os.environ.get("XDG_CONFIG_HOME")
+            os.environ["XDG_CONFIG_HOME"] = str(app_dir)
+            try:
+                c = Cntlr.Cntlr(hasGui=False, logFileName="logToBuffer", disable_persistent_config=True)
+            finally:
+                if before is None:
+                    os.environ.pop("XDG_CONFIG_HOME", None)
+                else:
+                    os.environ["XDG_CONFIG_HOME"] = before
             c.webCache.workOffline = True
             # Arelle's own buffer handler would grow forever; our handlers capture per job.
             c.logger.setLevel(logging.DEBUG)

@@ -26,10 +26,17 @@ from pathlib import Path
 from lxml import etree
 
 from nbb_filing.core.errors import InputError
+from nbb_filing.core.text_checks import excerpt
 from nbb_filing.core.xmlns import LINK, XBRLI, XLINK
 
 #: Refuse filings larger than this (the NBB itself refuses files over 50 MB).
 MAX_FILING_BYTES = 64 * 1024 * 1024
+#: Refuse filings whose elements nest deeper than this (an NBB filing nests 6 levels: xbrl, context,
+#: scenario, typedMember, value); every walk of the tree then stays far from Python's recursion limit.
+MAX_DEPTH = 64
+#: libxml2 keeps an element's line in 16 bits: a line above it cannot be set on a rebuilt element
+#: (:func:`retarget_framework`), so the reader takes lines from the parsed file instead.
+_MAX_SETTABLE_LINE = 65535
 
 _FWS_RE = re.compile(r"^(?P<base>.*/cbso/fws/)(?P<fw>[^/]+)(?P<rest>/mod/(?P<mod>[^/]+)/(?P<model>[^/]+)\.xsd)$")
 _ENUM_RE = re.compile(r"^(?P<base>.*/cbso/)(?P<fw>[0-9][^/]*)(?P<rest>/enum/[^/]+)$")
@@ -104,9 +111,73 @@ def parse_filing_bytes(data: bytes, *, name: str = "<bytes>") -> etree._ElementT
         line = getattr(e, "lineno", None) or (e.position[0] if getattr(e, "position", None) else "?")
         raise InputError(f"{name}:{line}: not well-formed XML ({e.msg if hasattr(e, 'msg') else e})") from None
     refuse_parsed_dtd(root.getroottree(), name)
+    refuse_deep_nesting(root, name)
     if root.tag != f"{{{XBRLI}}}xbrl":
         raise InputError(f"{name}: not an XBRL instance (root element is {etree.QName(root).localname!r})")
     return etree.ElementTree(root)
+
+
+def refuse_deep_nesting(root: etree._Element, name: str, max_depth: int = MAX_DEPTH) -> None:
+    """Raise :class:`InputError` naming the line of the first element nested deeper than ``max_depth``
+    (walked without recursion: libxml2 parses up to 2,048 levels with ``huge_tree``)."""
+    depth = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > max_depth:
+            raise InputError(
+                f"{name}:{el.sourceline}: refused, elements nested {depth} levels deep "
+                f"(at most {max_depth} accepted; an NBB filing nests 6)"
+            )
+
+
+#: the only attribute of an instance that may name another file: the schemaRef's ``xlink:href``
+_XLINK_HREF = f"{{{XLINK}}}href"
+_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def refuse_foreign_references(root: etree._Element, name: str, entry_point: str) -> None:
+    """Raise :class:`InputError` unless the instance's one reference to another file is its
+    schemaRef to ``entry_point`` (the installed package's URL for its model; a schemaRef of another
+    framework version of the same URL is accepted, as :func:`retarget_framework` moves it).
+
+    Arelle opens whatever an instance references (``linkbaseRef``, ``roleRef``, a second
+    ``schemaRef``, ``xsi:schemaLocation``): ``file:///dev/zero`` would fill memory, and whether
+    ``file:///etc/...`` loads tells whether the file exists.  An NBB filing references its entry
+    point only; links inside the file (``#f1``) are allowed."""
+    schema_refs = 0
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr, value in el.attrib.items():
+            where = f"{name}:{el.sourceline}: refused, the reference"
+            if attr in (f"{{{_XSI_NS}}}schemaLocation", f"{{{_XSI_NS}}}noNamespaceSchemaLocation"):
+                raise InputError(
+                    f"{where} {excerpt(value, 80)} (xsi schema location): a filing references only its entry point"
+                )
+            if attr != _XLINK_HREF:
+                continue
+            if (
+                el.tag == f"{{{LINK}}}schemaRef"
+                and el.getparent() is root
+                and _same_entry(value, entry_point)
+                and not schema_refs
+            ):
+                schema_refs += 1
+                continue
+            if value.startswith("#") and el.tag != f"{{{LINK}}}schemaRef":
+                continue  # a link inside the file
+            raise InputError(
+                f"{where} {excerpt(value, 80)} ({etree.QName(el).localname}) is not the entry point {entry_point} "
+                "of the installed package: a filing references only its entry point"
+            )
+
+
+def _same_entry(href: str, entry_point: str) -> bool:
+    """Whether ``href`` is ``entry_point`` written with any framework version."""
+    m, e = _FWS_RE.match(href), _FWS_RE.match(entry_point)
+    if m is None or e is None:
+        return href == entry_point
+    return (m.group("base"), m.group("rest")) == (e.group("base"), e.group("rest"))
 
 
 def schema_ref(root: etree._Element) -> SchemaRefInfo:
@@ -143,7 +214,7 @@ def retarget_framework(tree: etree._ElementTree, framework: str) -> tuple[etree.
     new_nsmap = {p: ns_map.get(u, u) for p, u in root.nsmap.items()}
     new_root = etree.Element(_retag(root.tag, ns_map), attrib=dict(root.attrib), nsmap=new_nsmap)
     new_root.text = root.text
-    if root.sourceline:
+    if root.sourceline and root.sourceline <= _MAX_SETTABLE_LINE:
         new_root.sourceline = root.sourceline
     # Rebuilt element by element (a deep copy would carry every inherited declaration, among them
     # the old enumeration namespaces, onto each fact).  Declarations an element makes itself are
@@ -171,7 +242,7 @@ def _rebuild(src: etree._Element, dst: etree._Element, ns_map: dict[str, str]) -
             local = {p: ns_map.get(u, u) for p, u in ch.nsmap.items() if inherited.get(p) != u}
             n = etree.SubElement(dst, _retag(ch.tag, ns_map), attrib=dict(ch.attrib), nsmap=local or None)
             n.text = ch.text
-            if ch.sourceline:
+            if ch.sourceline and ch.sourceline <= _MAX_SETTABLE_LINE:
                 n.sourceline = ch.sourceline
             _rebuild(ch, n, ns_map)
         else:

@@ -189,6 +189,7 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
         top = meta_name[: -len("META-INF/taxonomyPackage.xml")]
         if top + "META-INF/catalog.xml" not in names:
             raise PackageError(f"{p}: not a taxonomy package (no META-INF/catalog.xml beside taxonomyPackage.xml)")
+        _refuse_outside_rewrites(zf, top + "META-INF/catalog.xml", p)
         try:
             meta_bytes = zf.read(meta_name)
             refuse_dtd(meta_bytes, f"{p}: {meta_name}", PackageError)
@@ -229,6 +230,41 @@ def inspect_package(path: str | os.PathLike) -> PackageInfo:
         version=version,
         entry_points=tuple(sorted(entry_points, key=lambda e: (e.model, _version_key(e.framework)))),
     )
+
+
+_CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
+
+
+def _refuse_outside_rewrites(zf: zipfile.ZipFile, catalog_name: str, p: Path) -> None:
+    """Raise :class:`PackageError` when the package's ``catalog.xml`` rewrites a URL to a place
+    outside the package (an absolute path or URL, or ``..`` above the ZIP's top): Arelle would then
+    read schemas from the local disk instead of the package."""
+    try:
+        data = zf.read(catalog_name)
+        refuse_dtd(data, f"{p}: {catalog_name}", PackageError)
+        root = etree.fromstring(data, _safe_parser())
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as e:
+        raise PackageError(f"{p}: unreadable {catalog_name} ({e})") from None
+    folder = PurePosixPath(catalog_name).parent
+    for el in root.iter():
+        prefix = el.get("rewritePrefix") if isinstance(el.tag, str) else None
+        if prefix is None:
+            continue
+        parts: list[str] = []
+        inside = not (prefix.startswith(("/", "\\")) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", prefix))
+        for part in (*folder.parts, *PurePosixPath(prefix.replace("\\", "/")).parts):
+            if part == "..":
+                if not parts:
+                    inside = False
+                    break
+                parts.pop()
+            elif part not in (".", "/"):
+                parts.append(part)
+        if not inside:
+            raise PackageError(
+                f"{p}: refused, {catalog_name} rewrites {el.get('uriStartString') or el.get('systemIdStartString')!r} "
+                f"to {prefix[:80]!r}, outside the package"
+            )
 
 
 # --------------------------------------------------------------------------- user data directory
@@ -311,10 +347,17 @@ def _read_registry() -> tuple[list[PackageInfo], bool]:
     return out, damaged
 
 
-def installed_packages() -> list[PackageInfo]:
+def installed_packages(*, strict: bool = False) -> list[PackageInfo]:
     """The installed packages; a damaged registry is tolerated (its bad entries are skipped;
-    ``taxonomy install`` repairs it)."""
-    return _read_registry()[0]
+    ``taxonomy install`` repairs it), unless ``strict``: then it raises :class:`PackageError`
+    saying so (a listing must not read "nothing installed" when it cannot tell)."""
+    pkgs, damaged = _read_registry()
+    if damaged and strict:
+        raise PackageError(
+            f"the package registry {_registry_path()} is damaged (unreadable or of the wrong shape); "
+            "nbb-filing taxonomy install --from FILE.zip repairs it"
+        )
+    return pkgs
 
 
 def _rebuild_registry(dest_dir: Path, known: list[PackageInfo]) -> list[PackageInfo]:

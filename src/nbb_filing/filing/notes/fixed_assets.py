@@ -47,9 +47,11 @@ def load_closings(dossier: Dossier) -> Closings | None:
     if not (inp.trial_balance and inp.mapping):
         return None
     from nbb_filing.books.ledger import read_trial_balance
-    from nbb_filing.books.mapping_file import load_mapping, locate_mapping
+    from nbb_filing.books.mapping_file import load_mapping
 
-    mapping = load_mapping(locate_mapping(inp.mapping, dossier.base_dir))
+    mapping_file = dossier.mapping_path()
+    assert mapping_file is not None
+    mapping = load_mapping(mapping_file)
     if not mapping.fixed_assets:
         return None
     tb = dossier.resolve_path(inp.trial_balance, "inputs", "trial_balance")
