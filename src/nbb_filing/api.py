@@ -148,7 +148,9 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
     not_closed = [why for why in (unappropriated(tb) for tb in (current, previous) if tb is not None) if why]
     if not_closed:
         raise FindingsError("; ".join(not_closed))
-    return compute_figures(catalog, mp, current, previous)
+    from nbb_filing.filing.dossier_notes_books import note_inputs
+
+    return compute_figures(catalog, mp, current, previous, note_inputs=note_inputs(dossier))
 
 
 def default_output(dossier_path: Path) -> Path:
@@ -210,6 +212,7 @@ def _generate(
     early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
     mapped, closings = _figures_from_books(dossier, catalog)
     from_books = mapped is not None
+    mapped = _with_dossier_note_figures(dossier, catalog, mapped)
     notes: tuple[str, ...] = tuple(n for n in (info.replica_notice, framework_notice) if n)
     if dossier.previous_filing:
         dossier, mapped, previous_notes = _with_previous_filing(dossier, catalog, mapped, info)
@@ -265,6 +268,19 @@ def _figures_from_books(dossier: Dossier, catalog: Catalog) -> tuple[RubricFigur
 
     closings = load_closings(dossier)
     return with_closings(catalog, mapped, closings), closings  # the notes' closing values (8059, 8059P ...)
+
+
+def _with_dossier_note_figures(
+    dossier: Dossier, catalog: Catalog, mapped: RubricFigures | None
+) -> RubricFigures | None:
+    """``mapped`` plus the amounts of the notes from the books the dossier gives outright
+    (guarantees in favour of group enterprises), written with or without trial balances."""
+    from nbb_filing.filing.dossier_notes_books import dossier_note_figures
+
+    extra = dossier_note_figures(catalog, dossier)
+    if not extra:
+        return mapped
+    return RubricFigures(catalog.model, (mapped.figures if mapped is not None else ()) + tuple(extra))
 
 
 def _with_previous_filing(

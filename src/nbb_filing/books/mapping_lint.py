@@ -26,7 +26,7 @@ from nbb_filing.taxonomy.catalog import Catalog
 
 ZERO = Decimal(0)
 
-__all__ = ["static_findings"]
+__all__ = ["static_findings", "notes_lacking", "family_catalogs"]
 
 
 def static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[MappingFinding]:
@@ -43,9 +43,10 @@ def static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[Ma
             )
         )
     out += _note_findings(mapping)
+    out += _notes_section_findings(mapping, full, target)
     all_totals = dedupe_totals([*package_totals(full), *package_totals(target), *mapping.totals])
     out += _rubric_findings(mapping, full, all_totals)
-    out += _mapping_total_findings(mapping, _family_catalogs(mapping, {full.model: full, target.model: target}))
+    out += _mapping_total_findings(mapping, family_catalogs(mapping, {full.model: full, target.model: target}))
     out += _sign_findings(mapping, full)
     out += _overlap_findings(mapping)
     cycles = _cycle_findings(all_totals)
@@ -89,6 +90,72 @@ def _note_findings(mapping: Mapping) -> list[MappingFinding]:
         for n in mapping.fixed_assets
         if n.note not in closing
     ]
+
+
+def _notes_section_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[MappingFinding]:
+    """``notes:`` rules: never a rubric of the statements (fed by ``rules:``) nor a total of the
+    package (computed from its parts), one sign per rubric, and no two rules of one rubric catching
+    the same accounts on the same side at the same specificity (which one takes the account would
+    be left to chance)."""
+    out = []
+    statement = {r.target for r in mapping.rules if r.target}
+    totals = {t.rubric: t for t in (*package_totals(full), *package_totals(target), *mapping.totals)}
+    signs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in mapping.notes:
+        signs[r.rubric][r.sign].append(r.where)
+        if r.rubric in statement:
+            out.append(
+                MappingFinding(
+                    "note-target",
+                    f"{r.where}: rubric {r.rubric} is a rubric of the statements, fed by the rules: section; "
+                    "a notes rule feeds a rubric of the notes",
+                    rule=r.id,
+                    rubric=r.rubric,
+                )
+            )
+        elif r.rubric in totals:
+            t = totals[r.rubric]
+            out.append(
+                MappingFinding(
+                    "total-mapped",
+                    f"{r.where}: rubric {r.rubric} is a total ({t.formula()}, {t.origin}); map its parts",
+                    rule=r.id,
+                    rubric=r.rubric,
+                )
+            )
+    for rubric, by_sign in signs.items():
+        if len(by_sign) > 1:
+            desc = "; ".join(f"sign {sg} in {', '.join(ws)}" for sg, ws in by_sign.items())
+            out.append(MappingFinding("sign-mixed", f"rubric {rubric} has contradicting signs: {desc}", rubric=rubric))
+    rules = mapping.notes
+    for i, a in enumerate(rules):
+        for b in rules[i + 1 :]:
+            if a.rubric != b.rubric or a.group != b.group or a.portion != b.portion:
+                continue
+            if not (a.side == b.side or "either" in (a.side, b.side)):
+                continue
+            for sa in a.selectors:
+                for sb in b.selectors:
+                    if sa.overlaps_at_same_level(sb):
+                        out.append(
+                            MappingFinding(
+                                "overlap",
+                                f"{a.where} and {b.where} both catch accounts '{sa.text}'/'{sb.text}' "
+                                f"for rubric {a.rubric}",
+                                rule=a.id,
+                                rubric=a.rubric,
+                            )
+                        )
+    return out
+
+
+def notes_lacking(mapping: Mapping, catalogs: list[Catalog]) -> list[str]:
+    """The rubrics ``notes:`` rules feed that none of ``catalogs`` (the installed package's models of
+    the mapping) has: computed and tied, but written nowhere (a warning, never dropped silently)."""
+    lacking = [
+        code for code in dict.fromkeys(r.rubric for r in mapping.notes) if not any(c.has_rubric(code) for c in catalogs)
+    ]
+    return lacking
 
 
 def _rubric_findings(mapping: Mapping, full: Catalog, totals: list[TotalDef]) -> list[MappingFinding]:
@@ -142,7 +209,7 @@ def _mapping_total_findings(mapping: Mapping, family: list[Catalog]) -> list[Map
     return out
 
 
-def _family_catalogs(mapping: Mapping, known: dict[str, Catalog]) -> list[Catalog]:
+def family_catalogs(mapping: Mapping, known: dict[str, Catalog]) -> list[Catalog]:
     """The catalogs of every model ``mapping`` declares (the checked ones first), loaded from the
     same package; a model the package does not have is skipped (reported as unknown-model)."""
     out = list(known.values())

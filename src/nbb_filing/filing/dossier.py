@@ -36,6 +36,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.pydantic_errors import dotted
+from nbb_filing.filing.dossier_notes_books import DebtEntry, GroupAccounts
 from nbb_filing.filing.dossier_parts import (
     AccountantDeclaration,
     DatapointFact,
@@ -93,6 +94,12 @@ class Dossier(DossierPart):
         None,
         description="social balance sheet: average workers, hours worked, personnel costs, by regime "
         "(and gender where the model shows it)",
+    )
+    debts: Optional[tuple[DebtEntry, ...]] = Field(
+        None, description="debts note: maturity, guarantees and overdue part per debt account (issue #20)"
+    )
+    group: Optional[GroupAccounts] = Field(
+        None, description="accounts towards affiliated/associated/participating enterprises, guarantees to them"
     )
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None
