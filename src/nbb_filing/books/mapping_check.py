@@ -24,9 +24,9 @@ from nbb_filing.books.mapping import (
     type_problem,
 )
 from nbb_filing.books.mapping_lint import family_catalogs, notes_lacking, static_findings
-from nbb_filing.books.note_ties import note_tie_problems
 from nbb_filing.books.mapping_model import Mapping
 from nbb_filing.books.mapping_report import CheckReport, Coverage, MappingFinding
+from nbb_filing.books.note_ties import note_tie_problems
 from nbb_filing.books.totals import TotalDef, model_totals, total_violations
 from nbb_filing.taxonomy.catalog import Catalog
 

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from nbb_filing.books.mapping_model import Group, Mapping, Portion, NoteRubricRule, NoteRule, Rule
+from nbb_filing.books.mapping_model import Group, Mapping, NoteRubricRule, NoteRule, Portion, Rule
 from nbb_filing.books.selectors import Selector
 from nbb_filing.books.totals import TotalDef
 from nbb_filing.core.errors import InputError

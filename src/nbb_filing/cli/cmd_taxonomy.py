@@ -1,4 +1,4 @@
-"""CLI: ``nbb-filing taxonomy install|list|show|values``."""
+"""CLI: ``nbb-filing taxonomy install|list|show|values|coverage``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from nbb_filing import (
     installed_packages,
     load_catalog,
     resolve_package,
+    taxonomy_coverage,
 )
 from nbb_filing.cli.common import (
     dump_json,
@@ -150,6 +151,45 @@ def show(
         f"{len(cat)} datapoints, {len(cat.rubrics())} rubrics"
     ]
     lines += [f"{code:>12}  {cat.by_rubric(code)[0].label(lang)}" for code in cat.rubrics()]
+    emit("\n".join(lines), output)
+
+
+@taxonomy.command("coverage", short_help="What fills each section of a model, and what the package lacks.")
+@click.argument("model")
+@lang_option
+@taxonomy_option
+@click.option("--framework", default=None, help="Framework version (default: the newest in the package).")
+@format_option("text", "json")
+@report_output_option
+def coverage(model: str, lang: str, taxonomy: str | None, framework: str | None, fmt: str, output: str | None) -> None:
+    """Every section of MODEL with its cell count and what fills its cells: the family's shipped
+    mapping (rules:, notes:, fixed_assets: and their totals; some notes rules with the dossier's
+    debts: or group:), a dossier key, or only the generic figures:/datapoint_facts:.  Ends with the
+    rubrics of the mapping's notes: rules the installed package lacks for MODEL and the note ties checked."""
+    cov = taxonomy_coverage(model, taxonomy=taxonomy, framework=framework, lang=lang)
+    if fmt == "json":
+        emit(dump_json(cov.to_json()), output)
+        return
+    lines = [f"{cov.model} — {cov.package}; mapping: {cov.mapping or 'none (not a model of a known family)'}"]
+    lines.append(f"{'section':<22} {'cells':>5} {'mapping':>7} {'dossier':>7} {'generic':>7}  label")
+    for s in cov.sections:
+        mapped = s.cells - s.dossier_cells - s.generic
+        lines.append(f"{s.section:<22} {s.cells:>5} {mapped:>7} {s.dossier_cells:>7} {s.generic:>7}  {s.label}")
+        if s.mapping:
+            shown = ", ".join(s.mapping[:12]) + (f" and {len(s.mapping) - 12} more" if len(s.mapping) > 12 else "")
+            lines.append(f"{'':<24}mapping: {shown}")
+        if s.dossier:
+            lines.append(f"{'':<24}dossier: {', '.join(s.dossier)}")
+    if cov.lacking:
+        lines.append(
+            f"the installed package lacks, for {cov.model}, {len(cov.lacking)} rubric(s) the mapping's notes: rules feed "
+            "(computed and tied, not written):"
+        )
+        lines.append("  " + ", ".join(f"{r} ({rule})" for r, rule in cov.lacking))
+    checked = [t for t, ok in cov.ties if ok]
+    unchecked = [t for t, ok in cov.ties if not ok]
+    lines.append(f"note ties checked on a filing of {cov.model}: {', '.join(checked) or 'none'}")
+    lines.append(f"not checked (a rubric is not in the model): {', '.join(unchecked) or 'none'}")
     emit("\n".join(lines), output)
 
 
