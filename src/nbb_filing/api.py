@@ -452,8 +452,8 @@ def _mapped_rubrics(catalog: Catalog, mapping_name: str | None) -> tuple[dict[st
         return {}, ()
     from nbb_filing.books.mapping import full_model_catalog
     from nbb_filing.books.mapping_file import load_mapping
-    from nbb_filing.books.note_closings import closing_figures
     from nbb_filing.books.note_closings import Closings as _Closings
+    from nbb_filing.books.note_closings import closing_figures
     from nbb_filing.books.totals import model_totals, solve_totals
 
     mp = load_mapping(mapping_name)
@@ -476,7 +476,7 @@ def _mapped_rubrics(catalog: Catalog, mapping_name: str | None) -> tuple[dict[st
         cur = {n: Closing(n, Decimal(1), (), "") for n in notes}
         for f in closing_figures(catalog, _Closings(mp.source, cur, cur, classes)):
             how.setdefault(f.rubric, "fixed_assets:")
-    lacking = tuple((n.rubric, n.id) for n in mp.notes if not catalog.has_rubric(n.rubric) and n.rubric not in fake)
+    lacking = tuple((n.rubric, n.id) for n in mp.notes if not catalog.has_rubric(n.rubric))
     return how, lacking
 
 
@@ -503,9 +503,9 @@ def _dossier_cells(catalog: Catalog) -> dict[str, str]:
         for regime in social.regimes:
             for gender in social.genders:
                 for period in social.periods:
-                    dp = social.cell(catalog, m, regime, gender, period)
-                    if dp is not None:
-                        out[dp.key] = f"social_balance.{m}"
+                    cell = social.cell(catalog, m, regime, gender, period)
+                    if cell is not None:
+                        out[cell.key] = f"social_balance.{m}"
     for key, codes in dossier_rubrics().items():
         code = next((c for c in codes if catalog.has_rubric(c)), None)
         if code:

@@ -19,7 +19,7 @@ group:                                   # account numbers or prefixes ("=440100
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from pydantic import Field, field_validator
 
@@ -27,9 +27,6 @@ from nbb_filing.books.mapping_model import PORTIONS
 from nbb_filing.books.note_rubrics import DebtPortions, NoteInputs
 from nbb_filing.books.selectors import Selector
 from nbb_filing.filing.dossier_parts import DossierPart
-
-if TYPE_CHECKING:  # pragma: no cover
-    from nbb_filing.filing.dossier import Dossier
 
 __all__ = ["DebtEntry", "GroupAccounts", "note_inputs"]
 
@@ -107,8 +104,10 @@ class GroupAccounts(DossierPart):
         return v
 
 
-def note_inputs(dossier: Dossier) -> NoteInputs | None:
-    """The dossier's ``debts:`` and ``group:`` as the books' :class:`NoteInputs` (None: neither given)."""
+def note_inputs(dossier: Any) -> NoteInputs | None:
+    """The dossier's ``debts:`` and ``group:`` as the books' :class:`NoteInputs` (None: neither given).
+
+    ``dossier`` is a :class:`~nbb_filing.filing.dossier.Dossier` (not imported: it imports this module)."""
     debts_in = getattr(dossier, "debts", None)
     group = getattr(dossier, "group", None)
     if debts_in is None and group is None:
@@ -134,7 +133,7 @@ def note_inputs(dossier: Dossier) -> NoteInputs | None:
     return NoteInputs(debts, groups, dossier.where("group"))
 
 
-def dossier_note_figures(catalog: Any, dossier: Dossier) -> list[Any]:
+def dossier_note_figures(catalog: Any, dossier: Any) -> list[Any]:
     """The amounts of these notes the dossier gives outright (``group.guarantees`` ...), as rubric
     figures of ``catalog``'s model: the first rubric of ``data/notes-from-books.yaml`` the model has."""
     from nbb_filing.books.figures import Figure

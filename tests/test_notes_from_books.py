@@ -1,0 +1,307 @@
+"""The notes that come from the books (issue #20): the mapping's notes: rules, the dossier's debts:
+and group:, the ties to the statements, and `taxonomy coverage`.
+
+The expected figures of the samples are recomputed here from the trial-balance CSV files by prefix
+sums (csv module and Decimal only), never through the product's mapping code.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from nbb_filing.core.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+D = Decimal
+
+
+# ---------------------------------------------------------------------------- independent recomputation
+
+
+def _balances(csv_path: Path) -> dict[str, Decimal]:
+    """account -> debit - credit, read with the csv module (the samples: ';' and decimal comma)."""
+    out = {}
+    with csv_path.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    for row in rows[1:]:
+        if not row or not row[0].strip():
+            continue
+        dr, cr = (D(x.replace(".", "").replace(",", ".") or "0") for x in row[2:4])
+        out[row[0].strip()] = dr - cr
+    return out
+
+
+def _credit(bal: dict[str, Decimal], *prefixes: str) -> Decimal:
+    return sum((-v for a, v in bal.items() if a.startswith(prefixes) and v < 0), D(0))
+
+
+def _debit(bal: dict[str, Decimal], *prefixes: str) -> Decimal:
+    return sum((v for a, v in bal.items() if a.startswith(prefixes) and v > 0), D(0))
+
+
+def _net_debit(bal: dict[str, Decimal], *prefixes: str) -> Decimal:
+    return sum((v for a, v in bal.items() if a.startswith(prefixes)), D(0))
+
+
+@pytest.fixture(scope="module")
+def filings(package, tmp_path_factory):
+    """The three samples generated in the models whose notes they fill (no validation)."""
+    from nbb_filing.api import generate
+    from nbb_filing.reading.reader import read_facts
+
+    out = tmp_path_factory.mktemp("notes")
+    runs = {
+        ("smartcoop", "m82-f"): "smartcoop-2024",
+        ("smartcoop", "m81-f"): "smartcoop-2024",
+        ("lambotte", "m01-f"): "menuiserie-lambotte-2024",
+        ("lambotte", "m02-f"): "menuiserie-lambotte-2024",
+        ("devonk", "m04-f"): "jeugdhuis-de-vonk-2024",
+    }
+    facts = {}
+    for (name, model), folder in runs.items():
+        path = out / f"{name}-{model}.xbrl"
+        generate(SAMPLES / folder / "dossier.yaml", path, package=package, model=model)
+        values: dict[tuple[str, str], Decimal] = {}
+        for f in read_facts(path, package).rubric_facts():
+            if f.value is not None and not f.typed_values and f.datapoint.period in ("current", "previous"):
+                values.setdefault((f.datapoint.rubric, f.datapoint.period), D(f.value))
+        facts[(name, model)] = values
+    return facts
+
+
+def test_lambotte_debts_note_abbreviated(filings):
+    bal = _balances(SAMPLES / "menuiserie-lambotte-2024" / "tb-2024.csv")
+    got = filings[("lambotte", "m01-f")]
+    over_one_year = _credit(bal, "17")
+    # the dossier puts the whole of 173000 within one to five years, and guarantees 173 + 423 by a mortgage
+    assert got[("8912", "current")] == over_one_year == D("75000")
+    assert ("8913", "current") not in got
+    secured = _credit(bal, "173", "423")
+    assert got[("892", "current")] == got[("8922", "current")] == got[("9062", "current")] == secured
+    assert got[("17", "current")] == got[("8912", "current")]
+
+
+def test_lambotte_debts_and_taxes_full_model(filings):
+    bal = _balances(SAMPLES / "menuiserie-lambotte-2024" / "tb-2024.csv")
+    got = filings[("lambotte", "m02-f")]
+    assert got[("8841", "current")] == _credit(bal, "423")
+    assert got[("8801", "current")] == _credit(bal, "420", "421", "422", "423", "424")
+    assert got[("8842", "current")] == _credit(bal, "173")
+    assert got[("8802", "current")] == _credit(bal, "170", "171", "172", "173", "174")
+    assert got[("8962", "current")] == _credit(bal, "173", "423")
+    # taxes on the result: 670000 is a sub-account of 6700 (taxes due or paid for the year)
+    assert got[("9135", "current")] == _net_debit(bal, "6700", "6720")
+    assert got[("9134", "current")] == _net_debit(bal, "670", "672") == got[("670/3", "current")]
+
+
+def test_smartcoop_affiliated_enterprises(filings):
+    group = ("400100", "416100", "440100", "489100", "280000")
+    for period, tb in (("current", "tb-2024.csv"), ("previous", "tb-2023.csv")):
+        bal = _balances(SAMPLES / "smartcoop-2024" / tb)
+        mine = {a: v for a, v in bal.items() if a.startswith(group)}
+        got = filings[("smartcoop", "m82-f")]
+        receivables = _debit(mine, "40", "41", "44")
+        debts = _credit(mine, "40", "41", "42", "43", "44", "45", "46", "47", "48")
+        assert got[("9311", period)] == got[("9291", period)] == receivables
+        assert got[("9371", period)] == got[("9351", period)] == debts
+
+
+def test_smartcoop_overdue_social_debts_in_both_models(filings):
+    bal = _balances(SAMPLES / "smartcoop-2024" / "tb-2024.csv")
+    for model in ("m82-f", "m81-f"):
+        got = filings[("smartcoop", model)]
+        assert got[("9076", "current")] == D("12440.35") <= _credit(bal, "454")
+        assert ("9072", "current") not in got
+
+
+def test_de_vonk_debts_note_in_the_small_model(filings):
+    bal = _balances(SAMPLES / "jeugdhuis-de-vonk-2024" / "tb-2024.csv")
+    assert filings[("devonk", "m04-f")][("8912", "current")] == _credit(bal, "17")
+
+
+# ---------------------------------------------------------------------------- the rules' edge cases
+
+
+def _tb(tmp_path: Path, rows: list[tuple[str, str, str]]):
+    from nbb_filing.books.ledger import read_trial_balance
+
+    lines = ["account;label;debit;credit"] + [f"{a};x;{d};{c}" for a, d, c in rows]
+    p = tmp_path / "tb.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return read_trial_balance(p, require_balanced=False)
+
+
+def _mapping(notes: str):
+    from nbb_filing.books.mapping_file import parse_mapping
+
+    text = (
+        "schema_version: 1\nfamily: without-capital\nmodel: m82-f\nmodels: [m82-f, m81-f]\n"
+        'rules:\n  - {id: all, accounts: ["1-9"], rubric: "17", sign: credit}\nnotes:\n' + notes
+    )
+    return parse_mapping(text, "edge.yaml")
+
+
+def test_account_on_the_other_side_is_not_caught(tmp_path):
+    from nbb_filing.books.note_rubrics import DebtPortions, NoteInputs, note_values
+
+    mp = _mapping(
+        '  - {id: lt-1-5, accounts: ["173"], side: credit, portion: one_to_five_years, rubric: "8842", sign: credit}\n'
+    )
+    tb = _tb(tmp_path, [("173000", "500.00", "0"), ("173100", "0", "800.00")])
+    inputs = NoteInputs({"173100": DebtPortions("173100", {"one_to_five_years": D("800")}, "d.yaml")})
+    got = note_values(mp, tb, "current", inputs)
+    assert got.values["8842"] == D("800")  # 173000 in debit is left to the tie with 17 to report
+
+
+def test_sub_account_outside_the_rule_breaks_the_tie(tmp_path):
+    from nbb_filing.books.note_rubrics import note_values
+    from nbb_filing.books.note_ties import note_tie_problems
+
+    mp = _mapping(
+        '  - {id: taxes-paid, accounts: ["6700"], rubric: "9135", sign: debit}\n'
+        '  - {id: taxes-estimated, accounts: ["6702"], rubric: "9137", sign: debit}\n'
+    )
+    tb = _tb(tmp_path, [("670000", "100.00", "0"), ("670900", "40.00", "0")])
+    got = note_values(mp, tb, "current")
+    assert got.values == {"9135": D("100"), "9137": D("0")}
+    values = {"9134": D("100"), "9138": D("0"), "670/3": D("140")}
+    problems = note_tie_problems(values)
+    assert len(problems) == 1
+    assert "taxes-on-result" in problems[0] and "= 100" in problems[0] and "= 140" in problems[0]
+
+
+def test_a_note_total_that_disagrees_names_both_figures():
+    from nbb_filing.books.note_ties import note_tie_problems
+
+    problems = note_tie_problems({"8912": D("60"), "8913": D("30"), "17": D("100")})
+    assert any("debts-over-one-year" in p and "= 90" in p and "= 100" in p for p in problems)
+    assert not note_tie_problems({"8912": D("70"), "8913": D("30"), "17": D("100")})
+    # an "of which" part within its parent is fine, above it is not
+    assert not note_tie_problems({"753": D("10"), "75": D("10")})
+    assert note_tie_problems({"753": D("11"), "75": D("10")})
+    # a tie whose rubrics are not all available is not checked
+    assert not note_tie_problems({"8912": D("60"), "17": D("100")}, available={"8912", "17"})
+
+
+def test_maturities_must_add_up_and_be_given(tmp_path):
+    from nbb_filing.books.note_rubrics import DebtPortions, NoteInputs, note_values
+
+    mp = _mapping(
+        '  - {id: a, accounts: ["17"], side: credit, portion: one_to_five_years, rubric: "8842", sign: credit}\n'
+        '  - {id: b, accounts: ["17"], side: credit, portion: over_five_years, rubric: "8843", sign: credit}\n'
+    )
+    tb = _tb(tmp_path, [("173000", "0", "1000.00"), ("174000", "0", "50.00")])
+    ok = NoteInputs(
+        {
+            "173000": DebtPortions("173000", {"over_five_years": D("300")}, "d.yaml line 3 (debts[0])"),
+            "174000": DebtPortions("174000", {"one_to_five_years": D("50")}, "d.yaml line 4 (debts[1])"),
+        }
+    )
+    got = note_values(mp, tb, "current", ok).values
+    assert got == {"8842": D("750"), "8843": D("300")}
+    assert note_values(mp, tb, "previous", ok).values == {"8842": D("0"), "8843": D("0")}  # current year only
+    missing = NoteInputs({"173000": ok.debts["173000"]})  # type: ignore[index]
+    with pytest.raises(InputError, match="174000.*no maturity"):
+        note_values(mp, tb, "current", missing)
+    wrong = NoteInputs(
+        {
+            "173000": DebtPortions("173000", {"one_to_five_years": D("800"), "over_five_years": D("300")}, "d.yaml"),
+            "174000": ok.debts["174000"],  # type: ignore[index]
+        }
+    )
+    with pytest.raises(InputError, match="not the balance 1000"):
+        note_values(mp, tb, "current", wrong)
+    too_much = NoteInputs({**ok.debts, "173000": DebtPortions("173000", {"over_five_years": D("1200")}, "d")})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="not within its balance"):
+        note_values(mp, tb, "current", too_much)
+
+
+def test_group_rules_catch_only_listed_accounts_once_per_rubric(tmp_path):
+    from nbb_filing.books.note_rubrics import NoteInputs, note_values
+    from nbb_filing.books.selectors import Selector
+
+    mp = _mapping(
+        '  - {id: g, accounts: ["40-48"], side: credit, group: affiliated, rubric: "9371", sign: credit}\n'
+        '  - {id: exact, accounts: ["=440100"], side: credit, rubric: "9371", sign: credit}\n'
+        '  - {id: sup, accounts: ["44"], excluding: ["441"], side: credit, rubric: "8991", sign: credit}\n'
+    )
+    tb = _tb(
+        tmp_path, [("440000", "0", "10.00"), ("440100", "0", "7.00"), ("489100", "0", "5.00"), ("441000", "0", "3")]
+    )
+    inputs = NoteInputs(None, {"affiliated": (Selector.parse("440100"), Selector.parse("4891"))})
+    got = note_values(mp, tb, "current", inputs).values
+    assert got["9371"] == D("12")  # 440100 counted once (the exact rule wins), 489100 by the group
+    assert got["8991"] == D("17")  # 441000 (bills of exchange) left out by `excluding`
+    both = NoteInputs(None, {"affiliated": (Selector.parse("4891"),), "participating": (Selector.parse("48"),)})
+    with pytest.raises(InputError, match="489100 is listed as affiliated and participating"):
+        note_values(mp, tb, "current", both)
+
+
+def test_checker_refuses_what_a_notes_rule_may_not_do(m82, m81):
+    from nbb_filing.books.mapping_lint import static_findings
+
+    mp = _mapping(
+        '  - {id: stmt, accounts: ["62"], rubric: "17", sign: debit}\n'
+        '  - {id: tot, accounts: ["173"], rubric: "8912", sign: credit}\n'
+        '  - {id: s1, accounts: ["6700"], rubric: "9135", sign: debit}\n'
+        '  - {id: s2, accounts: ["6720"], rubric: "9135", sign: credit}\n'
+        '  - {id: o1, accounts: ["640"], rubric: "640", sign: debit}\n'
+        '  - {id: o2, accounts: ["640"], rubric: "640", sign: debit}\n'
+    )
+    codes = {(f.code, f.rule or f.rubric) for f in static_findings(mp, m82, m81)}
+    assert ("note-target", "stmt") in codes
+    assert ("total-mapped", "tot") in codes
+    assert ("sign-mixed", "9135") in codes
+    assert ("overlap", "o1") in codes
+
+
+def test_shipped_mappings_notes_are_clean_and_lacking_rubrics_are_reported(m82, m81):
+    from nbb_filing.books.mapping_check import check_mapping
+    from nbb_filing.books.mapping_file import load_mapping
+
+    for name in ("without-capital", "with-capital", "association"):
+        mp = load_mapping(name)
+        assert mp.notes
+    report = check_mapping(load_mapping("without-capital"), m81, full_catalog=m82)
+    assert report.ok if hasattr(report, "ok") else not report.findings
+    assert any("620" in w and "no model of the installed package" in w for w in report.warnings)
+
+
+def test_dossier_debts_refuse_floats_and_negative_amounts():
+    from pydantic import ValidationError
+
+    from nbb_filing.filing.dossier_notes_books import DebtEntry, GroupAccounts
+
+    with pytest.raises(ValidationError):
+        DebtEntry(account="173000", over_five_years=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        DebtEntry(account="173000", overdue=D("-1"))
+    with pytest.raises(ValidationError):
+        DebtEntry(account="17300a")
+    with pytest.raises(ValidationError):
+        GroupAccounts(affiliated=("44a",))
+
+
+# ---------------------------------------------------------------------------- coverage
+
+
+def test_coverage_of_the_abbreviated_and_full_models(package):
+    from nbb_filing.api import taxonomy_coverage
+
+    m81 = taxonomy_coverage("m81-f", package=package)
+    debts = next(s for s in m81.sections if s.section.startswith("s.06.03"))
+    assert debts.cells == 24 and debts.generic == 0 and debts.dossier_cells == 0
+    assert any(m.startswith("8912 ") for m in debts.mapping)
+    assert ("620", "note-remuneration") in m81.lacking
+    assert dict(m81.ties)["debts-over-one-year"] is True
+    m82 = taxonomy_coverage("m82-f", package=package)
+    calc = next(s for s in m82.sections if s.section.endswith(".calc"))
+    assert any(m.startswith("9371 ") and "group" in m for m in calc.mapping)
+    js = m82.to_json()
+    assert {"model", "package", "mapping", "sections", "lacking", "ties"} <= set(js)
+    assert sum(s["cells"] for s in js["sections"]) == sum(s.cells for s in m82.sections) > 0
