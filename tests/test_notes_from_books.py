@@ -95,7 +95,8 @@ def test_lambotte_debts_and_taxes_full_model(filings):
     assert got[("8802", "current")] == _credit(bal, "170", "171", "172", "173", "174")
     assert got[("8962", "current")] == _credit(bal, "173", "423")
     # taxes on the result: 670000 is a sub-account of 6700 (taxes due or paid for the year)
-    assert got[("9135", "current")] == _net_debit(bal, "6700", "6720")
+    assert got[("9135", "current")] == _net_debit(bal, "6700", "6720") == D("13250")
+    assert got[("9137", "current")] == _net_debit(bal, "6702", "6722") == D("4600")
     assert got[("9134", "current")] == _net_debit(bal, "670", "672") == got[("670/3", "current")]
 
 
@@ -122,6 +123,33 @@ def test_smartcoop_overdue_social_debts_in_both_models(filings):
 def test_de_vonk_debts_note_in_the_small_model(filings):
     bal = _balances(SAMPLES / "jeugdhuis-de-vonk-2024" / "tb-2024.csv")
     assert filings[("devonk", "m04-f")][("8912", "current")] == _credit(bal, "17")
+
+
+def test_generate_refuses_a_note_that_does_not_tie(package, tmp_path):
+    """A tax account outside every notes rule of 670/3 (671300) leaves 9134 + 9138 short of 670/3."""
+    import shutil
+
+    from nbb_filing.api import generate
+    from nbb_filing.core.errors import FindingsError
+
+    src = SAMPLES / "menuiserie-lambotte-2024"
+    copy = tmp_path / "lambotte"
+    shutil.copytree(src, copy)
+    (copy / "dossier.yaml").write_text(
+        (src / "dossier.yaml").read_text(encoding="utf-8").replace("../../mappings/", str(ROOT / "mappings") + "/"),
+        encoding="utf-8",
+    )
+    tb = copy / "tb-2024.csv"
+    text = tb.read_text(encoding="utf-8")
+    tb.write_text(
+        text.replace("670200;Charges fiscales estimées;4600,00;0,00", "671300;Impôts antérieurs (autre);4600,00;0,00"),
+        encoding="utf-8",
+    )
+    with pytest.raises(FindingsError) as e:
+        generate(copy / "dossier.yaml", tmp_path / "out.xbrl", package=package, model="m02-f")
+    msg = str(e.value)
+    assert "taxes-on-result" in msg and "= 13250" in msg and "= 17850" in msg
+    assert not (tmp_path / "out.xbrl").exists()
 
 
 # ---------------------------------------------------------------------------- the rules' edge cases
@@ -204,7 +232,7 @@ def test_maturities_must_add_up_and_be_given(tmp_path):
     )
     got = note_values(mp, tb, "current", ok).values
     assert got == {"8842": D("750"), "8843": D("300")}
-    assert note_values(mp, tb, "previous", ok).values == {"8842": D("0"), "8843": D("0")}  # current year only
+    assert note_values(mp, tb, "previous", ok).values == {}  # a note of the current year only
     missing = NoteInputs({"173000": ok.debts["173000"]})  # type: ignore[index]
     with pytest.raises(InputError, match="174000.*no maturity"):
         note_values(mp, tb, "current", missing)
@@ -219,6 +247,20 @@ def test_maturities_must_add_up_and_be_given(tmp_path):
     too_much = NoteInputs({**ok.debts, "173000": DebtPortions("173000", {"over_five_years": D("1200")}, "d")})  # type: ignore[arg-type]
     with pytest.raises(InputError, match="not within its balance"):
         note_values(mp, tb, "current", too_much)
+
+
+def test_overdue_and_not_overdue_parts(tmp_path):
+    from nbb_filing.books.note_rubrics import DebtPortions, NoteInputs, note_values
+
+    mp = _mapping(
+        '  - {id: od, accounts: ["451-453"], side: credit, portion: overdue, rubric: "9072", sign: credit}\n'
+        '  - {id: nod, accounts: ["411", "451-453"], side: credit, portion: not_overdue, rubric: "9073", sign: credit}\n'
+    )
+    tb = _tb(tmp_path, [("451000", "0", "100.00"), ("453000", "0", "40.00"), ("411000", "0", "5.00")])
+    # without debts: nothing is overdue and the whole tax debt is not overdue
+    assert note_values(mp, tb, "current").values == {"9072": D("0"), "9073": D("145")}
+    inputs = NoteInputs({"451000": DebtPortions("451000", {"overdue": D("30")}, "d.yaml")})
+    assert note_values(mp, tb, "current", inputs).values == {"9072": D("30"), "9073": D("115")}
 
 
 def test_group_rules_catch_only_listed_accounts_once_per_rubric(tmp_path):

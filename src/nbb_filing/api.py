@@ -220,6 +220,7 @@ def _generate(
         notes += previous_notes
     factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
     _check_balance_sheet(factset, dossier, from_books=from_books)
+    _check_note_ties(catalog, factset)
     data, stats = build_instance(
         catalog,
         factset.facts,
@@ -333,6 +334,21 @@ def _rubric_values(factset: FactSet) -> dict[str, dict[str, Decimal]]:
         if dp.rubric and dp.period in values and not f.typed and isinstance(f.value, Decimal):
             values[dp.period][dp.rubric] = f.value
     return values
+
+
+def _check_note_ties(catalog: Catalog, factset: FactSet) -> None:
+    """The notes tie to the statements (``data/notes-from-books.yaml``) in the facts about to be
+    written, whether their figures come from the books or from the dossier's ``figures:``."""
+    from nbb_filing.books.note_ties import note_tie_problems
+
+    available = set(catalog.rubrics())
+    problems = [
+        f"{period} year: {why}"
+        for period, values in _rubric_values(factset).items()
+        for why in note_tie_problems(values, available)
+    ]
+    if problems:
+        raise FindingsError(f"{len(problems)} note tie(s) do not hold: " + "; ".join(problems))
 
 
 def _size_warnings(catalog: Catalog, dossier: Dossier, factset: FactSet) -> list[str]:

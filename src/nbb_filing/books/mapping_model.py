@@ -113,6 +113,7 @@ Portion = Literal[
     "guaranteed_by_government",
     "guaranteed_by_real_securities",
     "overdue",
+    "not_overdue",
 ]
 PORTIONS: tuple[str, ...] = get_args(Portion)
 #: kinds of related enterprise whose accounts the dossier lists (``group:``)

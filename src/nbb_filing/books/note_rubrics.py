@@ -11,8 +11,8 @@ module (:class:`NoteInputs`; the dossier's pydantic models live in ``filing/``):
 
 * the **portions** of a debt account (``debts:``): how much of a 17 account falls due in one to
   five years or after five, how much is guaranteed (by public authorities, by real securities on the
-  company's assets), how much of a tax or social debt is overdue.  A rule with ``portion`` takes only
-  that part; the two maturities of an account always add up to its balance (the missing one is the
+  company's assets), how much of a tax or social debt is overdue (``not_overdue`` is the rest).  A
+  rule with ``portion`` takes only that part; the two maturities of an account always add up to its balance (the missing one is the
   rest), so the note ties to 17 by construction and a schedule that does not is refused;
 * the **group**: which accounts are towards affiliated enterprises, associated enterprises or other
   enterprises linked by participating interests (the PCMN splits them only in class 28).  A rule
@@ -54,7 +54,8 @@ class NoteInputs:
     """The dossier's part of the notes from the books.
 
     ``debts`` is None when the dossier has no ``debts:`` block: the rules with a ``portion`` are then
-    left out (the note is not written), rather than guessed.
+    left out (the note is not written), rather than guessed; only ``not_overdue`` takes the whole
+    balance (nothing is known to be overdue, and the NBB reads an absent overdue figure as zero).
     """
 
     debts: TMapping[str, DebtPortions] | None = None
@@ -125,6 +126,8 @@ def _portion(r: NoteRubricRule, a: AccountLine, amount: Decimal, debts: TMapping
                 f"over_five_years {given['over_five_years']} is {mine + theirs}, not the balance {amount}"
             )
         part = mine if mine is not None else amount - (theirs or ZERO)
+    elif r.portion == "not_overdue":  # the rest of a tax or social debt once its overdue part is set aside
+        part = amount - ((entry.amounts.get("overdue") or ZERO) if entry else ZERO)
     else:
         part = (entry.amounts.get(r.portion) or ZERO) if entry else ZERO
     if part < 0 or (amount >= 0 and part > amount):
@@ -140,11 +143,15 @@ def note_values(mapping: Mapping, tb: TrialBalance, period: str, inputs: NoteInp
 
     Every rubric a rule targets is present (zero when no account feeds it), so that the package's
     totals of the notes (8912 = 8802 + 8862 + 8892 + 8902) are computed like the statements'.  The
-    rules with a ``portion`` run for the current year only, and only when the dossier has ``debts:``;
-    the rules with a ``group`` only for the accounts the dossier's ``group:`` lists.
+    rules with a ``portion`` run for the current year only, and only when the dossier has ``debts:``
+    (``not_overdue`` excepted, see :class:`NoteInputs`); the rules with a ``group`` only for the accounts the dossier's ``group:`` lists.
     """
     inputs = inputs or NoteInputs()
     targets = note_targets(mapping)
+    if period != "current":
+        # a rubric the dossier's debts: splits is a note of the year only (the debts note has no
+        # previous-year column): its other rules would give a part without the rest
+        targets = {k: rs for k, rs in targets.items() if not any(r.portion for r in rs)}
     values = dict.fromkeys(targets, ZERO)
     accounts: dict[str, dict[str, list[str]]] = {}
     portions_used: set[str] = set()
@@ -157,10 +164,16 @@ def note_values(mapping: Mapping, tb: TrialBalance, period: str, inputs: NoteInp
                 continue
             amount = r.amount(a)
             if r.portion is not None:
-                if period != "current" or inputs.debts is None:
+                if period != "current":
                     continue
-                amount = _portion(r, a, amount, inputs.debts)
-                portions_used.add(a.account)
+                if inputs.debts is None:
+                    # without debts: nothing is known to be overdue (the NBB reads an absent figure as
+                    # zero), but no maturity or guarantee is guessed: those rules are left out
+                    if r.portion != "not_overdue":
+                        continue
+                else:
+                    amount = _portion(r, a, amount, inputs.debts)
+                    portions_used.add(a.account)
             values[rubric] += amount
             accounts.setdefault(rubric, {}).setdefault(r.id, []).append(a.account)
     if period == "current" and inputs.debts:

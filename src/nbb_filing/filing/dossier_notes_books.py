@@ -28,7 +28,10 @@ from nbb_filing.books.note_rubrics import DebtPortions, NoteInputs
 from nbb_filing.books.selectors import Selector
 from nbb_filing.filing.dossier_parts import DossierPart
 
-__all__ = ["DebtEntry", "GroupAccounts", "note_inputs"]
+__all__ = ["DebtEntry", "GroupAccounts", "note_inputs", "dossier_note_figures"]
+
+#: the amounts a debts: entry may give (``not_overdue`` is never given: it is the rest of ``overdue``)
+AMOUNTS = tuple(p for p in PORTIONS if p != "not_overdue")
 
 
 def _no_float(v: Any) -> Any:
@@ -58,7 +61,7 @@ class DebtEntry(DossierPart):
     overdue: Optional[Decimal] = Field(None, description="part overdue (tax and social debts, 45x)")
     what: Optional[str] = Field(None, description="free text: the loan, the lender, the guarantee")
 
-    _amounts = field_validator(*PORTIONS, mode="before")(_no_float)
+    _amounts = field_validator(*AMOUNTS, mode="before")(_no_float)
 
     @field_validator("account", mode="before")
     @classmethod
@@ -68,7 +71,7 @@ class DebtEntry(DossierPart):
             raise ValueError(f"account {v!r} is not an account number (digits only)")
         return v
 
-    @field_validator(*PORTIONS)
+    @field_validator(*AMOUNTS)
     @classmethod
     def _not_negative(cls, v: Optional[Decimal]) -> Optional[Decimal]:
         if v is not None and v < 0:
@@ -119,7 +122,7 @@ def note_inputs(dossier: Any) -> NoteInputs | None:
         for i, e in enumerate(debts_in):
             first.setdefault(e.account, i)
             acc = merged.setdefault(e.account, {})
-            for p in PORTIONS:
+            for p in AMOUNTS:
                 v = getattr(e, p)
                 if v is not None:
                     acc[p] = acc.get(p, Decimal(0)) + v
