@@ -447,7 +447,9 @@ class ModelCoverage:
     package: str
     mapping: str | None
     sections: tuple[SectionCoverage, ...]
-    lacking: tuple[tuple[str, str], ...]  # (rubric, the notes rule that feeds it) the model does not have
+    # (rubric, "package" | "model"): rubrics of the mapping's notes: rules that reach no cell of the model,
+    # because no model of the family has them in the installed package, or because another model has them
+    lacking: tuple[tuple[str, str], ...]
     ties: tuple[tuple[str, bool], ...]  # (tie id, checked for this model: every rubric present)
 
     def to_json(self) -> dict[str, Any]:
@@ -456,18 +458,19 @@ class ModelCoverage:
             "package": self.package,
             "mapping": self.mapping,
             "sections": [s.to_json() for s in self.sections],
-            "lacking": [{"rubric": r, "rule": rule} for r, rule in self.lacking],
+            "lacking": [{"rubric": r, "missing_from": where} for r, where in self.lacking],
             "ties": [{"id": t, "checked": ok} for t, ok in self.ties],
         }
 
 
 def _mapped_rubrics(catalog: Catalog, mapping_name: str | None) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     """rubric -> how the shipped mapping fills it ('rules:', 'notes:', 'notes: + dossier debts:' ...,
-    'totals'), and the notes rules' rubrics ``catalog``'s model lacks."""
+    'totals'), and the notes rules' rubrics that reach no cell of ``catalog``'s model."""
     if mapping_name is None:
         return {}, ()
     from nbb_filing.books.mapping import full_model_catalog
     from nbb_filing.books.mapping_file import load_mapping
+    from nbb_filing.books.mapping_lint import family_catalogs
     from nbb_filing.books.note_closings import Closings as _Closings
     from nbb_filing.books.note_closings import closing_figures
     from nbb_filing.books.totals import model_totals, solve_totals
@@ -492,8 +495,26 @@ def _mapped_rubrics(catalog: Catalog, mapping_name: str | None) -> tuple[dict[st
         cur = {n: Closing(n, Decimal(1), (), "") for n in notes}
         for f in closing_figures(catalog, _Closings(mp.source, cur, cur, classes)):
             how.setdefault(f.rubric, "fixed_assets:")
-    lacking = tuple((n.rubric, n.id) for n in mp.notes if not catalog.has_rubric(n.rubric))
-    return how, lacking
+    # a note rubric the model does not show is "lacking" only when no model of the family has it in
+    # the installed package and no total of this model is made of it (8842 reaches m81-f as 8912)
+    totals = model_totals(full, mp.totals, catalog)
+    parents: dict[str, set[str]] = {}
+    for t in totals:
+        for _, c in t.terms:
+            parents.setdefault(c, set()).add(t.rubric)
+
+    def reaches_model(code: str, seen: frozenset[str] = frozenset()) -> bool:
+        if catalog.has_rubric(code):
+            return True
+        return any(p not in seen and reaches_model(p, seen | {code}) for p in parents.get(code, ()))
+
+    family = family_catalogs(mp, {full.model: full, catalog.model: catalog})
+    lacking = {}
+    for n in mp.notes:
+        if n.rubric in lacking or reaches_model(n.rubric):
+            continue
+        lacking[n.rubric] = "package" if not any(c.has_rubric(n.rubric) for c in family) else "model"
+    return how, tuple(lacking.items())
 
 
 def _dossier_cells(catalog: Catalog) -> dict[str, str]:
@@ -510,7 +531,7 @@ def _dossier_cells(catalog: Catalog) -> dict[str, str]:
         names = fields.get(dp.metric)
         if names and not dp.rubric:
             # by metric: a field of the identification, people, documents or participations
-            out[dp.key] = "identification, people, documents, participations (dossier-datapoints.yaml)"
+            out[dp.key] = "dossier fields (dossier-datapoints.yaml)"
     table = load_notes_table()
     for key in table.movement_keys(catalog):
         out[key] = "fixed_assets:"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from nbb_filing import (
@@ -180,16 +182,23 @@ def coverage(model: str, lang: str, taxonomy: str | None, framework: str | None,
             lines.append(f"{'':<24}mapping: {shown}")
         if s.dossier:
             lines.append(f"{'':<24}dossier: {', '.join(s.dossier)}")
-    if cov.lacking:
-        lines.append(
-            f"the installed package lacks, for {cov.model}, {len(cov.lacking)} rubric(s) the mapping's notes: rules feed "
-            "(computed and tied, not written):"
+    wrap = textwrap.TextWrapper(width=100, subsequent_indent="  ", break_on_hyphens=False)
+    in_package = [r for r, where in cov.lacking if where == "package"]
+    elsewhere = [r for r, where in cov.lacking if where == "model"]
+    if in_package:
+        lines += wrap.wrap(
+            f"the installed package lacks {len(in_package)} rubric(s) the mapping's notes: rules feed, in every "
+            f"model of the family (computed and tied, not written): {', '.join(in_package)}"
         )
-        lines.append("  " + ", ".join(f"{r} ({rule})" for r, rule in cov.lacking))
+    if elsewhere:
+        lines += wrap.wrap(
+            f"notes rubrics of another model of the family only (not in {cov.model}, nor summed into it): "
+            f"{', '.join(elsewhere)}"
+        )
     checked = [t for t, ok in cov.ties if ok]
     unchecked = [t for t, ok in cov.ties if not ok]
-    lines.append(f"note ties checked on a filing of {cov.model}: {', '.join(checked) or 'none'}")
-    lines.append(f"not checked (a rubric is not in the model): {', '.join(unchecked) or 'none'}")
+    lines += wrap.wrap(f"note ties checked on a filing of {cov.model}: {', '.join(checked) or 'none'}")
+    lines += wrap.wrap(f"not checked (a rubric is not in the model): {', '.join(unchecked) or 'none'}")
     emit("\n".join(lines), output)
 
 
