@@ -55,6 +55,7 @@ def filings(package, tmp_path_factory):
     from nbb_filing.reading.reader import read_facts
 
     out = tmp_path_factory.mktemp("notes")
+    facts: dict = {"_dir": out}
     runs = {
         ("smartcoop", "m82-f"): "smartcoop-2024",
         ("smartcoop", "m81-f"): "smartcoop-2024",
@@ -62,7 +63,6 @@ def filings(package, tmp_path_factory):
         ("lambotte", "m02-f"): "menuiserie-lambotte-2024",
         ("devonk", "m04-f"): "jeugdhuis-de-vonk-2024",
     }
-    facts = {}
     for (name, model), folder in runs.items():
         path = out / f"{name}-{model}.xbrl"
         generate(SAMPLES / folder / "dossier.yaml", path, package=package, model=model)
@@ -123,6 +123,33 @@ def test_smartcoop_overdue_social_debts_in_both_models(filings):
 def test_de_vonk_debts_note_in_the_small_model(filings):
     bal = _balances(SAMPLES / "jeugdhuis-de-vonk-2024" / "tb-2024.csv")
     assert filings[("devonk", "m04-f")][("8912", "current")] == _credit(bal, "17")
+
+
+def test_validate_blocks_a_filing_whose_debts_note_does_not_tie(filings, catalog):
+    """The product rule reads any filing: 8912 edited to 70,000.00 no longer adds up to 17 (75,000.00)."""
+    from lxml import etree
+
+    from nbb_filing.checks import product_rules, protocol
+    from nbb_filing.checks.findings import BLOCKING
+    from nbb_filing.reading.reader import read_tree
+
+    m01 = catalog("m01-f")
+    path = filings["_dir"] / "lambotte-m01-f.xbrl"
+    tree = etree.parse(str(path))
+
+    def run():
+        facts = read_tree(tree, None, path=path, catalog=m01)
+        pin = protocol.ProtocolInput(path=path, size=1000, root=tree.getroot(), facts=facts, catalog=m01)
+        return facts, list(product_rules.notes_tie_to_statements(pin))
+
+    facts, found = run()
+    assert found == []
+    line = next(f.source_line for f in facts.rubric_facts("current") if f.datapoint.rubric == "8912")
+    [el] = [e for e in tree.getroot() if isinstance(e.tag, str) and e.sourceline == line]
+    el.text = "70000.00"
+    _, found = run()
+    assert len(found) == 1 and found[0].effect == BLOCKING and found[0].rule == "notes_tie_to_statements"
+    assert "debts-over-one-year" in found[0].message and "= 70000" in found[0].message and "= 75000" in found[0].message
 
 
 def test_generate_refuses_a_note_that_does_not_tie(package, tmp_path):
@@ -271,6 +298,7 @@ def test_group_rules_catch_only_listed_accounts_once_per_rubric(tmp_path):
         '  - {id: g, accounts: ["40-48"], side: credit, group: affiliated, rubric: "9371", sign: credit}\n'
         '  - {id: exact, accounts: ["=440100"], side: credit, rubric: "9371", sign: credit}\n'
         '  - {id: sup, accounts: ["44"], excluding: ["441"], side: credit, rubric: "8991", sign: credit}\n'
+        '  - {id: p, accounts: ["40-48"], side: credit, group: participating, rubric: "9372", sign: credit}\n'
     )
     tb = _tb(
         tmp_path, [("440000", "0", "10.00"), ("440100", "0", "7.00"), ("489100", "0", "5.00"), ("441000", "0", "3")]
@@ -279,9 +307,13 @@ def test_group_rules_catch_only_listed_accounts_once_per_rubric(tmp_path):
     got = note_values(mp, tb, "current", inputs).values
     assert got["9371"] == D("12")  # 440100 counted once (the exact rule wins), 489100 by the group
     assert got["8991"] == D("17")  # 441000 (bills of exchange) left out by `excluding`
+    assert got["9372"] == D("0")
     both = NoteInputs(None, {"affiliated": (Selector.parse("4891"),), "participating": (Selector.parse("48"),)})
     with pytest.raises(InputError, match="489100 is listed as affiliated and participating"):
         note_values(mp, tb, "current", both)
+    unused = NoteInputs(None, {"associated": (Selector.parse("4891"),)}, "d.yaml line 9 (group)")
+    with pytest.raises(InputError, match="d.yaml line 9 .group.: no notes rule of edge.yaml has group: associated"):
+        note_values(mp, tb, "current", unused)
 
 
 def test_checker_refuses_what_a_notes_rule_may_not_do(m82, m81):

@@ -279,6 +279,16 @@ def _with_dossier_note_figures(
     (guarantees in favour of group enterprises), written with or without trial balances."""
     from nbb_filing.filing.dossier_notes_books import dossier_note_figures
 
+    if mapped is None:
+        for block in ("debts", "group"):
+            given = getattr(dossier, block, None)
+            if given and (
+                block == "debts" or any(getattr(given, k) for k in ("affiliated", "associated", "participating"))
+            ):
+                raise InputError(
+                    f"{dossier.where(block)}: the accounts of {block}: are read from the trial balances through "
+                    "the mapping's notes: rules; give inputs.trial_balance and inputs.mapping"
+                )
     extra = dossier_note_figures(catalog, dossier)
     if not extra:
         return mapped

@@ -127,7 +127,7 @@ def compute_period(
     for rubric in values:
         parts = [f"accounts {_first(accs)} via rule '{rid}'" for rid, accs in by_rule.get(rubric, {}).items()]
         sources[rubric] = f"{tb.source}: {'; '.join(parts) if parts else 'no account'} of {mapping.source}"
-    if mapping.notes:
+    if mapping.notes or note_inputs is not None:
         notes = note_values(mapping, tb, period, note_inputs)
         for rubric, amount in notes.values.items():
             values.setdefault(rubric, amount)  # a rubric of the statements is never a note's (mapping check)

@@ -83,6 +83,19 @@ def note_targets(mapping: Mapping) -> dict[str, list[NoteRubricRule]]:
     return out
 
 
+def _by_first_digit(targets: dict[str, list[NoteRubricRule]]) -> dict[str, dict[str, list[NoteRubricRule]]]:
+    """first digit of an account -> rubric -> the rules of that rubric that can match such an account."""
+    out: dict[str, dict[str, list[NoteRubricRule]]] = {}
+    for rubric, rules in targets.items():
+        for r in rules:
+            for sel in r.selectors:
+                for d in range(int(sel.lo[0]), int(sel.hi[0]) + 1):
+                    lst = out.setdefault(str(d), {}).setdefault(rubric, [])
+                    if r not in lst:
+                        lst.append(r)
+    return out
+
+
 def _winner(rules: list[NoteRubricRule], a: AccountLine, inputs: NoteInputs, tb: TrialBalance) -> NoteRubricRule | None:
     scored = []
     for r in rules:
@@ -148,17 +161,21 @@ def note_values(mapping: Mapping, tb: TrialBalance, period: str, inputs: NoteInp
     """
     inputs = inputs or NoteInputs()
     targets = note_targets(mapping)
+    unused = [k for k in inputs.groups if not any(r.group == k for r in mapping.notes)]
+    if unused:
+        raise InputError(f"{inputs.where}: no notes rule of {mapping.source} has group: {', '.join(unused)}")
     if period != "current":
         # a rubric the dossier's debts: splits is a note of the year only (the debts note has no
         # previous-year column): its other rules would give a part without the rest
         targets = {k: rs for k, rs in targets.items() if not any(r.portion for r in rs)}
     values = dict.fromkeys(targets, ZERO)
+    by_digit = _by_first_digit(targets)  # a big ledger meets only the rules of its accounts' class
     accounts: dict[str, dict[str, list[str]]] = {}
     portions_used: set[str] = set()
     for a in tb.accounts:
         if a.balance == 0:
             continue
-        for rubric, rules in targets.items():
+        for rubric, rules in by_digit.get(a.account[:1], {}).items():
             r = _winner(rules, a, inputs, tb)
             if r is None:
                 continue
