@@ -381,3 +381,123 @@ def test_coverage_of_the_abbreviated_and_full_models(package):
     js = m82.to_json()
     assert {"model", "package", "mapping", "sections", "lacking", "ties"} <= set(js)
     assert sum(s["cells"] for s in js["sections"]) == sum(s.cells for s in m82.sections) > 0
+
+
+# ---------------------------------------------------------------------------- every shipped notes rule
+
+
+MAPPINGS = ("without-capital", "with-capital", "association")
+
+
+def _account_of(sel) -> str:
+    return (sel.lo + "000000")[:6] if sel.kind != "exact" else sel.lo
+
+
+def _row(account: str, side: str) -> tuple[str, str, str]:
+    return (account, "100.00", "0") if side == "debit" else (account, "0", "100.00")
+
+
+def _inputs_for(r, account: str, *, with_parts: bool = True):
+    """The dossier's part for ``account`` under rule ``r``: its group, and the portion the rule takes
+    (the whole balance; over five years by leaving one to five at zero).  ``with_parts=False``: an
+    empty debts: block (portion rules run, no entry)."""
+    from nbb_filing.books.note_rubrics import DebtPortions, NoteInputs
+    from nbb_filing.books.selectors import Selector
+
+    debts = None
+    if r.portion and r.portion != "not_overdue":
+        debts = {}
+        if with_parts:
+            part = "one_to_five_years" if r.portion in ("one_to_five_years", "over_five_years") else r.portion
+            given = {part: D("0")} if r.portion == "over_five_years" else {part: D("100")}
+            if account.startswith("17"):  # a debt over one year always needs its maturity once debts: is given
+                given.setdefault("one_to_five_years", D("100"))
+            debts = {account: DebtPortions(account, given, "d.yaml")}
+    groups = {r.group: (Selector.parse("=" + account),)} if r.group else {}
+    return NoteInputs(debts, groups, "d.yaml")
+
+
+@pytest.mark.parametrize("name", MAPPINGS)
+def test_each_shipped_notes_rule_feeds_its_rubric_on_its_side_only(name, tmp_path):
+    """Every notes rule of the shipped mapping: an account of its selector on its side feeds its
+    rubric (the whole balance, or the portion the dossier gives); on the other side it does not."""
+    from nbb_filing.books.mapping_file import load_mapping
+    from nbb_filing.books.note_rubrics import note_values
+
+    mp = load_mapping(name)
+    failures = []
+    for rule in mp.notes:
+        sel = next(s for s in rule.selectors if s.kind in ("prefix", "range", "exact"))
+        account = _account_of(sel)
+        normal = rule.side if rule.side != "either" else rule.sign
+        got = note_values(mp, _tb(tmp_path, [_row(account, normal)]), "current", _inputs_for(rule, account)).values
+        if got[rule.rubric] != D("100") * (1 if normal == rule.sign else -1):
+            failures.append(f"{rule.id}: {account} on its side gives {got[rule.rubric]}")
+        if rule.side == "either":
+            continue
+        other = "credit" if normal == "debit" else "debit"
+        inputs = _inputs_for(rule, account, with_parts=False)
+        got = note_values(mp, _tb(tmp_path, [_row(account, other)]), "current", inputs).values
+        if got[rule.rubric] != 0 and not any(
+            r.rubric == rule.rubric and r.side != rule.side and r.specificity_for(account) for r in mp.notes
+        ):
+            failures.append(f"{rule.id}: {account} on the {other} side gives {got[rule.rubric]}")
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("name", MAPPINGS)
+def test_each_shipped_notes_rule_leaves_out_a_sibling_sub_account(name, tmp_path):
+    """A sibling of each rule's selectors (last digit of a prefix changed, the prefix below or above a
+    range) that no rule of the same rubric names stays out of the rubric, even when the dossier lists
+    it in the rule's group."""
+    from nbb_filing.books.mapping_file import load_mapping
+    from nbb_filing.books.note_rubrics import NoteInputs, note_values
+
+    mp = load_mapping(name)
+    failures, checked = [], 0
+    for rule in mp.notes:
+        siblings = []
+        for sel in rule.selectors:
+            if sel.kind == "prefix":
+                siblings += [sel.lo[:-1] + d for d in "0123456789" if d != sel.lo[-1]]
+            elif sel.kind == "range":
+                n = len(sel.lo)
+                siblings += [
+                    str(int(x) + dx).zfill(n) for x, dx in ((sel.lo, -1), (sel.hi, 1)) if 0 <= int(x) + dx < 10**n
+                ]
+        for sib in siblings:
+            account = (sib + "000000")[:6]
+            if any(r.specificity_for(account) is not None for r in mp.notes if r.rubric == rule.rubric):
+                continue  # another rule of the rubric names it
+            if rule.portion and account.startswith("17"):
+                continue  # a debt over one year needs a maturity of its own (the maturity rules' test)
+            normal = rule.side if rule.side != "either" else rule.sign
+            inputs = NoteInputs({} if rule.portion else None, _inputs_for(rule, account).groups, "d.yaml")
+            got = note_values(mp, _tb(tmp_path, [_row(account, normal)]), "current", inputs).values
+            if got[rule.rubric] != 0:
+                failures.append(f"{rule.id}: sibling {account} gives {got[rule.rubric]}")
+            checked += 1
+            break
+    assert not failures, failures
+    assert checked >= 0.7 * len(mp.notes)  # most rules have a sibling outside their rubric
+
+
+def _all_ties():
+    from nbb_filing.books.note_ties import load_ties
+
+    return [pytest.param(t, id=t.id) for t in load_ties()]
+
+
+@pytest.mark.parametrize("tie", _all_ties())
+def test_each_tie_holds_and_breaks(tie):
+    from nbb_filing.books.note_ties import note_tie_problems
+
+    values = {c: D(0) for c in tie.codes}
+    first_sign, first = tie.note[0]
+    values[first] = D(10) * first_sign
+    stmt_sign, stmt = tie.statement[0]
+    values[stmt] = D(10) * stmt_sign
+    assert note_tie_problems(values, ties=[tie]) == []
+    values[first] += D(1) * first_sign  # the note now says 11 against 10 in the statements
+    [why] = note_tie_problems(values, ties=[tie])
+    assert tie.id in why and "= 11" in why and "= 10" in why
