@@ -501,3 +501,22 @@ def test_each_tie_holds_and_breaks(tie):
     values[first] += D(1) * first_sign  # the note now says 11 against 10 in the statements
     [why] = note_tie_problems(values, ties=[tie])
     assert tie.id in why and "= 11" in why and "= 10" in why
+
+
+def test_mapping_check_reports_a_note_tie(catalog, tmp_path):
+    """`mapping check` with a trial balance: a tax sub-account outside the notes rules is `note-tie`."""
+    from nbb_filing.books.ledger import read_trial_balance
+    from nbb_filing.books.mapping_check import check_mapping
+    from nbb_filing.books.mapping_file import load_mapping
+
+    text = (SAMPLES / "menuiserie-lambotte-2024" / "tb-2024.csv").read_text(encoding="utf-8")
+    tb_path = tmp_path / "tb.csv"
+    tb_path.write_text(text.replace("670200;Charges fiscales estimées", "671300;Impôts antérieurs (autre)"), "utf-8")
+    mp = load_mapping("with-capital")
+    clean = check_mapping(
+        mp, catalog("m02-f"), current=read_trial_balance(SAMPLES / "menuiserie-lambotte-2024" / "tb-2024.csv")
+    )
+    assert not [f for f in clean.findings if f.code == "note-tie"]
+    report = check_mapping(mp, catalog("m02-f"), current=read_trial_balance(tb_path))
+    [f] = [f for f in report.findings if f.code == "note-tie"]
+    assert "taxes-on-result" in f.message and "= 13250" in f.message and "= 17850" in f.message

@@ -1,7 +1,8 @@
 """The mapping on its own: what :func:`~nbb_filing.books.mapping_check.check_mapping` finds before any trial balance.
 
 One function per check: rule ids used twice, a model the mapping does not declare, ``fixed_assets:``
-rules naming no closing line of the notes, rules targeting an unknown rubric or a total (totals are
+rules naming no closing line of the notes, ``notes:`` rules on a rubric of the statements or a total,
+with mixed signs or overlapping for one rubric, rules targeting an unknown rubric or a total (totals are
 computed, never mapped), codes of the mapping's totals in none of its models, signs that contradict
 the datapoint's type or each other, two rules catching the same accounts on the same side, totals
 that form a cycle or contradict the package, and totals of the chosen model left unreachable.
@@ -43,7 +44,9 @@ def static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[Ma
             )
         )
     out += _note_findings(mapping)
-    out += _notes_section_findings(mapping, full, target)
+    out += _note_target_findings(mapping, full, target)
+    out += _note_sign_findings(mapping)
+    out += _note_overlap_findings(mapping)
     all_totals = dedupe_totals([*package_totals(full), *package_totals(target), *mapping.totals])
     out += _rubric_findings(mapping, full, all_totals)
     out += _mapping_total_findings(mapping, family_catalogs(mapping, {full.model: full, target.model: target}))
@@ -92,17 +95,13 @@ def _note_findings(mapping: Mapping) -> list[MappingFinding]:
     ]
 
 
-def _notes_section_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[MappingFinding]:
-    """``notes:`` rules: never a rubric of the statements (fed by ``rules:``) nor a total of the
-    package (computed from its parts), one sign per rubric, and no two rules of one rubric catching
-    the same accounts on the same side at the same specificity (which one takes the account would
-    be left to chance)."""
+def _note_target_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[MappingFinding]:
+    """A ``notes:`` rule feeds a rubric of the notes: never one of the statements (fed by ``rules:``)
+    nor a total of the package or of the mapping (computed from its parts)."""
     out = []
     statement = {r.target for r in mapping.rules if r.target}
     totals = {t.rubric: t for t in (*package_totals(full), *package_totals(target), *mapping.totals)}
-    signs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in mapping.notes:
-        signs[r.rubric][r.sign].append(r.where)
         if r.rubric in statement:
             out.append(
                 MappingFinding(
@@ -123,10 +122,26 @@ def _notes_section_findings(mapping: Mapping, full: Catalog, target: Catalog) ->
                     rubric=r.rubric,
                 )
             )
+    return out
+
+
+def _note_sign_findings(mapping: Mapping) -> list[MappingFinding]:
+    """The ``notes:`` rules of one rubric agree on its sign."""
+    signs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in mapping.notes:
+        signs[r.rubric][r.sign].append(r.where)
+    out = []
     for rubric, by_sign in signs.items():
         if len(by_sign) > 1:
             desc = "; ".join(f"sign {sg} in {', '.join(ws)}" for sg, ws in by_sign.items())
             out.append(MappingFinding("sign-mixed", f"rubric {rubric} has contradicting signs: {desc}", rubric=rubric))
+    return out
+
+
+def _note_overlap_findings(mapping: Mapping) -> list[MappingFinding]:
+    """Two ``notes:`` rules of one rubric (same group and portion) catching the same accounts on the
+    same side at the same specificity: which one takes the account would be left to chance."""
+    out = []
     rules = mapping.notes
     for i, a in enumerate(rules):
         for b in rules[i + 1 :]:
