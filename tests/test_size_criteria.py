@@ -98,6 +98,7 @@ def test_mapping_check_warns_on_the_trial_balance(catalog):
     tb = TrialBalance.from_balances("tb-2024.csv", [(a, D(b)) for a, b in books])
     report = check_mapping(load_mapping(ROOT / "mappings" / "without-capital.yaml"), catalog("m81-f"), current=tb)
     assert report.ok, report.findings
-    [w] = report.warnings
+    # the one size warning (the other warning lists the notes rubrics the replica lacks, issue #20)
+    [w] = [x for x in report.warnings if "entities" in x]
     assert "model m81-f is for small entities" in w and "micro" in w and "(m87-f)" in w
-    assert "average FTE is not in them" in w and report.to_json()["warnings"] == [w]
+    assert "average FTE is not in them" in w and w in report.to_json()["warnings"]

@@ -98,6 +98,8 @@ _EXPORTS: dict[str, str] = {
     # workflows
     "GenerateResult": "nbb_filing.api",
     "generate": "nbb_filing.api",
+    "taxonomy_coverage": "nbb_filing.api",
+    "ModelCoverage": "nbb_filing.api",
 }
 
 #: names whose attribute in the defining module differs from the public name
@@ -120,7 +122,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from nbb_filing.api import GenerateResult, generate
+    from nbb_filing.api import GenerateResult, ModelCoverage, generate, taxonomy_coverage
     from nbb_filing.books.allocation import resolve_account
     from nbb_filing.books.figures import RubricFigures
     from nbb_filing.books.ledger import AccountLine, TrialBalance, read_trial_balance

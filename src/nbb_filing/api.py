@@ -34,6 +34,7 @@ from nbb_filing.core.errors import (
     FindingsError,
     InputError,
     ModelNotFound,
+    NbbFilingError,
 )
 from nbb_filing.filing.binding import load_table
 from nbb_filing.filing.dossier import Dossier
@@ -158,7 +159,9 @@ def compute_mapped_figures(dossier: Dossier, catalog: Catalog) -> RubricFigures 
     not_closed = [why for why in (unappropriated(tb) for tb in (current, previous) if tb is not None) if why]
     if not_closed:
         raise FindingsError("; ".join(not_closed))
-    return compute_figures(catalog, mp, current, previous)
+    from nbb_filing.filing.dossier_notes_books import note_inputs
+
+    return compute_figures(catalog, mp, current, previous, note_inputs=note_inputs(dossier))
 
 
 def default_output(dossier_path: Path) -> Path:
@@ -229,12 +232,14 @@ def _generate(
     early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
     mapped, closings = _figures_from_books(dossier, catalog)
     from_books = mapped is not None
+    mapped = _with_dossier_note_figures(dossier, catalog, mapped)
     notes: tuple[str, ...] = tuple(n for n in (info.replica_notice, framework_notice) if n)
     if dossier.previous_filing:
         dossier, mapped, previous_notes = _with_previous_filing(dossier, catalog, mapped, info)
         notes += previous_notes
     factset: FactSet = build_facts(catalog, dossier, mapped, closings=closings)
     _check_balance_sheet(factset, dossier, from_books=from_books)
+    _check_note_ties(catalog, factset)
     data, stats = build_instance(
         catalog,
         factset.facts,
@@ -304,6 +309,29 @@ def _figures_from_books(dossier: Dossier, catalog: Catalog) -> tuple[RubricFigur
     return with_closings(catalog, mapped, closings), closings  # the notes' closing values (8059, 8059P ...)
 
 
+def _with_dossier_note_figures(
+    dossier: Dossier, catalog: Catalog, mapped: RubricFigures | None
+) -> RubricFigures | None:
+    """``mapped`` plus the amounts of the notes from the books the dossier gives outright
+    (guarantees in favour of group enterprises), written with or without trial balances."""
+    from nbb_filing.filing.dossier_notes_books import dossier_note_figures
+
+    if mapped is None:
+        for block in ("debts", "group"):
+            given = getattr(dossier, block, None)
+            if given and (
+                block == "debts" or any(getattr(given, k) for k in ("affiliated", "associated", "participating"))
+            ):
+                raise InputError(
+                    f"{dossier.where(block)}: the accounts of {block}: are read from the trial balances through "
+                    "the mapping's notes: rules; give inputs.trial_balance and inputs.mapping"
+                )
+    extra = dossier_note_figures(catalog, dossier)
+    if not extra:
+        return mapped
+    return RubricFigures(catalog.model, (mapped.figures if mapped is not None else ()) + tuple(extra))
+
+
 def _with_previous_filing(
     dossier: Dossier, catalog: Catalog, mapped: RubricFigures | None, info: PackageInfo
 ) -> tuple[Dossier, RubricFigures | None, tuple[str, ...]]:
@@ -354,6 +382,21 @@ def _rubric_values(factset: FactSet) -> dict[str, dict[str, Decimal]]:
         if dp.rubric and dp.period in values and not f.typed and isinstance(f.value, Decimal):
             values[dp.period][dp.rubric] = f.value
     return values
+
+
+def _check_note_ties(catalog: Catalog, factset: FactSet) -> None:
+    """The notes tie to the statements (``data/notes-from-books.yaml``) in the facts about to be
+    written, whether their figures come from the books or from the dossier's ``figures:``."""
+    from nbb_filing.books.note_ties import note_tie_problems
+
+    available = set(catalog.rubrics())
+    problems = [
+        f"{period} year: {why}"
+        for period, values in _rubric_values(factset).items()
+        for why in note_tie_problems(values, available)
+    ]
+    if problems:
+        raise FindingsError(f"{len(problems)} note tie(s) do not hold: " + "; ".join(problems))
 
 
 def _size_warnings(catalog: Catalog, dossier: Dossier, factset: FactSet) -> list[str]:
@@ -414,3 +457,202 @@ def _validate(path: Path, info: PackageInfo, lang: str) -> Any:
     from nbb_filing.checks.validate import validate_files
 
     return validate_files([path], package=info, lang=lang)
+
+
+# ====================================================================== taxonomy coverage
+
+
+@dataclass(frozen=True)
+class SectionCoverage:
+    """One section (table) of a model: its cells and what fills each of them."""
+
+    section: str
+    label: str
+    cells: int
+    mapping: tuple[str, ...]  # rubric codes the family's shipped mapping gives (rules:, notes:, fixed_assets:, totals)
+    dossier: tuple[str, ...]  # dossier keys that fill cells of the section
+    dossier_cells: int
+    generic: int  # cells only figures:/datapoint_facts: reach
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "label": self.label,
+            "cells": self.cells,
+            "mapping_rubrics": list(self.mapping),
+            "mapping_cells": self.cells - self.dossier_cells - self.generic,
+            "dossier_keys": list(self.dossier),
+            "dossier_cells": self.dossier_cells,
+            "generic_only_cells": self.generic,
+        }
+
+
+@dataclass(frozen=True)
+class ModelCoverage:
+    """What fills the model's cells (``nbb-filing taxonomy coverage MODEL``), and what the package lacks."""
+
+    model: str
+    package: str
+    mapping: str | None
+    sections: tuple[SectionCoverage, ...]
+    # (rubric, "package" | "model"): rubrics of the mapping's notes: rules that reach no cell of the model,
+    # because no model of the family has them in the installed package, or because another model has them
+    lacking: tuple[tuple[str, str], ...]
+    ties: tuple[tuple[str, bool], ...]  # (tie id, checked for this model: every rubric present)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "package": self.package,
+            "mapping": self.mapping,
+            "sections": [s.to_json() for s in self.sections],
+            "lacking": [{"rubric": r, "missing_from": where} for r, where in self.lacking],
+            "ties": [{"id": t, "checked": ok} for t, ok in self.ties],
+        }
+
+
+def _mapped_rubrics(catalog: Catalog, mapping_name: str | None) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """rubric -> how the shipped mapping fills it ('rules:', 'notes:', 'notes: + dossier debts:' ...,
+    'totals'), and the notes rules' rubrics that reach no cell of ``catalog``'s model."""
+    if mapping_name is None:
+        return {}, ()
+    from nbb_filing.books.mapping import full_model_catalog
+    from nbb_filing.books.mapping_file import load_mapping
+    from nbb_filing.books.mapping_lint import family_catalogs
+    from nbb_filing.books.note_closings import Closings as _Closings
+    from nbb_filing.books.note_closings import closing_figures
+    from nbb_filing.books.totals import model_totals, solve_totals
+
+    mp = load_mapping(mapping_name)
+    full = full_model_catalog(mp, catalog)
+    how: dict[str, str] = {}
+    for r in mp.rubric_rules():
+        how.setdefault(r.target or "", "rules:")
+    for n in mp.notes:
+        extra = " + dossier debts:" if n.portion else " + dossier group:" if n.group else ""
+        how.setdefault(n.rubric, f"notes:{extra}")
+    fake = dict.fromkeys(how, Decimal(0))
+    solve_totals(fake, {}, model_totals(full, mp.totals, catalog))
+    for code in fake:
+        how.setdefault(code, "totals")
+    classes = frozenset(r.note.split(".", 1)[0] for r in mp.fixed_assets)
+    notes = {r.note: None for r in mp.fixed_assets}
+    if notes:
+        from nbb_filing.books.note_closings import Closing
+
+        cur = {n: Closing(n, Decimal(1), (), "") for n in notes}
+        for f in closing_figures(catalog, _Closings(mp.source, cur, cur, classes)):
+            how.setdefault(f.rubric, "fixed_assets:")
+    # a note rubric the model does not show is "lacking" only when no model of the family has it in
+    # the installed package and no total of this model is made of it (8842 reaches m81-f as 8912)
+    totals = model_totals(full, mp.totals, catalog)
+    parents: dict[str, set[str]] = {}
+    for t in totals:
+        for _, c in t.terms:
+            parents.setdefault(c, set()).add(t.rubric)
+
+    def reaches_model(code: str, seen: frozenset[str] = frozenset()) -> bool:
+        if catalog.has_rubric(code):
+            return True
+        return any(p not in seen and reaches_model(p, seen | {code}) for p in parents.get(code, ()))
+
+    family = family_catalogs(mp, {full.model: full, catalog.model: catalog})
+    lacking = {}
+    for n in mp.notes:
+        if n.rubric in lacking or reaches_model(n.rubric):
+            continue
+        lacking[n.rubric] = "package" if not any(c.has_rubric(n.rubric) for c in family) else "model"
+    return how, tuple(lacking.items())
+
+
+def _dossier_cells(catalog: Catalog) -> dict[str, str]:
+    """datapoint key -> the dossier key that fills it (identification fields by metric, the notes'
+    movements, the social balance sheet, the participations list, the group amounts)."""
+    from nbb_filing.books.note_ties import dossier_rubrics
+    from nbb_filing.books.notes_table import load_notes_table
+    from nbb_filing.filing.binding import dossier_fields
+    from nbb_filing.filing.notes.social_balance import load_social_table
+
+    out: dict[str, str] = {}
+    fields = dossier_fields()
+    for dp in catalog.datapoints:
+        names = fields.get(dp.metric)
+        if names and not dp.rubric:
+            # by metric: a field of the identification, people, documents or participations
+            out[dp.key] = "dossier fields (dossier-datapoints.yaml)"
+    table = load_notes_table()
+    for key in table.movement_keys(catalog):
+        out[key] = "fixed_assets:"
+    social = load_social_table()
+    for m in social.measures:
+        for regime in social.regimes:
+            for gender in social.genders:
+                for period in social.periods:
+                    cell = social.cell(catalog, m, regime, gender, period)
+                    if cell is not None:
+                        out[cell.key] = f"social_balance.{m}"
+    for key, codes in dossier_rubrics().items():
+        code = next((c for c in codes if catalog.has_rubric(c)), None)
+        if code:
+            for dp in catalog.by_rubric(code):
+                out[dp.key] = key
+    return out
+
+
+def _primary_cell(catalog: Catalog, dp: Any) -> bool:
+    """Is ``dp`` the amount cell a rubric figure of its code goes to (not a second table's cell
+    with the same code, such as the results note's items of exceptional size 76/66)?"""
+    if catalog.metric_type(dp).kind != "amount" or dp.period not in ("current", "previous"):
+        return False
+    try:
+        return catalog.lookup(dp.rubric, dp.period).key == dp.key
+    except NbbFilingError:
+        return False
+
+
+def taxonomy_coverage(
+    model: str,
+    *,
+    taxonomy: str | os.PathLike | None = None,
+    package: PackageInfo | None = None,
+    framework: str | None = None,
+    lang: str = "en",
+) -> ModelCoverage:
+    """Every section of ``model`` with its cell count and what fills its cells: a rule of the
+    family's shipped mapping (``rules:``, ``notes:``, ``fixed_assets:``, or a total of them), a
+    dossier key, or only the generic ``figures:``/``datapoint_facts:``; and the rubrics the shipped
+    mapping's ``notes:`` rules feed that the installed package lacks for the model."""
+    from nbb_filing.books.note_ties import load_ties
+
+    info = package or resolve_package(taxonomy)
+    catalog = load_catalog(info, model, framework)
+    placed = load_legal_forms().family_of_model(model)
+    mapping_name = placed[0].name if placed is not None else None
+    how, lacking = _mapped_rubrics(catalog, mapping_name)
+    dossier = _dossier_cells(catalog)
+    labels = {t.section: t.label(lang) for t in catalog.tables}
+    sections: dict[str, list[Any]] = {}
+    for dp in catalog.datapoints:
+        sections.setdefault(dp.section, []).append(dp)
+    out = []
+    for sec, dps in sections.items():
+        mapped: list[str] = []
+        keys: list[str] = []
+        n_dossier = generic = 0
+        for dp in dps:
+            if dp.rubric and dp.rubric in how and _primary_cell(catalog, dp):
+                label = f"{dp.rubric} ({how[dp.rubric]})"
+                if label not in mapped:
+                    mapped.append(label)
+            elif dp.key in dossier:
+                n_dossier += 1
+                if dossier[dp.key] not in keys:
+                    keys.append(dossier[dp.key])
+            else:
+                generic += 1
+        out.append(SectionCoverage(sec, labels.get(sec, ""), len(dps), tuple(mapped), tuple(keys), n_dossier, generic))
+    have = set(catalog.rubrics()) | set(how)
+    ties = tuple(
+        (t.id, all(c in have for c in t.codes) and all(catalog.has_rubric(c) for c in t.codes)) for t in load_ties()
+    )
+    return ModelCoverage(catalog.model, f"{info.name} {info.version}", mapping_name, tuple(out), lacking, ties)

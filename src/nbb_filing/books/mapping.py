@@ -19,6 +19,8 @@ from nbb_filing.books.allocation import Allocation, apply_mapping, control_misma
 from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.ledger import TrialBalance
 from nbb_filing.books.mapping_model import Mapping
+from nbb_filing.books.note_rubrics import NoteInputs, note_values
+from nbb_filing.books.note_ties import note_tie_problems
 from nbb_filing.books.totals import model_totals, solve_totals, total_violations
 from nbb_filing.books.unmapped_hint import unmapped_hint
 from nbb_filing.core.errors import FindingsError, InputError
@@ -110,9 +112,18 @@ class PeriodResult:
 
 
 def compute_period(
-    mapping: Mapping, tb: TrialBalance, period: str, full_catalog: Catalog, catalog: Catalog
+    mapping: Mapping,
+    tb: TrialBalance,
+    period: str,
+    full_catalog: Catalog,
+    catalog: Catalog,
+    note_inputs: NoteInputs | None = None,
 ) -> PeriodResult:
-    """Apply ``mapping`` to ``tb`` and solve all totals; errors are collected, not raised."""
+    """Apply ``mapping`` to ``tb`` and solve all totals; errors are collected, not raised.
+
+    The ``notes:`` rules' rubrics (:mod:`nbb_filing.books.note_rubrics`) join the statements' before
+    the totals are solved, so the package's sums of the notes are computed and verified with the rest.
+    """
     alloc = apply_mapping(mapping, tb)
     values = alloc.leaf_amounts(mapping)
     sources: dict[str, str] = {}
@@ -122,6 +133,11 @@ def compute_period(
     for rubric in values:
         parts = [f"accounts {_first(accs)} via rule '{rid}'" for rid, accs in by_rule.get(rubric, {}).items()]
         sources[rubric] = f"{tb.source}: {'; '.join(parts) if parts else 'no account'} of {mapping.source}"
+    if mapping.notes or note_inputs is not None:
+        notes = note_values(mapping, tb, period, note_inputs)
+        for rubric, amount in notes.values.items():
+            values.setdefault(rubric, amount)  # a rubric of the statements is never a note's (mapping check)
+        sources.update({k: v for k, v in notes.sources.items() if k not in sources})
     totals = model_totals(full_catalog, mapping.totals, catalog)
     solve_totals(values, sources, totals)
     errors = _allocation_errors(alloc, values, mapping)
@@ -136,6 +152,7 @@ def compute_figures(
     previous: TrialBalance | None,
     *,
     full_catalog: Catalog | None = None,
+    note_inputs: NoteInputs | None = None,
 ) -> RubricFigures:
     """Rubric figures of ``catalog``'s model from the trial balances, through ``mapping``.
 
@@ -161,8 +178,9 @@ def compute_figures(
     for period, tb in (("current", current), ("previous", previous)):
         if tb is None:
             continue
-        res = compute_period(mapping, tb, period, full_catalog, catalog)
+        res = compute_period(mapping, tb, period, full_catalog, catalog, note_inputs)
         errors += [f"{tb.source}: {e}" for e in res.errors]
+        errors += [f"{tb.source}: {e}" for e in note_tie_problems(res.values)]
         for code in catalog.rubrics():
             if code not in res.values or not is_amount_rubric(catalog, code, period):
                 continue

@@ -23,9 +23,10 @@ from nbb_filing.books.mapping import (
     is_amount_rubric,
     type_problem,
 )
-from nbb_filing.books.mapping_lint import static_findings
+from nbb_filing.books.mapping_lint import family_catalogs, notes_lacking, static_findings
 from nbb_filing.books.mapping_model import Mapping
 from nbb_filing.books.mapping_report import CheckReport, Coverage, MappingFinding
+from nbb_filing.books.note_ties import note_tie_problems
 from nbb_filing.books.side_routing import SideRouting, side_routings
 from nbb_filing.books.totals import TotalDef, model_totals, total_violations
 from nbb_filing.books.unmapped_hint import unmapped_hint
@@ -110,6 +111,9 @@ def _figure_findings(
     out = [
         MappingFinding("total-contradiction", f"{tb.source}: {msg}", period=res.period)
         for msg in total_violations(res.values, totals)
+    ]
+    out += [
+        MappingFinding("note-tie", f"{tb.source}: {msg}", period=res.period) for msg in note_tie_problems(res.values)
     ]
     for code, amount in figures.items():
         why = type_problem(catalog, code, res.period, amount) if amount else None
@@ -206,6 +210,15 @@ def check_mapping(
     warnings = []
     if "current" in values:
         warnings = size.books_size_warnings(catalog.model, values["current"], values.get("previous"))
+    lacking = notes_lacking(
+        mapping, family_catalogs(mapping, {full_catalog.model: full_catalog, catalog.model: catalog})
+    )
+    if lacking:
+        warnings.append(
+            f"{mapping.source}: {len(lacking)} rubric(s) of the notes: rules are in no model of the installed package "
+            f"({catalog.package_version}): {', '.join(lacking)}; they are computed and tied to the statements, "
+            "not written (see nbb-filing taxonomy coverage)"
+        )
     by_side.sort(key=lambda s: (not s.moved, s.period != "current", s.account))
     return CheckReport(
         mapping.source, catalog.model, tuple(findings), tuple(coverage), rows, tuple(warnings), tuple(by_side)

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from nbb_filing.books.mapping_model import Mapping, NoteRule, Rule
+from nbb_filing.books.mapping_model import Group, Mapping, NoteRubricRule, NoteRule, Portion, Rule
 from nbb_filing.books.selectors import Selector
 from nbb_filing.books.totals import TotalDef
 from nbb_filing.core.errors import InputError
@@ -41,6 +41,7 @@ __all__ = [
     "MappingFile",
     "RuleModel",
     "NoteRuleModel",
+    "NoteRubricRuleModel",
     "mapping_json_schema",
     "parse_mapping",
     "locate_mapping",
@@ -146,6 +147,47 @@ class NoteRuleModel(_Strict):
         return v.strip()
 
 
+class NoteRubricRuleModel(_Strict):
+    """A rule of the ``notes:`` section: accounts -> a rubric of the notes (620, 9125, 8912, 9371 ...).
+
+    The account keeps its rubric of the statements (``rules:``); this rule adds it, or the part of
+    it the dossier gives (``portion``), to a note's rubric.  The rubric is written in every model
+    of the mapping whose package has it, and aggregated by the package's totals (8912 of the
+    abbreviated model from 8802 ... 8902 of the full one).
+    """
+
+    id: str = Field(description="unique name of the rule, used in messages and provenance")
+    accounts: list[str] = Field(min_length=1, description="selectors: '620' prefix, '=753100' exact, '42-48' range")
+    side: Literal["debit", "credit", "either"] = Field(
+        "either", description="catch the account only when its closing balance is on this side"
+    )
+    rubric: str = Field(description="rubric code of a note (any model of the mapping), e.g. 620, 9125, 8842, 9371")
+    sign: Literal["debit", "credit"] = Field(description="'debit': amount = debit - credit; 'credit': credit - debit")
+    portion: Optional[Portion] = Field(
+        None,
+        description="take only this part of the account, as the dossier's debts: gives it per account "
+        "(one_to_five_years, over_five_years, guaranteed_by_government, guaranteed_by_real_securities, overdue)",
+    )
+    group: Optional[Group] = Field(
+        None,
+        description="catch only the accounts the dossier's group: lists for this kind of related enterprise "
+        "(affiliated, associated, participating)",
+    )
+    excluding: list[str] = Field(
+        default_factory=list,
+        description="selectors of sub-accounts this rule leaves out (441 bills of exchange out of 44 suppliers)",
+    )
+    note: Optional[str] = Field(None, description="free comment (why this rule)")
+
+    _id = field_validator("id")(_rule_id)
+    _accounts = field_validator("accounts", "excluding")(_selectors)
+
+    @field_validator("rubric", mode="before")
+    @classmethod
+    def _code(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
 class MappingFile(_Strict):
     """A mapping file: PCMN accounts of a trial balance -> rubrics of the family's full model."""
 
@@ -166,6 +208,11 @@ class MappingFile(_Strict):
         default_factory=list,
         description="closing values of the fixed-asset notes (gross, revaluation, depreciation ...) by account; "
         "checked against data/fixed-assets.yaml",
+    )
+    notes: list[NoteRubricRuleModel] = Field(
+        default_factory=list,
+        description="rubrics of the notes by account (620 ... 624, 9125, 6501, debts by term, group debts ...), "
+        "fed in addition to the account's rubric of the statements",
     )
 
     @field_validator("schema_version", mode="before")
@@ -260,7 +307,28 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
             raise InputError(f"{where} (fixed_assets): rule id {n.id!r} is used twice")
         ids.add(n.id)
         notes.append(NoteRule(n.id, n.note, tuple(Selector.parse(s) for s in n.accounts), n.sign, line))
-    return Mapping(source, path, mf.family, mf.model, models, mf.description, tuple(rules), tuple(totals), tuple(notes))
+    note_rubrics = []
+    for i, nr in enumerate(mf.notes):
+        line = lines.get(("notes", i))
+        if nr.id in ids:
+            where = f"{source}{f' line {line}' if line else ''}"
+            raise InputError(f"{where} (notes): rule id {nr.id!r} is used twice")
+        ids.add(nr.id)
+        sels = tuple(Selector.parse(s) for s in nr.accounts)
+        excl = tuple(Selector.parse(s) for s in nr.excluding)
+        note_rubrics.append(NoteRubricRule(nr.id, nr.rubric, sels, nr.side, nr.sign, line, nr.portion, nr.group, excl))
+    return Mapping(
+        source,
+        path,
+        mf.family,
+        mf.model,
+        models,
+        mf.description,
+        tuple(rules),
+        tuple(totals),
+        tuple(notes),
+        tuple(note_rubrics),
+    )
 
 
 def locate_mapping(path: str | os.PathLike, base: Path | None = None) -> Path:

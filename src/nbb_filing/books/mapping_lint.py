@@ -1,7 +1,8 @@
 """The mapping on its own: what :func:`~nbb_filing.books.mapping_check.check_mapping` finds before any trial balance.
 
 One function per check: rule ids used twice, a model the mapping does not declare, ``fixed_assets:``
-rules naming no closing line of the notes, rules targeting an unknown rubric or a total (totals are
+rules naming no closing line of the notes, ``notes:`` rules on a rubric of the statements or a total,
+with mixed signs or overlapping for one rubric, rules targeting an unknown rubric or a total (totals are
 computed, never mapped), codes of the mapping's totals in none of its models, signs that contradict
 the datapoint's type or each other, two rules catching the same accounts on the same side, totals
 that form a cycle or contradict the package, and totals of the chosen model left unreachable.
@@ -26,7 +27,7 @@ from nbb_filing.taxonomy.catalog import Catalog
 
 ZERO = Decimal(0)
 
-__all__ = ["static_findings"]
+__all__ = ["static_findings", "notes_lacking", "family_catalogs"]
 
 
 def static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[MappingFinding]:
@@ -43,9 +44,12 @@ def static_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[Ma
             )
         )
     out += _note_findings(mapping)
+    out += _note_target_findings(mapping, full, target)
+    out += _note_sign_findings(mapping)
+    out += _note_overlap_findings(mapping)
     all_totals = dedupe_totals([*package_totals(full), *package_totals(target), *mapping.totals])
     out += _rubric_findings(mapping, full, all_totals)
-    out += _mapping_total_findings(mapping, _family_catalogs(mapping, {full.model: full, target.model: target}))
+    out += _mapping_total_findings(mapping, family_catalogs(mapping, {full.model: full, target.model: target}))
     out += _sign_findings(mapping, full)
     out += _overlap_findings(mapping)
     cycles = _cycle_findings(all_totals)
@@ -89,6 +93,84 @@ def _note_findings(mapping: Mapping) -> list[MappingFinding]:
         for n in mapping.fixed_assets
         if n.note not in closing
     ]
+
+
+def _note_target_findings(mapping: Mapping, full: Catalog, target: Catalog) -> list[MappingFinding]:
+    """A ``notes:`` rule feeds a rubric of the notes: never one of the statements (fed by ``rules:``)
+    nor a total of the package or of the mapping (computed from its parts)."""
+    out = []
+    statement = {r.target for r in mapping.rules if r.target}
+    totals = {t.rubric: t for t in (*package_totals(full), *package_totals(target), *mapping.totals)}
+    for r in mapping.notes:
+        if r.rubric in statement:
+            out.append(
+                MappingFinding(
+                    "note-target",
+                    f"{r.where}: rubric {r.rubric} is a rubric of the statements, fed by the rules: section; "
+                    "a notes rule feeds a rubric of the notes",
+                    rule=r.id,
+                    rubric=r.rubric,
+                )
+            )
+        elif r.rubric in totals:
+            t = totals[r.rubric]
+            out.append(
+                MappingFinding(
+                    "total-mapped",
+                    f"{r.where}: rubric {r.rubric} is a total ({t.formula()}, {t.origin}); map its parts",
+                    rule=r.id,
+                    rubric=r.rubric,
+                )
+            )
+    return out
+
+
+def _note_sign_findings(mapping: Mapping) -> list[MappingFinding]:
+    """The ``notes:`` rules of one rubric agree on its sign."""
+    signs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in mapping.notes:
+        signs[r.rubric][r.sign].append(r.where)
+    out = []
+    for rubric, by_sign in signs.items():
+        if len(by_sign) > 1:
+            desc = "; ".join(f"sign {sg} in {', '.join(ws)}" for sg, ws in by_sign.items())
+            out.append(MappingFinding("sign-mixed", f"rubric {rubric} has contradicting signs: {desc}", rubric=rubric))
+    return out
+
+
+def _note_overlap_findings(mapping: Mapping) -> list[MappingFinding]:
+    """Two ``notes:`` rules of one rubric (same group and portion) catching the same accounts on the
+    same side at the same specificity: which one takes the account would be left to chance."""
+    out = []
+    rules = mapping.notes
+    for i, a in enumerate(rules):
+        for b in rules[i + 1 :]:
+            if a.rubric != b.rubric or a.group != b.group or a.portion != b.portion:
+                continue
+            if not (a.side == b.side or "either" in (a.side, b.side)):
+                continue
+            for sa in a.selectors:
+                for sb in b.selectors:
+                    if sa.overlaps_at_same_level(sb):
+                        out.append(
+                            MappingFinding(
+                                "overlap",
+                                f"{a.where} and {b.where} both catch accounts '{sa.text}'/'{sb.text}' "
+                                f"for rubric {a.rubric}",
+                                rule=a.id,
+                                rubric=a.rubric,
+                            )
+                        )
+    return out
+
+
+def notes_lacking(mapping: Mapping, catalogs: list[Catalog]) -> list[str]:
+    """The rubrics ``notes:`` rules feed that none of ``catalogs`` (the installed package's models of
+    the mapping) has: computed and tied, but written nowhere (a warning, never dropped silently)."""
+    lacking = [
+        code for code in dict.fromkeys(r.rubric for r in mapping.notes) if not any(c.has_rubric(code) for c in catalogs)
+    ]
+    return lacking
 
 
 def _rubric_findings(mapping: Mapping, full: Catalog, totals: list[TotalDef]) -> list[MappingFinding]:
@@ -142,7 +224,7 @@ def _mapping_total_findings(mapping: Mapping, family: list[Catalog]) -> list[Map
     return out
 
 
-def _family_catalogs(mapping: Mapping, known: dict[str, Catalog]) -> list[Catalog]:
+def family_catalogs(mapping: Mapping, known: dict[str, Catalog]) -> list[Catalog]:
     """The catalogs of every model ``mapping`` declares (the checked ones first), loaded from the
     same package; a model the package does not have is skipped (reported as unknown-model)."""
     out = list(known.values())

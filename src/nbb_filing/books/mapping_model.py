@@ -34,12 +34,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, get_args
 
 from nbb_filing.books.ledger import AccountLine
 from nbb_filing.books.selectors import Selector
 from nbb_filing.books.totals import TotalDef
 
-__all__ = ["Mapping", "Rule", "NoteRule"]
+__all__ = ["Mapping", "Rule", "NoteRule", "NoteRubricRule", "PORTIONS", "GROUPS", "Portion", "Group"]
 
 
 class _Selecting:
@@ -105,6 +106,56 @@ class NoteRule(_Selecting):
         return f"fixed_assets rule '{self.id}'" + (f" (line {self.line})" if self.line else "")
 
 
+#: parts of an account's balance that only the dossier knows (``debts:``), a ``notes:`` rule may take
+Portion = Literal[
+    "one_to_five_years",
+    "over_five_years",
+    "guaranteed_by_government",
+    "guaranteed_by_real_securities",
+    "overdue",
+    "not_overdue",
+]
+PORTIONS: tuple[str, ...] = get_args(Portion)
+#: kinds of related enterprise whose accounts the dossier lists (``group:``)
+Group = Literal["affiliated", "associated", "participating"]
+GROUPS: tuple[str, ...] = get_args(Group)
+
+
+@dataclass(frozen=True)
+class NoteRubricRule(_Selecting):
+    """``notes:`` rule: accounts -> a rubric of the notes, IN ADDITION to the account's own rubric.
+
+    The notes detail what the statements net (62 into 620 ... 624; 17 by remaining term; debts
+    towards affiliated enterprises), so an account reaches its balance-sheet or income-statement
+    rubric through ``rules:`` and, through these rules, one or more note rubrics.  ``portion`` takes
+    only the part of the balance the dossier's ``debts:`` gives for the account (over five years,
+    guaranteed, overdue ...); ``group`` catches only accounts the dossier's ``group:`` lists.
+    """
+
+    id: str
+    rubric: str
+    selectors: tuple[Selector, ...]
+    side: str
+    sign: str
+    line: int | None
+    portion: str | None = None
+    group: str | None = None
+    excluding: tuple[Selector, ...] = ()  # sub-accounts of ``selectors`` the rule leaves to another rubric
+
+    def admits(self, account: AccountLine) -> bool:
+        s = account.side
+        return self.side == "either" or s == "zero" or s == self.side
+
+    def specificity_for(self, account: str) -> float | None:
+        if any(sel.matches(account) for sel in self.excluding):
+            return None
+        return super().specificity_for(account)
+
+    @property
+    def where(self) -> str:
+        return f"notes rule '{self.id}'" + (f" (line {self.line})" if self.line else "")
+
+
 @dataclass(frozen=True)
 class Mapping:
     source: str  # file name for messages
@@ -116,6 +167,7 @@ class Mapping:
     rules: tuple[Rule, ...]
     totals: tuple[TotalDef, ...]
     fixed_assets: tuple[NoteRule, ...] = ()
+    notes: tuple[NoteRubricRule, ...] = ()
 
     def rubric_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "rubric")

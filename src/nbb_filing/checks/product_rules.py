@@ -9,6 +9,9 @@ called fileable when it is wrong in law or does not balance:
 * ``legal_form_fits_model``: the entity's legal form belongs to the model's family (blocking when it
   is another family, a warning when the form is not classified), see
   :mod:`nbb_filing.filing.legal_form`;
+* ``notes_tie_to_statements``: the notes from the books tie to the primary statements where the
+  model states a relation the package has no assertion for (debts by remaining term = 17, 620 ...
+  624 = 62, "of which" rubrics within their parent), see :mod:`nbb_filing.books.note_ties`;
 * ``size_fits_model``: the model fits the entity's size under the Code of companies and
   associations (a warning), see :mod:`nbb_filing.books.size`.
 
@@ -23,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from nbb_filing.books import size as size_mod
 from nbb_filing.books.closed_books import balance_sheet_mismatch
+from nbb_filing.books.note_ties import note_tie_problems
 from nbb_filing.checks.findings import BLOCKING, WARNING, Finding
 from nbb_filing.checks.protocol import ProtocolInput, ProtocolRule
 from nbb_filing.filing.legal_form import (
@@ -58,6 +62,15 @@ def balance_sheet_balances(pin: ProtocolInput) -> Iterator[Finding]:
         why = balance_sheet_mismatch(values, pin.path.name, period)
         if why:
             yield _finding("balance_sheet_balances", why)
+
+
+def notes_tie_to_statements(pin: ProtocolInput) -> Iterator[Finding]:
+    """The notes' totals tie to the statements by the relations the model states (blocking), each
+    year, for the ties whose every rubric the model has (data/notes-from-books.yaml)."""
+    available = set(pin.catalog.rubrics())
+    for period, values in _amounts(pin).items():
+        for why in note_tie_problems(values, available):
+            yield _finding("notes_tie_to_statements", f"{pin.path.name} ({period} year): {why}")
 
 
 def legal_form_fits_model(pin: ProtocolInput) -> Iterator[Finding]:
@@ -112,6 +125,11 @@ def size_fits_model(pin: ProtocolInput) -> Iterator[Finding]:
 
 
 #: The product's own rules, in the order they run (after the protocol rules).
-RULES: tuple[ProtocolRule, ...] = (balance_sheet_balances, legal_form_fits_model, size_fits_model)
+RULES: tuple[ProtocolRule, ...] = (
+    balance_sheet_balances,
+    notes_tie_to_statements,
+    legal_form_fits_model,
+    size_fits_model,
+)
 
-__all__ = ["RULES", "balance_sheet_balances", "legal_form_fits_model", "size_fits_model"]
+__all__ = ["RULES", "balance_sheet_balances", "notes_tie_to_statements", "legal_form_fits_model", "size_fits_model"]

@@ -1,6 +1,8 @@
-"""CLI: ``nbb-filing taxonomy install|list|show|find|values``."""
+"""CLI: ``nbb-filing taxonomy install|list|show|find|values|coverage``."""
 
 from __future__ import annotations
+
+import textwrap
 
 import click
 
@@ -16,6 +18,7 @@ from nbb_filing import (
     load_catalog,
     resolve_package,
     section_title,
+    taxonomy_coverage,
 )
 from nbb_filing.cli.common import (
     dump_json,
@@ -231,6 +234,52 @@ def find(
         emit("\n".join(lines), output)
     if not found:
         click.get_current_context().exit(1)
+
+
+@taxonomy.command("coverage", short_help="What fills each section of a model, and what the package lacks.")
+@click.argument("model")
+@lang_option
+@taxonomy_option
+@click.option("--framework", default=None, help="Framework version (default: the newest in the package).")
+@format_option("text", "json")
+@report_output_option
+def coverage(model: str, lang: str, taxonomy: str | None, framework: str | None, fmt: str, output: str | None) -> None:
+    """Every section of MODEL with its cell count and what fills its cells: the family's shipped
+    mapping (rules:, notes:, fixed_assets: and their totals; some notes rules with the dossier's
+    debts: or group:), a dossier key, or only the generic figures:/datapoint_facts:.  Ends with the
+    rubrics of the mapping's notes: rules the installed package lacks for MODEL and the note ties checked."""
+    cov = taxonomy_coverage(model, taxonomy=taxonomy, framework=framework, lang=lang)
+    if fmt == "json":
+        emit(dump_json(cov.to_json()), output)
+        return
+    lines = [f"{cov.model} — {cov.package}; mapping: {cov.mapping or 'none (not a model of a known family)'}"]
+    lines.append(f"{'section':<22} {'cells':>5} {'mapping':>7} {'dossier':>7} {'generic':>7}  label")
+    for s in cov.sections:
+        mapped = s.cells - s.dossier_cells - s.generic
+        lines.append(f"{s.section:<22} {s.cells:>5} {mapped:>7} {s.dossier_cells:>7} {s.generic:>7}  {s.label}")
+        if s.mapping:
+            shown = ", ".join(s.mapping[:12]) + (f" and {len(s.mapping) - 12} more" if len(s.mapping) > 12 else "")
+            lines.append(f"{'':<24}mapping: {shown}")
+        if s.dossier:
+            lines.append(f"{'':<24}dossier: {', '.join(s.dossier)}")
+    wrap = textwrap.TextWrapper(width=100, subsequent_indent="  ", break_on_hyphens=False)
+    in_package = [r for r, where in cov.lacking if where == "package"]
+    elsewhere = [r for r, where in cov.lacking if where == "model"]
+    if in_package:
+        lines += wrap.wrap(
+            f"the installed package lacks {len(in_package)} rubric(s) the mapping's notes: rules feed, in every "
+            f"model of the family (computed and tied, not written): {', '.join(in_package)}"
+        )
+    if elsewhere:
+        lines += wrap.wrap(
+            f"notes rubrics of another model of the family only (not in {cov.model}, nor summed into it): "
+            f"{', '.join(elsewhere)}"
+        )
+    checked = [t for t, ok in cov.ties if ok]
+    unchecked = [t for t, ok in cov.ties if not ok]
+    lines += wrap.wrap(f"note ties checked on a filing of {cov.model}: {', '.join(checked) or 'none'}")
+    lines += wrap.wrap(f"not checked (a rubric is not in the model): {', '.join(unchecked) or 'none'}")
+    emit("\n".join(lines), output)
 
 
 @taxonomy.command("values", short_help="Print the allowed codes and labels of a package list.")

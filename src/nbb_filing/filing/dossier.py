@@ -45,6 +45,7 @@ from nbb_filing.filing.dossier_notes import (
     OtherInformation,
     Shareholder,
 )
+from nbb_filing.filing.dossier_notes_books import DebtEntry, GroupAccounts
 from nbb_filing.filing.dossier_notes_social import SocialBalanceSheet
 from nbb_filing.filing.dossier_parts import (
     AccountantDeclaration,
@@ -125,6 +126,12 @@ class Dossier(DossierPart):
     consolidation: Optional[Consolidation] = Field(None, description="consolidated accounts or exemption; the parents")
     commitments: Optional[Commitments] = Field(None, description="rights and commitments not in the balance sheet")
     other_information: Optional[OtherInformation] = Field(None, description="other information (notes and Code)")
+    debts: Optional[tuple[DebtEntry, ...]] = Field(
+        None, description="debts note: maturity, guarantees and overdue part per debt account (issue #20)"
+    )
+    group: Optional[GroupAccounts] = Field(
+        None, description="accounts towards affiliated/associated/participating enterprises, guarantees to them"
+    )
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None
     datapoint_facts: tuple[DatapointFact, ...] = Field(
