@@ -78,6 +78,7 @@ def render_html(
     inputs = PageInputs(
         lang, by_key, by_rubric, filed_previous(previous, catalog) if previous else None, trail, all_rows
     )
+    inputs.missing_sections = missing_sections(filing, summary)
     tables = build_tables(catalog, filing.facts, inputs, labels)
     page = Page(lang, page_head(filing, lang, labels), tables, documents_of(filing, lang, labels), summary)
     if previous is not None:
@@ -85,6 +86,27 @@ def render_html(
     if trail is not None:
         page.trail_note = f"{_word(lang, 'trail')}: {trail.mapping} ({', '.join(trail.sources.values())})"
     return render_page(page), tables, labels
+
+
+def missing_sections(filing: FilingFacts, summary: FindingsSummary | None) -> dict[str, str]:
+    """Catalog section -> why it is required and how to fill it, for each required section the filing
+    leaves empty: from the report's completeness part when there is one (it knows the dossier's
+    declarations), else judged on the filing's own facts."""
+    items: list[dict] = list(summary.completeness) if summary is not None and summary.completeness else []
+    if not items and (summary is None or not summary.completeness):
+        from dataclasses import asdict
+
+        from nbb_filing.checks.completeness import check_completeness
+
+        judged = check_completeness(filing.catalog, ((f.datapoint, f.value) for f in filing.facts))
+        items = [asdict(c) for c in judged]
+    out: dict[str, str] = {}
+    for c in items:
+        if c.get("state") != "missing":
+            continue
+        for sec in c.get("sections") or ():
+            out.setdefault(str(sec), f"{c.get('title')} ({c.get('rule')}) — {c.get('why')} — {c.get('fill')}")
+    return out
 
 
 def _word(lang: str, key: str) -> str:
