@@ -197,9 +197,7 @@ def judge(rule: Rule, view: FilingView) -> CompletenessItem:
     sections = tuple(dict.fromkeys(dp.section for dp in dps))
 
     def item(state: str, why: str, reason: str = "") -> CompletenessItem:
-        return CompletenessItem(
-            rule.id, rule.title, state, why, rule.source, rule.fill, rule.family, sections, reason
-        )
+        return CompletenessItem(rule.id, rule.title, state, why, rule.source, rule.fill, rule.family, sections, reason)
 
     model = trigger_model(rule, view)
     if model.required is False:

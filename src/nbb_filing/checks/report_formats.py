@@ -236,11 +236,17 @@ def _completeness_suite(root: etree._Element, f: FileReport) -> None:
     ones say so in their output (they do not fail the build, like the exit code)."""
     if not f.completeness:
         return
-    suite = _suite(root, f"{f.path}: completeness", **{s.replace(" ", "_"): sum(1 for c in f.completeness if c.state == s) for s in COMPLETENESS_STATES})
+    suite = _suite(
+        root,
+        f"{f.path}: completeness",
+        **{s.replace(" ", "_"): sum(1 for c in f.completeness if c.state == s) for s in COMPLETENESS_STATES},
+    )
     for c in f.completeness:
         case = etree.SubElement(suite, "testcase", classname=f"{f.model}.completeness", name=c.rule, time="0.000")
         if c.state == MISSING:
-            fail = etree.SubElement(case, "failure", type="missing", message=f"{c.title}: required because {c.why}"[:500])
+            fail = etree.SubElement(
+                case, "failure", type="missing", message=f"{c.title}: required because {c.why}"[:500]
+            )
             fail.text = f"required because: {c.why}\nlegal source: {c.source}\nfill it with: {c.fill}"
         else:
             out = etree.SubElement(case, "system-out")

@@ -26,11 +26,18 @@ def _known_sections(v: dict[str, str]) -> dict[str, str]:
     return v
 
 
+def _rule_ids() -> list[str]:
+    from nbb_filing.filing.completeness_rules import load_rules
+
+    return list(load_rules().ids())
+
+
 NotApplicable = Annotated[
     dict[str, str],
     AfterValidator(_known_sections),
     Field(
         description="sections the law would require that do not apply to the entity: rule id "
         "(docs/completeness.md) -> the reason, shown in every report",
+        json_schema_extra={"propertyNames": {"enum": _rule_ids()}},
     ),
 ]

@@ -28,6 +28,7 @@ from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.identification import add_identification
 from nbb_filing.filing.notes.fixed_assets import add_notes
 from nbb_filing.filing.notes.social_balance import add_social_balance
+from nbb_filing.filing.notes.staff_figures import add_staff_figures
 from nbb_filing.filing.rubrics import RubricFacts, tie_out
 from nbb_filing.filing.store import FactSet, FactStore
 from nbb_filing.taxonomy.catalog import Catalog
@@ -59,6 +60,7 @@ def build_facts(
     rubrics = RubricFacts(store, dossier)
     rubrics.rubric_figures(mapped)
     rubrics.appropriation()
+    add_staff_figures(store, dossier)  # 9087/9088 from social_balance (issue 19), unless given
     if closings is not None or dossier.fixed_assets is not None:
         add_notes(store, dossier, closings)
     tie_out(store, dossier, table.checks)

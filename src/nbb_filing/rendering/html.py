@@ -121,7 +121,9 @@ def _summary(main: etree._Element, s: FindingsSummary, lang: str) -> None:
     box = _el(main, "div", class_="summary" + (" blocked" if blocked else ""), id="findings")
     _el(box, "h2", word(lang, "findings"))
     counts = ", ".join(f"{s.count(e)} {word(lang, e)}" for e in ("blocking", "warning", "info"))
-    status = word(lang, s.status) if s.status in ("can be filed", "blocked", "incomplete", "not validated") else s.status
+    status = (
+        word(lang, s.status) if s.status in ("can be filed", "blocked", "incomplete", "not validated") else s.status
+    )
     line = f"{word(lang, 'status')}: {status} — {counts}"
     if s.assertions:
         line += f" — {s.evaluated}/{s.assertions} {word(lang, 'assertions')}, {s.unsatisfied} ✗"

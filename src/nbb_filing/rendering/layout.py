@@ -265,7 +265,9 @@ def build_tables(catalog: Catalog, facts: Iterable[ReadFact], inputs: PageInputs
         if not any(dp.key in b.facts or b.findings_of(dp) for dp in dps):
             note = inputs.missing_sections.pop(info.section, None)  # shown once, at its first table
             if note is not None:
-                out.append(TableView(info, info.label(inputs.lang), (), (), missing=note, identification=not seen_rubric))
+                out.append(
+                    TableView(info, info.label(inputs.lang), (), (), missing=note, identification=not seen_rubric)
+                )
             continue
         view = b.listing(info, dps) if any(dp.typed for dp in dps) else b.grid(info, dps)
         if not view.rows:
