@@ -239,6 +239,29 @@ def test_a_missing_section_makes_the_filing_incomplete_in_every_format(catalog):
     assert int(suite.get("failures")) == len(failed)
 
 
+def test_watch_lists_missing_and_declared_sections(catalog):
+    from types import SimpleNamespace
+
+    from nbb_filing.cli.watch_view import state_of, summary
+
+    cat = catalog("m81-f")
+    ctx = CompletenessContext(not_applicable=(("contributions", "shares held by one founder, see articles"),))
+    facts = [rubric(cat, "62", "227690"), legal_form(cat, "706")]
+    report = FileReport(path="x.xbrl", model="m81-f", completeness=check_completeness(cat, facts, ctx))
+    result = SimpleNamespace(totals=(), facts=2)
+    lines = summary(state_of(result, report), None, [Path("dossier.yaml")], (0.1, 0.2), width=300)
+    text = "\n".join(lines)
+    assert "required section(s) missing" in text and "+ [missing] social_balance_sheet" in text
+    assert "declared not applicable: contributions (shares held by one founder" in text
+    assert lines[-1].strip() == "incomplete"
+    # filled later: the missing section goes, as a finding would
+    filled = FileReport(
+        path="x.xbrl", model="m81-f", completeness=check_completeness(cat, [*facts, rubric(cat, "1001", "2")], ctx)
+    )
+    again = summary(state_of(result, filled), state_of(result, report), [Path("staff.csv")], (0.1, 0.2), width=300)
+    assert any(line.startswith("  - [missing] social_balance_sheet") for line in again)
+
+
 # ---------------------------------------------------------------------- data, docs, dossier
 
 

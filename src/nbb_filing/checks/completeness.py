@@ -222,7 +222,7 @@ def judge(rule: Rule, view: FilingView) -> CompletenessItem:
     if filled:
         return item(FILLED, prefix + "given (" + "; ".join(d.why for d in decisions) + ")")
     if unknown or model.required is None:
-        return item(UNDECIDED, "; ".join(d.why for d in (*([model] if model.required is None else []), *unknown)))
+        return item(UNDECIDED, "; ".join(d.why for d in (*([model] if model.required is None else []), *decisions)))
     return item(NOT_REQUIRED, prefix + "; ".join(d.why for d in decisions))
 
 

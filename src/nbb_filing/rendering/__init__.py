@@ -43,6 +43,7 @@ class RenderResult:
     differences: int  # previous-year cells that differ from last year's filing
     trail: bool
     label_fallbacks: int  # rows labelled from another model of the package
+    missing_sections: int = 0  # required sections left empty, shown marked in place (issue 19)
 
 
 def default_html_path(filing: str | os.PathLike) -> Path:
@@ -165,4 +166,5 @@ def render_filing(
         differences=len({(id(r), c.datapoint.key) for r in rows for c in r.cells if c is not None and c.differs}),
         trail=tr is not None,
         label_fallbacks=len(labels.fallbacks),
+        missing_sections=sum(1 for t in tables if t.missing),
     )
