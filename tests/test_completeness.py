@@ -63,6 +63,29 @@ def judged(cat, facts, context: CompletenessContext = NO_DOSSIER, rules=None) ->
     return {c.rule: c for c in check_completeness(cat, facts, context, rules)}
 
 
+# ---------------------------------------------------------------------- the issue's small cooperative
+
+
+def test_the_issues_small_cooperative_is_told_everything_it_lacks(catalog):
+    """m81-f, a cooperative, no directors, no valuation rules, no accountant declaration, 227,690 of
+    personnel costs and 78,400 of debts over one year, nothing else: every one of those is named."""
+    cat = catalog("m81-f")
+    facts = [legal_form(cat, "706"), rubric(cat, "62", "227690"), rubric(cat, "17", "78400")]
+    items = judged(cat, facts)
+    missing = {r for r, c in items.items() if c.state == MISSING}
+    assert missing == {
+        "directors",
+        "valuation_rules",
+        "accountant_declaration",
+        "social_balance_sheet",
+        "debts_note",
+        "contributions",
+    }
+    # what the filing alone cannot say is not guessed
+    assert items["rights_commitments"].state == UNDECIDED
+    assert items["participations_list"].state == UNDECIDED and "280" in items["participations_list"].why
+
+
 # ---------------------------------------------------------------------- trigger: a figure
 
 

@@ -8,7 +8,7 @@ per rule of :mod:`nbb_filing.filing.completeness_rules`:
 * the rule's cells are looked up in the catalog of the filing's model; a model without them is
   **not checked** ("the package has no such cells"), never reported as missing;
 * its triggers decide whether the section is required, one function per kind of trigger
-  (:data:`TRIGGERS`): the model (family and size), a figure of the filing not zero, a fact (the
+  (:data:`TRIGGERS`, ``trigger_<family>``): the model (family and size), a figure of the filing not zero, a fact (the
   filing names auditors; the dossier says the entity belongs to a group), the legal form.  Any
   trigger that applies makes the section required; a trigger that cannot be decided (a fact only
   a dossier gives, when a bare filing is validated; a trigger rubric the model lacks) is reported
@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from nbb_filing.checks.findings import (
@@ -113,7 +114,7 @@ def trigger_always(rule: Rule, t: Trigger, view: FilingView) -> Decision:
     return Decision(True, "required in every filing of this model")
 
 
-def trigger_figures(rule: Rule, t: Trigger, view: FilingView) -> Decision:
+def trigger_figure(rule: Rule, t: Trigger, view: FilingView) -> Decision:
     """Required when one of the figures (current year) is not zero."""
     cat = view.catalog
     present = [c for c in t.values if cat.has_rubric(c)]
@@ -151,12 +152,20 @@ def trigger_fact(rule: Rule, t: Trigger, view: FilingView) -> Decision:
     return Decision(False, f"{title}: {'yes' if value else 'no'} ({origin})")
 
 
-def trigger_legal_forms(rule: Rule, t: Trigger, view: FilingView) -> Decision:
+@lru_cache(maxsize=64)
+def _legal_form_cells(catalog: Catalog) -> tuple[Datapoint, ...]:
+    """The cells of the entity's own legal form (its metric, no other person's)."""
+    metric = legal_form_metric(catalog)
+    return tuple(
+        dp for dp in catalog.datapoints if metric and dp.metric == metric and dp.member("dim:psn") in (None, "psn:m1")
+    )
+
+
+def trigger_legal_form(rule: Rule, t: Trigger, view: FilingView) -> Decision:
     """Required for the legal forms the rule names (package list ``lgf``)."""
-    metric = legal_form_metric(view.catalog)
     code = None
-    for dp in view.catalog.datapoints:
-        if metric and dp.metric == metric and dp.member("dim:psn") in (None, "psn:m1") and view.values.get(dp.key):
+    for dp in _legal_form_cells(view.catalog):
+        if view.values.get(dp.key):
             qname = view.values[dp.key][0]
             code = qname.split(":", 1)[-1].removeprefix("m")
             break
@@ -180,11 +189,13 @@ def trigger_model(rule: Rule, view: FilingView) -> Decision:
     return Decision(fits, what if fits else f"{what} is not one of the {rule.model_condition()}")
 
 
+#: the function of each kind of trigger of the data file; each is named after the family of rules it
+#: decides (``Rule.family``: always, figure, fact, legal_form; the model condition: :func:`trigger_model`)
 TRIGGERS: Mapping[str, Callable[[Rule, Trigger, FilingView], Decision]] = {
     "always": trigger_always,
-    "figures": trigger_figures,
+    "figures": trigger_figure,
     "fact": trigger_fact,
-    "legal_forms": trigger_legal_forms,
+    "legal_forms": trigger_legal_form,
 }
 
 

@@ -46,7 +46,7 @@ class Selector:
     def describe(self) -> str:
         parts = []
         if self.members:
-            parts.append(", ".join(f"{d}={'|'.join(m)}" for d, m in self.members))
+            parts.append(", ".join(f"{d}={' or '.join(m)}" for d, m in self.members))
         if self.rubrics:
             parts.append("rubrics " + ", ".join(self.rubrics))
         return ("the section of " if self.section else "") + "; ".join(parts)
@@ -141,7 +141,13 @@ class Rules:
 
 
 def select(catalog: Catalog, selectors: Iterable[Selector]) -> tuple[Datapoint, ...]:
-    """The datapoints of ``catalog`` any selector matches, widened to whole sections where asked."""
+    """The datapoints of ``catalog`` any selector matches, widened to whole sections where asked
+    (remembered per catalog: a ``watch`` re-check judges the same model again and again)."""
+    return _select(catalog, tuple(selectors))
+
+
+@lru_cache(maxsize=512)
+def _select(catalog: Catalog, selectors: tuple[Selector, ...]) -> tuple[Datapoint, ...]:
     found: dict[str, Datapoint] = {}
     sections: set[str] = set()
     for sel in selectors:
@@ -252,7 +258,7 @@ def rules_markdown(rules: Rules | None = None) -> str:
     ]
     for r in rules.rules:
         cells = "; ".join(s.describe() for s in r.cells)
-        src = r.source + ("" if r.verified else " *(to be verified)*")
+        src = r.source + ("" if r.verified or "to be verified" in r.source else " *(to be verified)*")
         out.append(f"| `{r.id}` | {r.title} (cells: {cells}) | {r.trigger_text()} | {src} | {r.fill} |")
     out += ["", "Facts the triggers name:", "", "| fact | meaning | decided from |", "|---|---|---|"]
     for f in rules.facts.values():
