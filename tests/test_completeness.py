@@ -347,6 +347,45 @@ def test_9087_is_derived_from_the_social_balance_block(write_dossier, mini_text,
     assert any("9087" in w and "10.5" in w for w in res.warnings)
 
 
+def test_a_derived_9087_is_compared_with_last_years_filing(write_dossier, mini_text, package, tmp_path):
+    """With a previous_filing, the derived previous-year 9087 is the dossier's own amount: compared
+    with the published one like `figures:`, and written."""
+    from nbb_filing.api import generate
+
+    y23 = (
+        mini_text.replace(
+            "exercise: {start: 2024-01-01, end: 2024-12-31}", "exercise: {start: 2023-01-01, end: 2023-12-31}"
+        )
+        .replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "")
+        .replace("general_meeting: 2025-06-17", "general_meeting: 2024-06-18")
+    )
+    y23 = re.sub(r"\{current: -?[\d.]+, previous: (-?[\d.]+)\}", r"{current: \1}", y23)  # 2024's previous column
+    generate(
+        write_dossier(y23 + "social_balance: {average_workers: {total: 9}}\n", "y23.yaml"),
+        tmp_path / "y23.xbrl",
+        package=package,
+        model="m81-f",
+    )
+    y24 = mini_text.replace("previous_exercise: {start: 2023-01-01, end: 2023-12-31}\n", "previous_filing: y23.xbrl\n")
+    res = generate(write_dossier(y24 + SOCIAL, "y24.yaml"), tmp_path / "y24.xbrl", package=package, model="m81-f")
+    from nbb_filing.reading.reader import read_facts
+
+    assert _facts_of(res, package)[("9087", "previous")] == "9.2"
+    # published 9, the dossier 9.2: "previous-year amounts identical to those published" is answered no
+    facts = read_facts(res.output, package).facts
+    [identical] = [
+        f.value for f in facts if f.datapoint.metric == "met:bln1" and f.datapoint.member("dim:dcl") == "dcl:m1"
+    ]
+    assert identical == "false"
+    same = SOCIAL.replace("previous_total: 9.2}", "previous_total: 9}")
+    res = generate(write_dossier(y24 + same, "y24b.yaml"), tmp_path / "y24b.xbrl", package=package, model="m81-f")
+    facts = read_facts(res.output, package).facts
+    [identical] = [
+        f.value for f in facts if f.datapoint.metric == "met:bln1" and f.datapoint.member("dim:dcl") == "dcl:m1"
+    ]
+    assert identical == "true"
+
+
 # ---------------------------------------------------------------------- init and render
 
 

@@ -12,6 +12,10 @@ Three sources of findings, one report per file:
   one) is moved to the installed package's framework before validation; that is reported as an
   info finding, because the NBB would validate it with its own framework.
 
+Beside the findings, the **completeness** of the accounts (:mod:`nbb_filing.checks.completeness`):
+the sections the model, the figures, the facts and the legal form require, judged on the same facts;
+a required section left empty makes the file INCOMPLETE (exit code 1, like a blocking finding).
+
 Why validity is decided from the *messages* and not from Arelle's return values: Arelle returns
 "loaded" for invalid instances, and its command-line exit code says 3 whenever formulas ran.  The
 NBB decides from error-level messages, so do we: an ``error`` record is blocking, an unsatisfied
