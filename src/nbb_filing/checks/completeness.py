@@ -36,8 +36,9 @@ from nbb_filing.checks.findings import (
     CompletenessItem,
 )
 from nbb_filing.filing.completeness_rules import Rule, Rules, Trigger, load_rules, select
-from nbb_filing.filing.legal_form import legal_form_metric, load_legal_forms
-from nbb_filing.taxonomy.catalog import Catalog, Datapoint
+from nbb_filing.filing.legal_form import load_legal_forms
+from nbb_filing.taxonomy.catalog import Catalog, Datapoint, EnumValue
+from nbb_filing.taxonomy.enum_lists import value_code
 
 
 @dataclass(frozen=True)
@@ -154,11 +155,14 @@ def trigger_fact(rule: Rule, t: Trigger, view: FilingView) -> Decision:
 
 @lru_cache(maxsize=64)
 def _legal_form_cells(catalog: Catalog) -> tuple[Datapoint, ...]:
-    """The cells of the entity's own legal form (its metric, no other person's)."""
-    metric = legal_form_metric(catalog)
-    return tuple(
-        dp for dp in catalog.datapoints if metric and dp.metric == metric and dp.member("dim:psn") in (None, "psn:m1")
-    )
+    """The cell of the entity's own legal form, where ``generate`` writes it (the binding table's
+    ``entity.legal_form``; an investee's legal form is another cell)."""
+    from nbb_filing.filing.binding import load_table, resolve_field
+
+    role = load_table().roles.get("entity")
+    spec = next((f for f in role.fields if f.name == "legal_form"), None) if role else None
+    dp = resolve_field(catalog, spec, ()) if spec is not None else None
+    return (dp,) if dp is not None else ()
 
 
 def trigger_legal_form(rule: Rule, t: Trigger, view: FilingView) -> Decision:
@@ -166,8 +170,7 @@ def trigger_legal_form(rule: Rule, t: Trigger, view: FilingView) -> Decision:
     code = None
     for dp in _legal_form_cells(view.catalog):
         if view.values.get(dp.key):
-            qname = view.values[dp.key][0]
-            code = qname.split(":", 1)[-1].removeprefix("m")
+            code = value_code(EnumValue(view.values[dp.key][0], ()))
             break
     if code is None:
         return Decision(None, "the filing gives no legal form")
