@@ -248,6 +248,12 @@ def test_a_missing_section_makes_the_filing_incomplete_in_every_format(catalog):
     assert "required because: rubric 62 is 227,690" in block
     assert "legal source: CSA art. 3:12" in block and "fill it with: `social_balance:`" in block
     assert "MISSING  contributions" in text and "not decided: consolidation" in text
+    n = {st: sum(1 for c in items if c.state == st) for st in (MISSING, FILLED, NOT_REQUIRED, NOT_CHECKED, UNDECIDED)}
+    assert (
+        f"completeness ({len(load_rules().rules)} rules of docs/completeness.md): {n[MISSING] + n[FILLED]} evaluated "
+        f"({n[MISSING]} missing, {n[FILLED]} filled), {n[NOT_REQUIRED]} not required, 0 declared not applicable, "
+        f"{n[NOT_CHECKED]} not checked, {n[UNDECIDED]} not decided"
+    ) in text
     assert "1 incomplete" in text.splitlines()[-1] and text.rstrip().endswith("exit code 1")
     data = json.loads(render(report, "json"))
     (fd,) = data["files"]

@@ -25,9 +25,11 @@ from nbb_filing.checks.findings import (
     BLOCKING,
     COMPLETENESS_STATES,
     DECLARED,
+    FILLED,
     INFO,
     MISSING,
     NOT_CHECKED,
+    NOT_REQUIRED,
     UNDECIDED,
     WARNING,
     CompletenessItem,
@@ -90,8 +92,12 @@ def completeness_lines(f: FileReport) -> list[str]:
     by_state: dict[str, list[CompletenessItem]] = {}
     for c in f.completeness:
         by_state.setdefault(c.state, []).append(c)
-    counts = ", ".join(f"{len(by_state[s])} {s}" for s in COMPLETENESS_STATES if s in by_state)
-    out = [f"  completeness ({len(f.completeness)} rules of docs/completeness.md): {counts}"]
+    n = {s: len(by_state.get(s, ())) for s in COMPLETENESS_STATES}
+    out = [
+        f"  completeness ({len(f.completeness)} rules of docs/completeness.md): {n[MISSING] + n[FILLED]} evaluated "
+        f"({n[MISSING]} missing, {n[FILLED]} filled), {n[NOT_REQUIRED]} not required, {n[DECLARED]} declared not "
+        f"applicable, {n[NOT_CHECKED]} not checked, {n[UNDECIDED]} not decided"
+    ]
     for c in by_state.get(MISSING, []):
         out.append(f"  MISSING  {c.rule}: {c.title}" + (f" [{', '.join(c.sections)}]" if c.sections else ""))
         out.append(f"             required because: {c.why}")
