@@ -136,7 +136,9 @@ def sample_validation(sample_outputs, package):
     from nbb_filing.checks.validate import validate_files
 
     models = list(sample_outputs)
-    report = validate_files([sample_outputs[m].output for m in models], package=package)
+    # what the sample's dossier adds to the completeness check (its not_applicable declarations)
+    context = sample_outputs["m82-f"].dossier_context
+    report = validate_files([sample_outputs[m].output for m in models], package=package, dossier=context)
     by_path = {Path(f.path).resolve(): f for f in report.files}
     return {m: by_path[Path(sample_outputs[m].output).resolve()] for m in models}
 

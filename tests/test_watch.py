@@ -80,6 +80,8 @@ def test_first_check_then_an_edit_shows_the_new_total(watched):
     # the summary printed says what changed, with the difference
     text = "\n".join(watched["printed"])
     assert "changed: tb-2024.csv" in text and "10,019,553.00 (+1,000.00)" in text
+    # the re-check gets the dossier's completeness context (its not_applicable declarations), as generate does
+    assert first["files"][0]["status"] == "can be filed", first["files"][0]["completeness"]
 
 
 def test_a_poll_without_change_does_nothing(watched):

@@ -81,6 +81,10 @@ _EXPORTS: dict[str, str] = {
     "validate_files": "nbb_filing.checks.validate",
     "validate_file": "nbb_filing.checks.validate",
     "render_report": "nbb_filing.checks.report_formats",
+    "CompletenessContext": "nbb_filing.checks.completeness",
+    "CompletenessItem": "nbb_filing.checks.findings",
+    "check_completeness": "nbb_filing.checks.completeness",
+    "context_from_dossier": "nbb_filing.checks.completeness",
     # used by the CLI
     "TerminalProgress": "nbb_filing.core.progress",
     "dossier_fields": "nbb_filing.filing.binding",
@@ -131,7 +135,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from nbb_filing.books.mapping_file import load_mapping, mapping_json_schema
     from nbb_filing.books.mapping_model import Mapping
     from nbb_filing.books.rubric_reach import filed_under
-    from nbb_filing.checks.findings import FileReport, Finding, ValidationReport
+    from nbb_filing.checks.completeness import CompletenessContext, check_completeness, context_from_dossier
+    from nbb_filing.checks.findings import CompletenessItem, FileReport, Finding, ValidationReport
     from nbb_filing.checks.report_formats import render as render_report
     from nbb_filing.checks.session import ValidationSession
     from nbb_filing.checks.validate import validate_file, validate_files

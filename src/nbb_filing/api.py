@@ -92,6 +92,9 @@ class GenerateResult:
     validation: Any = None  # the report of nbb_filing.checks.validate when --validate was asked
     trail_path: Path | None = None  # the mapping's audit trail, when asked (generate --trail)
     warnings: tuple[str, ...] = ()  # written all the same, but to look at (630 vs notes, size of the company ...)
+    #: what the dossier adds to the completeness check of the filing (``not_applicable``, dossier facts);
+    #: give it to ``ValidationSession.validate`` / ``validate_files(dossier=...)`` when validating later
+    dossier_context: Any = None
 
     def total(self, role: str, period: str = "current") -> Decimal | None:
         for t in self.totals:
@@ -257,8 +260,9 @@ def _generate(
     totals = _key_totals(catalog, factset, lang or dossier.language)
     seconds = time.perf_counter() - t0  # generation alone; validation reports its own time
     report = None
+    context = _completeness_context(dossier)
     if validate:
-        report = _validate(out, info, lang or dossier.language)
+        report = _validate(out, info, lang or dossier.language, context)
     return GenerateResult(
         output=out,
         model=catalog.model,
@@ -274,6 +278,7 @@ def _generate(
         validation=report,
         trail_path=trail_path,
         warnings=warnings,
+        dossier_context=context,
     )
 
 
@@ -452,11 +457,18 @@ def _key_totals(catalog: Catalog, factset: FactSet, lang: str) -> tuple[KeyTotal
     return tuple(out)
 
 
-def _validate(path: Path, info: PackageInfo, lang: str) -> Any:
+def _completeness_context(dossier: Dossier) -> Any:
+    """What the dossier adds to the filing's completeness check (declared sections, dossier facts)."""
+    from nbb_filing.checks.completeness import context_from_dossier
+
+    return context_from_dossier(dossier)
+
+
+def _validate(path: Path, info: PackageInfo, lang: str, context: Any = None) -> Any:
     """Run the validation engine on the written file (imported lazily: it loads Arelle)."""
     from nbb_filing.checks.validate import validate_files
 
-    return validate_files([path], package=info, lang=lang)
+    return validate_files([path], package=info, lang=lang, dossier=context)
 
 
 # ====================================================================== taxonomy coverage

@@ -111,6 +111,35 @@ class ProtocolRuleResult:
     findings: int
 
 
+#: What the completeness check says of one rule (see :mod:`nbb_filing.checks.completeness`).
+MISSING = "missing"  # required and empty: the filing is INCOMPLETE
+FILLED = "filled"  # required and given
+DECLARED = "declared not applicable"  # the dossier's not_applicable, with its reason
+NOT_REQUIRED = "not required"  # its triggers do not apply
+NOT_CHECKED = "not checked"  # the package has no such cells, or no trigger rubric in the model
+UNDECIDED = "not decided"  # a trigger needs a fact the filing alone does not give (no dossier)
+COMPLETENESS_STATES = (MISSING, FILLED, DECLARED, NOT_REQUIRED, NOT_CHECKED, UNDECIDED)
+
+
+@dataclass(frozen=True)
+class CompletenessItem:
+    """One content requirement (a rule of ``data/completeness.yaml``) judged on one filing.
+
+    ``why`` is the trigger that applied (or why none did), ``source`` the legal basis, ``fill`` how a
+    dossier fills the section; ``sections`` the catalog sections where the model has its cells.
+    """
+
+    rule: str
+    title: str
+    state: str
+    why: str
+    source: str
+    fill: str
+    trigger: str = ""  # model / figure / fact / legal_form / always
+    sections: tuple[str, ...] = ()
+    reason: str = ""  # the dossier's reason, for a section declared not applicable
+
+
 @dataclass
 class FileReport:
     """Everything found about one file, and whether it can be filed."""
@@ -126,6 +155,8 @@ class FileReport:
     error: str | None = None  # set when the file could not be validated (exit code 2)
     seconds: float = 0.0
     facts: int = 0
+    #: the content requirements of the model judged on the file (issue 19); any MISSING: INCOMPLETE
+    completeness: list[CompletenessItem] = field(default_factory=list)
 
     # ---------------------------------------------------------------- counts
     def count(self, effect: str) -> int:
@@ -156,13 +187,21 @@ class FileReport:
         return [a for a in self.assertions if a.evaluated and not a.not_satisfied]
 
     @property
+    def missing(self) -> list[CompletenessItem]:
+        """Required sections the filing leaves empty (each makes it INCOMPLETE)."""
+        return [c for c in self.completeness if c.state == MISSING]
+
+    @property
     def exit_code(self) -> int:
         if self.error is not None:
             return 2
-        return 1 if self.blocking else 0
+        return 1 if self.blocking or self.missing else 0
 
     @property
     def status(self) -> str:
+        """can be filed / blocked (blocking findings) / incomplete (required sections empty) / not validated."""
+        if self.exit_code == 1 and not self.blocking:
+            return "incomplete"
         return {0: "can be filed", 1: "blocked", 2: "not validated"}[self.exit_code]
 
 

@@ -23,8 +23,16 @@ from lxml import etree
 
 from nbb_filing.checks.findings import (
     BLOCKING,
+    COMPLETENESS_STATES,
+    DECLARED,
+    FILLED,
     INFO,
+    MISSING,
+    NOT_CHECKED,
+    NOT_REQUIRED,
+    UNDECIDED,
     WARNING,
+    CompletenessItem,
     FileReport,
     Finding,
     ValidationReport,
@@ -76,6 +84,34 @@ def _finding_lines(x: Finding) -> list[str]:
     return out
 
 
+def completeness_lines(f: FileReport) -> list[str]:
+    """The completeness part of a file's text report: what is missing (why, how to fill it), what the
+    dossier declares not applicable, what could not be checked or decided; one line of counts."""
+    if not f.completeness:
+        return []
+    by_state: dict[str, list[CompletenessItem]] = {}
+    for c in f.completeness:
+        by_state.setdefault(c.state, []).append(c)
+    n = {s: len(by_state.get(s, ())) for s in COMPLETENESS_STATES}
+    out = [
+        f"  completeness ({len(f.completeness)} rules of docs/completeness.md): {n[MISSING] + n[FILLED]} evaluated "
+        f"({n[MISSING]} missing, {n[FILLED]} filled), {n[NOT_REQUIRED]} not required, {n[DECLARED]} declared not "
+        f"applicable, {n[NOT_CHECKED]} not checked, {n[UNDECIDED]} not decided"
+    ]
+    for c in by_state.get(MISSING, []):
+        out.append(f"  MISSING  {c.rule}: {c.title}" + (f" [{', '.join(c.sections)}]" if c.sections else ""))
+        out.append(f"             required because: {c.why}")
+        out.append(f"             legal source: {c.source}")
+        out.append(f"             fill it with: {c.fill}")
+    for c in by_state.get(DECLARED, []):
+        out.append(f"  DECLARED {c.rule}: {c.title} not applicable, the dossier says: {c.reason}")
+    for c in by_state.get(NOT_CHECKED, []):
+        out.append(f"  not checked: {c.rule} ({c.title}): {c.why}")
+    for c in by_state.get(UNDECIDED, []):
+        out.append(f"  not decided: {c.rule} ({c.title}): {c.why}")
+    return out
+
+
 def render_text(report: ValidationReport) -> str:
     out: list[str] = [f"note: {report.notice}"] if report.notice else []
     for f in report.files:
@@ -107,6 +143,7 @@ def render_text(report: ValidationReport) -> str:
         out.append(f"  findings: {nb} blocking, {nw} warnings")
         for x in sorted(f.findings, key=lambda x: (("blocking", "warning", "info").index(x.effect), x.source, x.rule)):
             out.extend(_finding_lines(x))
+        out.extend(completeness_lines(f))
         out.append("")
     codes = Counter(f.exit_code for f in report.files)
     shared = (
@@ -115,7 +152,9 @@ def render_text(report: ValidationReport) -> str:
         else ""
     )
     out.append(
-        f"{len(report.files)} file(s): {codes.get(0, 0)} can be filed, {codes.get(1, 0)} blocked, "
+        f"{len(report.files)} file(s): {codes.get(0, 0)} can be filed, "
+        f"{sum(1 for f in report.files if f.status == 'blocked')} blocked, "
+        f"{sum(1 for f in report.files if f.status == 'incomplete')} incomplete, "
         f"{codes.get(2, 0)} not validated ({report.seconds:.1f} s{shared}); exit code {report.exit_code}"
     )
     return "\n".join(out) + "\n"
@@ -140,6 +179,7 @@ def report_dict(report: ValidationReport) -> dict:
             "blocking": f.count(BLOCKING),
             "warnings": f.count(WARNING),
             "info": f.count(INFO),
+            "missing_sections": len(f.missing),
         }
         for x, fd in zip(f.findings, d["findings"]):
             fd["rubrics"] = list(x.rubrics)
@@ -197,6 +237,29 @@ def _close_suite(suite: etree._Element) -> None:
     suite.set("skipped", "0")
 
 
+def _completeness_suite(root: etree._Element, f: FileReport) -> None:
+    """One case per completeness rule: a missing section fails; declared, not checked and not decided
+    ones say so in their output (they do not fail the build, like the exit code)."""
+    if not f.completeness:
+        return
+    suite = _suite(
+        root,
+        f"{f.path}: completeness",
+        **{s.replace(" ", "_"): sum(1 for c in f.completeness if c.state == s) for s in COMPLETENESS_STATES},
+    )
+    for c in f.completeness:
+        case = etree.SubElement(suite, "testcase", classname=f"{f.model}.completeness", name=c.rule, time="0.000")
+        if c.state == MISSING:
+            fail = etree.SubElement(
+                case, "failure", type="missing", message=f"{c.title}: required because {c.why}"[:500]
+            )
+            fail.text = f"required because: {c.why}\nlegal source: {c.source}\nfill it with: {c.fill}"
+        else:
+            out = etree.SubElement(case, "system-out")
+            out.text = f"{c.state}: {c.reason or c.why}"
+    _close_suite(suite)
+
+
 def render_junit(report: ValidationReport) -> str:
     root = etree.Element("testsuites", name="nbb-filing validate")
     if report.notice:
@@ -230,5 +293,6 @@ def render_junit(report: ValidationReport) -> str:
         xbrl = [x for x in f.findings if x.source in ("xbrl", "framework")]
         _case(suite, f"{f.model}.xbrl", "xbrl21_dimensions_schema_enumerations", xbrl)
         _close_suite(suite)
+        _completeness_suite(root, f)
     etree.indent(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8") + "\n"

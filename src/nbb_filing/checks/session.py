@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from nbb_filing.checks import validate
+from nbb_filing.checks.completeness import CompletenessContext
 from nbb_filing.checks.findings import FileReport, ValidationReport
 from nbb_filing.taxonomy.packages import PackageInfo
 
@@ -47,9 +48,10 @@ class ValidationSession:
         self.taxonomy_seconds += spent
         return spent
 
-    def validate(self, path: str | os.PathLike) -> ValidationReport:
-        """The report of ``path`` (one file), validated on the kept taxonomy of its model."""
-        report = validate.validate_files([path], self.package, self.lang, reuse=self.keeps_taxonomy)
+    def validate(self, path: str | os.PathLike, dossier: CompletenessContext | None = None) -> ValidationReport:
+        """The report of ``path`` (one file), validated on the kept taxonomy of its model; ``dossier``:
+        what the dossier adds to the completeness check (``GenerateResult.dossier_context``)."""
+        report = validate.validate_files([path], self.package, self.lang, reuse=self.keeps_taxonomy, dossier=dossier)
         self.taxonomy_seconds += report.taxonomy_seconds
         self.validations += 1
         return report

@@ -12,6 +12,10 @@ Three sources of findings, one report per file:
   one) is moved to the installed package's framework before validation; that is reported as an
   info finding, because the NBB would validate it with its own framework.
 
+Beside the findings, the **completeness** of the accounts (:mod:`nbb_filing.checks.completeness`):
+the sections the model, the figures, the facts and the legal form require, judged on the same facts;
+a required section left empty makes the file INCOMPLETE (exit code 1, like a blocking finding).
+
 Why validity is decided from the *messages* and not from Arelle's return values: Arelle returns
 "loaded" for invalid instances, and its command-line exit code says 3 whenever formulas ran.  The
 NBB decides from error-level messages, so do we: an ``error`` record is blocking, an unsatisfied
@@ -42,6 +46,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from nbb_filing.checks.arelle_messages import FactMapper, collect_findings, messages_in
+from nbb_filing.checks.completeness import NO_DOSSIER, CompletenessContext, check_completeness
 from nbb_filing.checks.dimension_hints import Hints, hinted
 from nbb_filing.checks.dts_prechecked import PreChecked
 from nbb_filing.checks.findings import (
@@ -89,6 +94,7 @@ def validate_files(
     *,
     reuse: bool | None = None,
     progress: Any = None,
+    dossier: CompletenessContext | None = None,
 ) -> ValidationReport:
     """Validate each filing in ``paths`` with ``package``; never raises for a bad file.
 
@@ -106,11 +112,16 @@ def validate_files(
 
     ``progress``: a :class:`nbb_filing.core.progress.ProgressHook` told about the long steps (taxonomy
     load, validation); nothing is printed without one.
+
+    ``dossier``: what the dossier the files were generated from adds to the completeness check
+    (sections declared not applicable, facts only a dossier knows; see
+    :func:`nbb_filing.checks.completeness.context_from_dossier`); without it each file is judged on
+    its own facts, and what they cannot decide is reported as such.
     """
     from nbb_filing.core.progress import reporting, step
 
     with reporting(progress), step(f"validating {len(paths)} file(s) with Arelle"):
-        return _validate_files(paths, package, lang, workers, reuse)
+        return _validate_files(paths, package, lang, workers, reuse, dossier or NO_DOSSIER)
 
 
 def _validate_files(
@@ -119,6 +130,7 @@ def _validate_files(
     lang: str,
     workers: int | None,
     reuse: bool | None,
+    context: CompletenessContext = NO_DOSSIER,
 ) -> ValidationReport:
     from nbb_filing.taxonomy.packages import inspect_package, resolve_package
 
@@ -144,11 +156,11 @@ def _validate_files(
     # SIGTERM (a CI timeout) ends the run through SystemExit: children are killed, temp folders removed
     with terminate_as_exit():
         if reuse:
-            reports, taxonomy_seconds = _validate_reusing_dts(files, info, lang, n)
+            reports, taxonomy_seconds = _validate_reusing_dts(files, info, lang, n, context)
         elif n > 1:
-            reports = _validate_in_pool(files, info, lang, n)
+            reports = _validate_in_pool(files, info, lang, n, context)
         else:
-            reports = [validate_file(f, info, lang) for f in files]
+            reports = [validate_file(f, info, lang, context) for f in files]
     return ValidationReport(
         files=reports,
         package=info.path.name,
@@ -160,13 +172,15 @@ def _validate_files(
     )
 
 
-def _validate_in_pool(files: list[str], info: PackageInfo, lang: str, n: int) -> list[FileReport]:
+def _validate_in_pool(
+    files: list[str], info: PackageInfo, lang: str, n: int, context: CompletenessContext
+) -> list[FileReport]:
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        return list(pool.map(_worker_validate, [(f, info, lang) for f in files]))
+        return list(pool.map(_worker_validate, [(f, info, lang, context) for f in files]))
     except BaseException:
         for proc in list(getattr(pool, "_processes", {}).values()):  # workers end with the run
             proc.kill()
@@ -190,18 +204,20 @@ def _fork_available() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux") and arelle_env.speedups_verified()
 
 
-def _worker_validate(args: tuple[str, PackageInfo, str]) -> FileReport:
-    path, info, lang = args  # the package travels as it was checked: no re-hashing per file
-    return validate_file(path, info, lang)
+def _worker_validate(args: tuple[str, PackageInfo, str, CompletenessContext]) -> FileReport:
+    path, info, lang, context = args  # the package travels as it was checked: no re-hashing per file
+    return validate_file(path, info, lang, context)
 
 
-def validate_file(path: str | os.PathLike, info: PackageInfo, lang: str = "fr") -> FileReport:
+def validate_file(
+    path: str | os.PathLike, info: PackageInfo, lang: str = "fr", dossier: CompletenessContext | None = None
+) -> FileReport:
     """Validate one filing from scratch in this process (see :func:`validate_files`)."""
     started = time.perf_counter()
     report = FileReport(path=str(path))
     try:
         with run_temp_dir(TEMP_PREFIX) as tmp:
-            job = _prepare(report, Path(path), info, lang, tmp)
+            job = _prepare(report, Path(path), info, lang, tmp, dossier or NO_DOSSIER)
             _run_arelle(report, job, info, lang)
     except NbbFilingError as e:
         report.error = str(e)
@@ -222,8 +238,11 @@ class _Job:
     line_by_id: dict[str, int]
 
 
-def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: Path) -> _Job:
-    """Everything but Arelle: read, identify the model, move the framework, run the protocol rules."""
+def _prepare(
+    report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: Path, context: CompletenessContext = NO_DOSSIER
+) -> _Job:
+    """Everything but Arelle: read, identify the model, move the framework, run the protocol rules
+    and the completeness check."""
     from nbb_filing.checks import product_rules, protocol
     from nbb_filing.reading.reader import read_tree
     from nbb_filing.taxonomy.catalog_cache import load_catalog
@@ -271,6 +290,7 @@ def _prepare(report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: 
         found = list(rule(pin))
         report.protocol_rules.append(ProtocolRuleResult(rule.__name__, protocol.title(rule), len(found)))
         report.findings.extend(found)
+    report.completeness = check_completeness(catalog, ((f.datapoint, f.value) for f in facts.facts), context)
 
     line_by_id = {el.get("id"): el.sourceline for el in tree.getroot() if isinstance(el.tag, str) and el.get("id")}
     if facts.retargeted:
@@ -352,7 +372,7 @@ def _dts_for(info: PackageInfo, model: str) -> Any:
 
 
 def _validate_reusing_dts(
-    files: list[str], info: PackageInfo, lang: str, workers: int
+    files: list[str], info: PackageInfo, lang: str, workers: int, context: CompletenessContext = NO_DOSSIER
 ) -> tuple[list[FileReport], float]:
     """Reports of ``files`` and the seconds spent loading taxonomies in this call."""
     reports: list[FileReport] = []
@@ -364,7 +384,7 @@ def _validate_reusing_dts(
             report = FileReport(path=f)
             job = None
             try:
-                job = _prepare(report, Path(f), info, lang, Path(tmp) / f"{i:04d}")
+                job = _prepare(report, Path(f), info, lang, Path(tmp) / f"{i:04d}", context)
             except NbbFilingError as e:
                 report.error = str(e)
             report.seconds = time.perf_counter() - started

@@ -93,6 +93,8 @@ def render(
     click.echo(f"model {result.model}: {result.tables} tables, {result.rows} rows")
     if validate or report:
         click.echo(f"{result.findings} finding(s), {result.findings_placed} shown at their rows")
+    if result.missing_sections:
+        click.echo(f"{result.missing_sections} required section(s) left empty, marked in place (docs/completeness.md)")
     if previous:
         click.echo(f"{result.differences} previous-year cell(s) differ from {previous}")
     if result.trail:

@@ -1,7 +1,7 @@
 """CLI: ``nbb-filing validate FILE.xbrl [FILE.xbrl …]``.
 
 Exit code 0: every file can be filed (warnings allowed); 1: at least one file has a blocking
-finding; 2: at least one file could not be validated (unreadable, not an NBB instance, model not
+finding or leaves a section the law requires empty (INCOMPLETE, docs/completeness.md); 2: at least one file could not be validated (unreadable, not an NBB instance, model not
 in the package, no package).  The code is decided from the findings, never from Arelle's.
 """
 
@@ -44,9 +44,11 @@ from nbb_filing.cli.common import lang_option, taxonomy_option
 def validate(
     files: tuple[str, ...], taxonomy: str | None, fmt: str, lang: str, workers: int, output: str | None
 ) -> None:
-    """Validate filings offline with Arelle, the package's assertions and the NBB filing protocol.
+    """Validate filings offline with Arelle, the package's assertions, the NBB filing protocol and
+    the completeness of the accounts (the sections the model requires).
 
-    Exit code 0 = can be filed (warnings allowed), 1 = blocking findings, 2 = could not validate.
+    Exit code 0 = can be filed (warnings allowed), 1 = blocking findings or a required section empty
+    (incomplete), 2 = could not validate.
     """
     from nbb_filing import refuse_overlaps, resolve_package, validate_files
     from nbb_filing import render_report as render

@@ -80,7 +80,7 @@ class Watcher:
             t1 = time.perf_counter()
             if self.session is None:
                 self.session = nbb_filing.ValidationSession(self.package, lang=self.lang or result.language)
-            validation = self.session.validate(result.output)
+            validation = self.session.validate(result.output, dossier=result.dossier_context)
             t2 = time.perf_counter()
         except nbb_filing.NbbFilingError as e:
             self.echo(f"[{stamp}] error: {e}\n  {self.output.name} not rewritten; waiting for the next change")

@@ -27,6 +27,7 @@ class CheckState:
     status: str
     facts: int = 0
     notes: tuple[str, ...] = field(default=())
+    declared: tuple[str, ...] = ()  # sections the dossier declares not applicable, with the reason
 
 
 def state_of(result: Any, file_report: Any) -> CheckState:
@@ -39,8 +40,17 @@ def state_of(result: Any, file_report: Any) -> CheckState:
         key = (f.effect, f.rule, tuple(x.key for x in f.facts))
         rubrics = ", ".join(f.rubrics)
         findings[key] = f"[{f.effect}] {f.rule}" + (f" ({rubrics})" if rubrics else "") + f": {f.message}"
+    # required sections left empty (issue 19) come and go like findings
+    for c in getattr(file_report, "completeness", ()):
+        if c.state == "missing":
+            findings[("missing", c.rule, ())] = f"[missing] {c.rule}: {c.title} ({c.why}); fill it with: {c.fill}"
+    declared = tuple(
+        f"{c.rule} ({c.reason})"
+        for c in getattr(file_report, "completeness", ())
+        if c.state == "declared not applicable"
+    )
     status = file_report.status if file_report.error is None else f"not validated ({file_report.error})"
-    return CheckState(totals=totals, findings=findings, status=status, facts=result.facts)
+    return CheckState(totals=totals, findings=findings, status=status, facts=result.facts, declared=declared)
 
 
 def _delta(new: Decimal | None, old: Decimal | None) -> str:
@@ -74,16 +84,19 @@ def summary(
         )
     added = [v for k, v in now.findings.items() if before is None or k not in before.findings]
     removed = [v for k, v in before.findings.items() if k not in now.findings] if before is not None else []
-    counts = {e: sum(1 for k in now.findings if k[0] == e) for e in ("blocking", "warning")}
+    counts = {e: sum(1 for k in now.findings if k[0] == e) for e in ("blocking", "warning", "missing")}
     lines.append(
         f"  findings: {counts['blocking']} blocking, {counts['warning']} warning(s)"
-        f" (+{len(added)} new, -{len(removed)} gone)"
+        + (f", {counts['missing']} required section(s) missing" if counts["missing"] else "")
+        + f" (+{len(added)} new, -{len(removed)} gone)"
     )
     for sign, items in (("+", added), ("-", removed)):
         for text in items[:MAX_LISTED]:
             lines.append(_cut(f"  {sign} {text}", width))
         if len(items) > MAX_LISTED:
             lines.append(f"  {sign} … and {len(items) - MAX_LISTED} more")
+    if now.declared:
+        lines.append(_cut("  declared not applicable: " + "; ".join(now.declared), width))
     was = "" if before is None or before.status == now.status else f" (was: {before.status})"
     lines.append(f"  {now.status}{was}")
     return lines

@@ -36,6 +36,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from nbb_filing.core.errors import InputError
 from nbb_filing.core.pydantic_errors import dotted
+from nbb_filing.filing.dossier_completeness import NotApplicable
 from nbb_filing.filing.dossier_notes import (
     AuditorReport,
     Capital,
@@ -134,6 +135,7 @@ class Dossier(DossierPart):
     )
     valuation_rules: Optional[Document] = None
     management_report: Optional[Document] = None
+    not_applicable: NotApplicable = Field(default_factory=dict)
     datapoint_facts: tuple[DatapointFact, ...] = Field(
         (), description="facts by datapoint key, for what no other field says (written by nbb-filing import)"
     )

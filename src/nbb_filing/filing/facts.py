@@ -31,6 +31,7 @@ from nbb_filing.filing.identification import add_identification
 from nbb_filing.filing.notes.dossier_blocks import add_note_blocks
 from nbb_filing.filing.notes.fixed_assets import add_notes
 from nbb_filing.filing.notes.social_balance_tables import add_social_balance_sheet
+from nbb_filing.filing.notes.staff_figures import add_staff_figures
 from nbb_filing.filing.rubrics import RubricFacts, tie_out
 from nbb_filing.filing.store import FactSet, FactStore
 from nbb_filing.taxonomy.catalog import Catalog
@@ -63,6 +64,7 @@ def build_facts(
     rubrics = RubricFacts(store, dossier)
     rubrics.rubric_figures(mapped)
     rubrics.appropriation()
+    add_staff_figures(store, dossier)  # 9087/9088 from social_balance (issue 19), unless given
     if closings is not None or dossier.fixed_assets is not None:
         add_notes(store, dossier, closings)
     tie_out(store, dossier, table.checks)

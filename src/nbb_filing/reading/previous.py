@@ -36,6 +36,7 @@ from nbb_filing.books.figures import Figure, RubricFigures
 from nbb_filing.books.notes_table import load_notes_table
 from nbb_filing.core.errors import InputError, RubricNotFound
 from nbb_filing.core.money import money, quantity
+from nbb_filing.filing.notes.staff_figures import derived_figures
 from nbb_filing.reading.reader import FilingFacts, ReadFact, TypedValues, read_facts
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.packages import PackageInfo
@@ -478,12 +479,23 @@ def _previous_figures(
     own_previous = {code for code, amounts in dossier.figures.items() if amounts.previous is not None}
     own_previous |= {code for code, amounts in dossier.appropriation.items() if amounts.previous is not None}
     own_social = _own_social(dossier, catalog)
+    # figures derived from the dossier's social_balance block (9087 ...) are its own previous amounts too
+    derived = {
+        code: (amount, where)
+        for code, period, amount, where in derived_figures(dossier, catalog)
+        if period == "previous" and code not in own_previous
+    }
+    own_previous |= set(derived)
     mapped_previous = tuple(f for f in (mapped.figures if mapped else ()) if f.period == "previous")
     computed_figs = list(mapped_previous)
     for code in sorted(own_previous):
+        if code in {f.rubric for f in computed_figs}:
+            continue
+        if code in derived:
+            computed_figs.append(Figure(code, "previous", derived[code][0], derived[code][1]))
+            continue
         amounts = dossier.figures.get(code) or dossier.appropriation.get(code)
-        if code not in {f.rubric for f in computed_figs}:
-            computed_figs.append(Figure(code, "previous", amounts.previous, dossier.where("figures", code)))
+        computed_figs.append(Figure(code, "previous", amounts.previous, dossier.where("figures", code)))
 
     def cells(codes: Iterable[str]) -> set[str]:
         return {dp.key for code in codes for dp in _cells(catalog, code, "previous")}

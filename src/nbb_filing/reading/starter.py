@@ -45,6 +45,7 @@ from nbb_filing.filing.dossier_parts import (
     Person,
 )
 from nbb_filing.filing.placeholders import placeholder
+from nbb_filing.reading.starter_sections import required_sections_part
 from nbb_filing.taxonomy.catalog import Catalog
 
 #: Dossier fields whose value is a member of a package list: (model class, field) -> generator field
@@ -295,6 +296,8 @@ class _Renderer:
                 '"CODE": {current: 0.00, previous: 0.00}   # by rubric code (nbb-filing taxonomy show MODEL)',
                 True,
             )
+        elif origin is dict and (cls, name) == (Dossier, "not_applicable"):
+            self.put(indent, f'{key} {{RULE: "why the section does not apply"}}   # rules listed at the end', True)
         elif origin is dict:
             self.put(indent, f'{key} {{"dim:xxxx": "value"}}', True)
         elif present:
@@ -395,6 +398,7 @@ def starter_text(
         r.field(Dossier, name, info, values, 0, False, "")
         if r.lines[-1] != "":
             r.lines.append("")
+    r.lines += required_sections_part(catalog)  # issue 19: every section the model can require
     return "\n".join(r.lines).rstrip() + "\n", r.placeholders
 
 

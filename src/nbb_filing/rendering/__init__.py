@@ -47,6 +47,7 @@ class RenderResult:
     not_shown: tuple[str, ...] = ()  # facts of the filing the page could not show, with the reason
     pdf: Path | None = None  # the page printed to PDF (render --pdf)
     trail_ignored: str | None = None  # why a trail file was not used (it belongs to another filing)
+    missing_sections: int = 0  # required sections left empty, shown marked in place (issue 19)
 
 
 def default_html_path(filing: str | os.PathLike) -> Path:
@@ -83,6 +84,7 @@ def render_html(
     inputs = PageInputs(
         lang, by_key, by_rubric, filed_previous(previous, catalog) if previous else None, trail, all_rows
     )
+    inputs.missing_sections = missing_sections(filing, summary)
     facts, not_shown = sort_out(filing)
     tables = build_tables(catalog, facts, inputs, labels)
     head = page_head(filing, lang, labels)
@@ -97,6 +99,27 @@ def render_html(
     elif trail_ignored:
         page.trail_note = trail_ignored
     return render_page(page), tables, labels
+
+
+def missing_sections(filing: FilingFacts, summary: FindingsSummary | None) -> dict[str, str]:
+    """Catalog section -> why it is required and how to fill it, for each required section the filing
+    leaves empty: from the report's completeness part when there is one (it knows the dossier's
+    declarations), else judged on the filing's own facts."""
+    items: list[dict] = list(summary.completeness) if summary is not None and summary.completeness else []
+    if not items and (summary is None or not summary.completeness):
+        from dataclasses import asdict
+
+        from nbb_filing.checks.completeness import check_completeness
+
+        judged = check_completeness(filing.catalog, ((f.datapoint, f.value) for f in filing.facts))
+        items = [asdict(c) for c in judged]
+    out: dict[str, str] = {}
+    for c in items:
+        if c.get("state") != "missing":
+            continue
+        for sec in c.get("sections") or ():
+            out.setdefault(str(sec), f"{c.get('title')} ({c.get('rule')}) — {c.get('why')} — {c.get('fill')}")
+    return out
 
 
 def _word(lang: str, key: str) -> str:
@@ -183,4 +206,5 @@ def render_filing(
         not_shown=tuple(sort_out(facts)[1]),
         pdf=printed,
         trail_ignored=ignored,
+        missing_sections=sum(1 for t in tables if t.missing),
     )

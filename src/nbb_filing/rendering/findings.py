@@ -39,6 +39,8 @@ class FindingsSummary:
     evaluated: int = 0
     unsatisfied: int = 0
     error: str | None = None
+    #: the completeness items of the report (dicts as in the JSON report), issue 19
+    completeness: tuple[dict, ...] = ()
 
     def count(self, effect: str) -> int:
         return sum(1 for f in self.findings if f.effect == effect)
@@ -92,6 +94,7 @@ def summary_from_file_dict(d: dict) -> FindingsSummary:
         evaluated=int(s.get("evaluated", 0)),
         unsatisfied=int(s.get("not_satisfied", 0)),
         error=error,
+        completeness=tuple(x for x in d.get("completeness") or () if isinstance(x, dict)),
     )
 
 

@@ -141,16 +141,20 @@ def _toc(main: etree._Element, page: Page) -> None:
 
 
 def _summary(main: etree._Element, s: FindingsSummary, lang: str) -> None:
-    box = _el(main, "div", class_="summary" + (" blocked" if s.count("blocking") else ""), id="findings")
+    blocked = s.count("blocking") or s.status == "incomplete"
+    box = _el(main, "div", class_="summary" + (" blocked" if blocked else ""), id="findings")
     _el(box, "h2", word(lang, "findings"))
     counts = ", ".join(f"{s.count(e)} {word(lang, e)}" for e in ("blocking", "warning", "info"))
-    status = word(lang, s.status) if s.status in ("can be filed", "blocked", "not validated") else s.status
+    status = (
+        word(lang, s.status) if s.status in ("can be filed", "blocked", "incomplete", "not validated") else s.status
+    )
     line = f"{word(lang, 'status')}: {status} — {counts}"
     if s.assertions:
         line += f" — {s.evaluated}/{s.assertions} {word(lang, 'assertions')}, {s.unsatisfied} ✗"
     _el(box, "p", line, class_="status")
     if s.error:
         _el(box, "p", s.error)
+    _completeness(box, s, lang)
     if not s.findings:
         _el(box, "p", word(lang, "no_findings"))
         return
@@ -161,6 +165,24 @@ def _summary(main: etree._Element, s: FindingsSummary, lang: str) -> None:
         tail = f" {word(lang, f.effect)}: {f.message}"
         where = ", ".join(f.rubrics) if f.rubrics else (f"line {f.line}" if f.line else word(lang, "not_placed"))
         _el(li, "span", f"{tail} [{where}]")
+
+
+def _completeness(box: etree._Element, s: FindingsSummary, lang: str) -> None:
+    """The required sections left empty and those the dossier declares not applicable (issue 19)."""
+    items = [c for c in s.completeness if c.get("state") in ("missing", "declared not applicable")]
+    if not items:
+        return
+    ul = _el(box, "ul", class_="completeness")
+    for c in items:
+        missing = c.get("state") == "missing"
+        li = _el(ul, "li", class_="missing" if missing else "declared")
+        _el(li, "span", str(c.get("rule", "")), class_="mark blocking" if missing else "mark info")
+        tail = (
+            f" {word(lang, 'required_empty')}: {c.get('title')} — {c.get('why')} — {c.get('fill')}"
+            if missing
+            else f" {c.get('title')}: {word(lang, 'declared_na')} — {c.get('reason')}"
+        )
+        _el(li, "span", tail)
 
 
 def _identification(main: etree._Element, page: Page) -> None:
@@ -181,6 +203,9 @@ def _identification(main: etree._Element, page: Page) -> None:
 def _table(parent: etree._Element, t: TableView, lang: str, heading: bool) -> None:
     if heading:
         _el(parent, "h3", t.title)
+    if t.missing:  # a required section left empty, shown where the package places it
+        _el(parent, "p", f"{word(lang, 'required_empty')}: {t.missing}", class_="missing", data_table=t.info.id)
+        return
     if t.transposed:
         _transposed(parent, t, lang)
         return

@@ -75,6 +75,7 @@ class TableView:
     identification: bool = False
     has_codes: bool = True
     transposed: bool = False  # a list with many fields: one column per line, one row per field
+    missing: str = ""  # a required section left empty (issue 19): why it is required, how to fill it
 
 
 @dataclass
@@ -87,6 +88,8 @@ class PageInputs:
     filed_previous: dict[tuple[str, tuple], str | None] | None = None  # (key, typed) -> value
     trail: Trail | None = None
     all_rows: bool = False
+    #: catalog section -> why it is required and how to fill it, for the required sections left empty
+    missing_sections: dict[str, str] = field(default_factory=dict)
 
 
 #: a list with more fields than this is shown one column per line (participations: 15 fields)
@@ -268,6 +271,11 @@ def build_tables(catalog: Catalog, facts: Iterable[ReadFact], inputs: PageInputs
         has_rubric = any(dp.rubric for dp in dps)
         seen_rubric = seen_rubric or has_rubric
         if not any(dp.key in b.facts or b.findings_of(dp) for dp in dps):
+            note = inputs.missing_sections.pop(info.section, None)  # shown once, at its first table
+            if note is not None:
+                out.append(
+                    TableView(info, info.label(inputs.lang), (), (), missing=note, identification=not seen_rubric)
+                )
             continue
         view = b.listing(info, dps) if any(dp.typed for dp in dps) else b.grid(info, dps)
         if not view.rows:
