@@ -382,6 +382,22 @@ def test_9087_is_derived_from_the_social_balance_block(write_dossier, mini_text,
     assert any("9087" in w and "10.5" in w for w in res.warnings)
 
 
+def test_9087_is_derived_from_a_staff_register_too(write_dossier, mini_text, package, tmp_path):
+    """A block that names a staff register gives its current-year average FTE through the register:
+    9087 is the men's 1.4 full-time plus the women's 1.0 FTE worked out by hand in
+    tests/test_social_balance_tables.py (the block's previous total stays as given)."""
+    from nbb_filing.api import generate
+    from tests.test_social_balance_tables import REGISTER
+
+    path = write_dossier(
+        mini_text + "social_balance:\n  staff_register: staff.csv\n  average_workers: {previous_total: 2}\n"
+    )
+    (path.parent / "staff.csv").write_text(REGISTER, encoding="utf-8")
+    res = generate(path, tmp_path / "reg.xbrl", package=package, model="m81-f")
+    facts = _facts_of(res, package)
+    assert facts[("9087", "current")] == "2.4" and facts[("9087", "previous")] == "2"
+
+
 def test_a_derived_9087_is_compared_with_last_years_filing(write_dossier, mini_text, package, tmp_path):
     """With a previous_filing, the derived previous-year 9087 is the dossier's own amount: compared
     with the published one like `figures:`, and written."""

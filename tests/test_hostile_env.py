@@ -80,11 +80,11 @@ def _spy_modes(monkeypatch):
 
     used: list[str] = []
 
-    def reusing(files, info, lang, n):
+    def reusing(files, info, lang, n, *context):  # the dossier's completeness context may follow
         used.append("reuse")
         return [v.FileReport(path=f) for f in files], 0.0
 
-    def plain(path, info, lang="fr"):
+    def plain(path, info, lang="fr", *context, **named):
         used.append("plain")
         return v.FileReport(path=str(path))
 

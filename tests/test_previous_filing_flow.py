@@ -64,12 +64,14 @@ def last_year(data: dict) -> dict:
 
 @pytest.fixture(scope="module", params=SAMPLES)
 def two_years(request, tmp_path_factory, package):
-    """(folder, dossier data of 2024): the sample copied (with the mappings), its 2023 filing generated."""
+    """(folder, dossier data of 2024): the sample copied, its 2023 filing generated.  The copy names its
+    shipped mapping by name (a mapping file outside the dossier's folder is refused, issue 23)."""
     root = tmp_path_factory.mktemp(request.param)
     folder = root / "samples" / request.param
     shutil.copytree(ROOT / "samples" / request.param, folder)
-    shutil.copytree(ROOT / "mappings", root / "mappings")
     data = dossier_data(load_dossier(folder / "dossier.yaml"))
+    data["inputs"] = {**data["inputs"], "mapping": Path(str(data["inputs"]["mapping"])).stem}
+    (folder / "dossier.yaml").write_text(data_to_yaml(data), encoding="utf-8")
     (folder / "dossier-2023.yaml").write_text(data_to_yaml(last_year(data)), encoding="utf-8")
     generate(folder / "dossier-2023.yaml", folder / "last-year.xbrl", package=package)
     return folder, data

@@ -23,8 +23,11 @@ from nbb_filing.taxonomy.values import check_value
 
 
 def derived_figures(d: Dossier, catalog: Catalog) -> list[tuple[str, str, Decimal, str]]:
-    """``(rubric, period, amount, where)`` of every figure derived from ``d``'s block that the model has."""
-    sb = d.social_balance
+    """``(rubric, period, amount, where)`` of every figure derived from ``d``'s block that the model has
+    (with its staff register's tables computed in: a register gives the current year's totals)."""
+    from nbb_filing.filing.notes.social_balance_tables import resolved_social_balance
+
+    sb = resolved_social_balance(d)
     out: list[tuple[str, str, Decimal, str]] = []
     if sb is None:
         return out
