@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nbb_filing.core.checked_json import read_checked_json, write_checked_json
+from nbb_filing.core.errors import NbbFilingError
 from nbb_filing.taxonomy.catalog import CACHE_FORMAT, Catalog
 from nbb_filing.taxonomy.compile import compile_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, cache_dir
@@ -65,3 +66,22 @@ def _read_cached(path: Path, info: PackageInfo, model: str, framework: str) -> C
 
 def clear_memory_cache() -> None:
     _memory.clear()
+
+
+def cached_catalog(info: PackageInfo, model: str, framework: str | None = None) -> Catalog | None:
+    """The catalog of ``model`` when it costs no compilation (in memory or in the cache), else ``None``.
+
+    For callers to whom a catalog is a nicety (the page's label fallback), not worth seconds of Arelle.
+    """
+    try:
+        ep = info.entry_point(model, framework)
+    except NbbFilingError:  # no such model in this framework
+        return None
+    mkey = (info.sha256, ep.framework, model)
+    if mkey not in _memory:
+        path = _cache_path(info, model, ep.framework)
+        cat = _read_cached(path, info, model, ep.framework) if path.is_file() else None
+        if cat is None:
+            return None  # absent, damaged or stale: a compilation, which is not wanted here
+        _memory[mkey] = cat.with_loader(load_catalog)
+    return _memory[mkey]
