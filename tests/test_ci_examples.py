@@ -101,7 +101,7 @@ def test_generate_hook(firm):
     # two changed files of one client: its dossier is generated and validated once
     res = run([*entry, "clients/de-vonk-2024/tb-2024.csv", "clients/de-vonk-2024/dossier.yaml", "mappings/x.yaml"])
     assert res.returncode == 0, res.stdout + res.stderr
-    assert res.stdout.count("CAN BE FILED") == 1
+    assert res.stdout.count("CAN BE FILED") == 1 and res.stdout.startswith("== clients/de-vonk-2024/dossier.yaml\n")
     assert sorted(p.name for p in client.iterdir()) == before  # nothing written into the repository
     tb = client / "tb-2024.csv"
     good = tb.read_text(encoding="utf-8")
