@@ -33,6 +33,7 @@ from nbb_filing.core.errors import (
     FindingsError,
     InputError,
     ModelNotFound,
+    NbbFilingError,
 )
 from nbb_filing.filing.binding import load_table
 from nbb_filing.filing.dossier import Dossier
@@ -42,7 +43,7 @@ from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
 from nbb_filing.filing.store import FactSet
 from nbb_filing.taxonomy.catalog import Catalog
-from nbb_filing.taxonomy.catalog_cache import load_catalog
+from nbb_filing.taxonomy.catalog_cache import load_catalogs
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 from nbb_filing.taxonomy.releases import framework_for_closing, replica_of
 
@@ -204,7 +205,8 @@ def _generate(
     info = package or resolve_package(taxonomy)
     framework, framework_notice = framework_of(info, dossier.model, dossier.exercise.end)
     try:
-        catalog = load_catalog(info, dossier.model, framework)
+        # the mapping's full model too: on a first run both are compiled side by side
+        catalog = load_catalogs(info, [dossier.model, *_mapping_model(dossier)], framework)[0]
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
@@ -252,6 +254,20 @@ def _generate(
         trail_path=trail_path,
         warnings=warnings,
     )
+
+
+def _mapping_model(dossier: Dossier) -> list[str]:
+    """The model whose rubrics the dossier's mapping targets (``[]`` when none, or not readable now:
+    :func:`compute_mapped_figures` then reports it)."""
+    if not dossier.inputs.mapping:
+        return []
+    from nbb_filing.books.mapping_file import load_mapping, locate_mapping
+
+    try:
+        path = locate_mapping(dossier.inputs.mapping, dossier.base_dir)
+        return [load_mapping(path).model] if path.is_file() else []
+    except NbbFilingError:
+        return []
 
 
 def _figures_from_books(dossier: Dossier, catalog: Catalog) -> tuple[RubricFigures | None, Closings | None]:
