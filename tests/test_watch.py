@@ -240,3 +240,23 @@ def test_cli_stops_cleanly_on_ctrl_c(tmp_path, package, monkeypatch):
     # only complete files: the instance, the page and nothing half-written beside them
     assert out.read_bytes().rstrip().endswith(b"</xbrli:xbrl>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sc", "sc.xbrl", "x.html"]
+
+
+def test_cli_waits_for_events_unless_asked_to_poll(tmp_path, package, monkeypatch):
+    """The command's first line says how it watches; without --poll it calls ``listen`` (events)."""
+    from click.testing import CliRunner
+
+    from nbb_filing.cli import cmd_watch, main
+
+    dossier = _copy_sample(tmp_path / "sc")
+    used: list[str] = []
+
+    def listen(self, stop=None, checks=None):
+        used.append("events")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cmd_watch.Watcher, "listen", listen)
+    result = CliRunner().invoke(main, ["watch", str(dossier), "-o", str(tmp_path / "sc.xbrl")])
+    assert result.exit_code == 0, result.output
+    assert f"watching {dossier} (file-system events; Ctrl-C to stop)" in result.output
+    assert used == ["events"] and "stopped after 0 check(s)" in result.output
