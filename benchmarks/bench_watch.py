@@ -7,7 +7,8 @@ Usage::
 One ``nbb-filing watch DOSSIER`` process runs over a copy of the SmartCoop m82-f sample, its output
 read line by line.  ``--repeat`` times: a cold ``nbb-filing generate DOSSIER --validate`` process is
 timed (the watcher idle meanwhile; the catalog cache warm, as for anyone past their first run),
-then the current-year trial balance is saved with a balanced change and the time from the save to
+then, after a random pause of 0.5–1.5 s (so that a polling watcher is met at any point of its
+interval), the current-year trial balance is saved with a balanced change and the time from the save to
 the line of the watcher's verdict (``can be filed`` …) is taken.  Cold runs and edits interleaved,
 medians.  Target: edit-to-verdict / cold ≤ 0.15.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import queue
+import random
 import shutil
 import statistics
 import subprocess
@@ -100,7 +102,8 @@ def main() -> int:
             t = time.perf_counter()
             subprocess.run(cold_cmd, capture_output=True, check=False)
             colds.append(time.perf_counter() - t)
-            time.sleep(0.5)  # the watcher is waiting
+            # the watcher is waiting; a random pause, so that polling's phase is sampled fairly
+            time.sleep(random.uniform(0.5, 1.5))
             k = i + 1
             saved = time.perf_counter()
             tb.write_text(

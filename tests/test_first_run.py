@@ -72,7 +72,8 @@ def test_nothing_is_forked_for_one_missing_catalog(cold, package):
 
 
 def test_generate_asks_for_the_mappings_full_model_with_its_own(sample_dir, package, catalog, monkeypatch, tmp_path):
-    """The SmartCoop sample as m81-f: generate asks for m81-f and m82-f (its mapping's) in one call."""
+    """The SmartCoop sample as m81-f: on a cold cache generate asks for m81-f and m82-f (its
+    mapping's) in one call; once m81-f is at hand, for m81-f alone (no mapping read ahead)."""
     import shutil
 
     from nbb_filing import api
@@ -92,5 +93,10 @@ def test_generate_asks_for_the_mappings_full_model_with_its_own(sample_dir, pack
     d = copy / "dossier.yaml"
     text = d.read_text(encoding="utf-8").replace("model: m82-f", "model: m81-f", 1)
     d.write_text(text.replace("../../mappings/without-capital.yaml", "without-capital"), encoding="utf-8")
+    monkeypatch.setattr(api, "cached_catalog", lambda info, model, framework=None: None)  # as on a cold cache
     api.generate(d, tmp_path / "out.xbrl", package=package)
     assert asked == [["m81-f", "m82-f"]]
+    monkeypatch.undo()
+    monkeypatch.setattr(api, "load_catalogs", spy)
+    api.generate(d, tmp_path / "out.xbrl", package=package)  # m81-f at hand: the mapping is not read ahead
+    assert asked == [["m81-f", "m82-f"], ["m81-f"]]

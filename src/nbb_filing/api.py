@@ -43,7 +43,7 @@ from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
 from nbb_filing.filing.store import FactSet
 from nbb_filing.taxonomy.catalog import Catalog
-from nbb_filing.taxonomy.catalog_cache import load_catalogs
+from nbb_filing.taxonomy.catalog_cache import cached_catalog, load_catalogs
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 from nbb_filing.taxonomy.releases import framework_for_closing, replica_of
 
@@ -205,8 +205,10 @@ def _generate(
     info = package or resolve_package(taxonomy)
     framework, framework_notice = framework_of(info, dossier.model, dossier.exercise.end)
     try:
-        # the mapping's full model too: on a first run both are compiled side by side
-        catalog = load_catalogs(info, [dossier.model, *_mapping_model(dossier)], framework)[0]
+        models = [dossier.model]
+        if cached_catalog(info, dossier.model, framework) is None:
+            models += _mapping_model(dossier)  # a first run: the mapping's full model is compiled beside it
+        catalog = load_catalogs(info, models, framework)[0]
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
