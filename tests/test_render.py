@@ -356,6 +356,16 @@ def test_siblings_at_hand_first_then_one_loaded_at_a_time(catalog):
     assert loads == ["m81-f"] and peeks == ["m81-f", "m87-f"]
 
 
+def test_labels_are_borrowed_within_the_models_family(catalog):
+    """From the family's other models only (data/legal-forms.yaml): 10 is not the same row with and
+    without capital.  The first page of m82-f reads m81-f and m87-f at most, not the eight others."""
+    from nbb_filing.rendering.labels import RowLabels
+
+    assert RowLabels(catalog("m82-f"))._sibling_models() == ["m81-f", "m87-f"]
+    assert RowLabels(catalog("m01-f"))._sibling_models() == ["m02-f", "m07-f"]
+    assert RowLabels(catalog("m08-f"))._sibling_models() == ["m04-f", "m05-f"]
+
+
 def test_bad_inputs_are_one_line_errors(smartcoop, tmp_path):
     from nbb_filing.cli import main
 

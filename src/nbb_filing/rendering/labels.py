@@ -6,10 +6,11 @@ this order, and only for the rows the page shows:
 
 1. in the model's own catalog: another cell of the same rubric code (same year first) that has a
    real label — no other model is read;
-2. in the other models of the package (same part, e.g. ``-f``) whose catalogs are already at hand
-   (in memory or in the catalog cache: milliseconds each);
-3. only then in the remaining models, compiled one at a time (seconds each on a cold cache, once
-   per package: the cache keeps them), stopping at the first that has the label.
+2. in the other models of the model's family (same part, e.g. ``-f``; see
+   :meth:`RowLabels._sibling_models`) whose catalogs are already at hand (in memory or in the
+   catalog cache: milliseconds each);
+3. only then in the family's remaining models, compiled one at a time (seconds each on a cold
+   cache, once per package: the cache keeps them), stopping at the first that has the label.
 
 A row without any label (a typed list column, an identification cell whose name is its header
 row) is not looked up: its name is on the page already (the column header or the row above), and
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from nbb_filing.core.errors import NbbFilingError
+from nbb_filing.filing.legal_form import load_legal_forms
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
 from nbb_filing.taxonomy.catalog_cache import cached_catalog
 
@@ -82,11 +84,27 @@ class RowLabels:
         return cached_catalog(pkg, model, self.catalog.framework) if pkg is not None else None
 
     def _sibling_models(self) -> list[str]:
+        """The other models of the package (same part) of the model's family, in the package's order.
+
+        The family (``data/legal-forms.yaml``: with capital, without capital, associations) and not
+        the whole package: a family's models are cut from its full model and share its rubric codes
+        and their wording, while another family's row of the same code may say something else (10
+        is the capital of a company with capital, the contributions of one without).  A model of no
+        known family looks in every model of the package.
+        """
         pkg = self.catalog.package
         if pkg is None:
             return []
-        suffix = self.catalog.model.rsplit("-", 1)[-1]
-        return [m for m in pkg.models if m != self.catalog.model and m.endswith("-" + suffix)]
+        part = self.catalog.model.partition("-")[2]
+        known = load_legal_forms().family_of_model(self.catalog.model)
+        stems = {s for _, s in known[0].models} if known is not None else None
+        return [
+            m
+            for m in pkg.models
+            if m != self.catalog.model
+            and m.partition("-")[2] == part
+            and (stems is None or m.partition("-")[0] in stems)
+        ]
 
     def _siblings(self) -> Iterator[Catalog]:
         """The other models, those at hand first, each loaded at most once and only when reached."""
