@@ -280,14 +280,94 @@ def test_accepted_real_filing_renders(accepted_m87, package, tmp_path):
 def test_code_only_label_falls_back_to_another_model(catalog):
     from nbb_filing.rendering.labels import RowLabels
 
-    m82, m81 = catalog("m82-f"), catalog("m81-f")
-    dp = m82.lookup("20/58", "current")
-    bare = replace(dp, labels=tuple((lang, "20/58") for lang, _ in dp.labels))
-    labels = RowLabels(m82, siblings=[m81])
-    assert labels.of(bare, "nl") == m81.lookup("20/58", "current").label("nl") != "20/58"
-    assert labels.fallbacks == {dp.key: "m81-f"}
+    m82, m87 = catalog("m82-f"), catalog("m87-f")
+    dp = m87.lookup("9900", "current")  # a rubric of m87-f that m82-f does not have
+    assert not m82.has_rubric("9900")
+    bare = replace(dp, labels=tuple((lang, "9900") for lang, _ in dp.labels))
+    labels = RowLabels(m82, siblings=[m87])
+    assert labels.of(bare, "nl") == dp.label("nl") != "9900"
+    assert labels.fallbacks == {dp.key: "m87-f"}
     lonely = replace(bare, key="met:none[]", rubric="no-such-rubric", other_rubrics=())
-    assert labels.of(lonely, "fr") == "20/58"
+    assert labels.of(lonely, "fr") == "9900"
+
+
+def _refuse(model: str):
+    raise AssertionError(f"{model} was loaded")
+
+
+def test_a_model_whose_catalog_labels_its_rows_reads_no_other_model(sample_outputs, package):
+    """m81-f (the issue's newcomer): its own catalog labels every row the page shows (its unlabelled
+    cells are list columns named by their header), so the page reads no other model."""
+    from nbb_filing.reading.reader import read_facts
+    from nbb_filing.rendering import render_html
+    from nbb_filing.rendering.labels import RowLabels
+
+    facts = read_facts(sample_outputs["m81-f"].output, package)
+    labels = RowLabels(facts.catalog, loader=_refuse, peek=_refuse)
+    html, tables, _ = render_html(facts, lang="fr", labels=labels)
+    assert len(tables) > 10 and "TOTAL DE L'ACTIF" in html
+    assert labels.fallbacks == {} and labels.compiled == []
+
+
+def test_label_lacking_rows_look_in_the_own_catalog_first(catalog):
+    from nbb_filing.rendering.labels import RowLabels
+
+    m82 = catalog("m82-f")
+    prev = m82.lookup("20/58", "previous")
+    bare = replace(prev, key="met:bare[]", labels=tuple((lang, "20/58") for lang, _ in prev.labels))
+    labels = RowLabels(m82, loader=_refuse, peek=_refuse)
+    # the current-year cell of the same rubric code names it: no other model is read
+    assert labels.of(bare, "nl") == m82.lookup("20/58", "current").label("nl") != "20/58"
+    assert labels.fallbacks == {}
+    # a row without any label is not looked up anywhere (its header names it)
+    blank = replace(bare, key="met:blank[]", rubric=None, labels=())
+    assert labels.of(blank, "fr") == ""
+
+
+def test_siblings_at_hand_first_then_one_loaded_at_a_time(catalog):
+    from nbb_filing.rendering.labels import RowLabels
+
+    m82, m81, m87 = catalog("m82-f"), catalog("m81-f"), catalog("m87-f")
+    models = {"m81-f": m81, "m87-f": m87}
+    loads: list[str] = []
+    peeks: list[str] = []
+
+    def load(model: str):
+        loads.append(model)
+        return models[model]
+
+    def peek(model: str):  # only m87-f is "at hand" (in the catalog cache)
+        peeks.append(model)
+        return m87 if model == "m87-f" else None
+
+    labels = RowLabels(m82, loader=load, peek=peek)
+    labels._sibling_models = lambda: ["m81-f", "m87-f"]  # type: ignore[method-assign]
+
+    def code_only(code: str, key: str):
+        dp = m82.lookup("20/58", "current")
+        return replace(dp, key=key, rubric=code, other_rubrics=(), labels=tuple((lang, code) for lang, _ in dp.labels))
+
+    # 9900 is in m87-f (at hand), not in m82-f: nothing is loaded
+    assert not m82.has_rubric("9900") and m87.has_rubric("9900")
+    assert labels.of(code_only("9900", "k1"), "fr") == m87.lookup("9900").label("fr") != "9900"
+    assert labels.fallbacks == {"k1": "m87-f"} and loads == [] and peeks == ["m81-f", "m87-f"]
+    # 891 is only in m81-f: m87-f is tried, then m81-f is loaded (once)
+    assert not m82.has_rubric("891") and not m87.has_rubric("891") and m81.has_rubric("891")
+    assert labels.of(code_only("891", "k2"), "fr") == m81.lookup("891").label("fr") != "891"
+    assert labels.fallbacks["k2"] == "m81-f" and loads == ["m81-f"] and labels.compiled == ["m81-f"]
+    # a code nobody labels stays the code; no model is loaded twice, none is peeked twice
+    assert labels.of(code_only("no-such", "k3"), "fr") == "no-such"
+    assert loads == ["m81-f"] and peeks == ["m81-f", "m87-f"]
+
+
+def test_labels_are_borrowed_within_the_models_family(catalog):
+    """From the family's other models only (data/legal-forms.yaml): 10 is not the same row with and
+    without capital.  The first page of m82-f reads m81-f and m87-f at most, not the eight others."""
+    from nbb_filing.rendering.labels import RowLabels
+
+    assert RowLabels(catalog("m82-f"))._sibling_models() == ["m81-f", "m87-f"]
+    assert RowLabels(catalog("m01-f"))._sibling_models() == ["m02-f", "m07-f"]
+    assert RowLabels(catalog("m08-f"))._sibling_models() == ["m04-f", "m05-f"]
 
 
 def test_bad_inputs_are_one_line_errors(smartcoop, tmp_path):

@@ -51,14 +51,82 @@ def test_named_mappings_from_the_source_tree(tmp_path):
     assert locate_mapping("sub/with-capital", tmp_path) == tmp_path / "sub" / "with-capital"  # a path is a path
 
 
-def _build_wheel(tmp_path: Path) -> Path:
-    """Build the wheel from a copy of the sources (so the test writes nothing into the repository)."""
+def _source_copy(tmp_path: Path) -> Path:
+    """What a build reads, copied (so the tests write nothing into the repository)."""
     src = tmp_path / "src-copy"
     src.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+    for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
     for folder in ("src", "mappings", "taxonomies"):
         shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return src
+
+
+def test_the_build_is_configuration_only():
+    """Building runs no code of the project: no setup.py, a build backend configured declaratively
+    (hatchling), no build hook; the folders reach the wheel by path rewrites."""
+    import tomllib
+
+    assert not (ROOT / "setup.py").exists()
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert conf["build-system"] == {"requires": ["hatchling>=1.26"], "build-backend": "hatchling.build"}
+    assert "backend-path" not in conf["build-system"]  # no in-tree backend
+    hatch = conf["tool"]["hatch"]["build"]
+    assert "hooks" not in hatch and all("hooks" not in t for t in hatch["targets"].values())
+    wheel = hatch["targets"]["wheel"]
+    assert wheel["sources"]["mappings"] == "nbb_filing/mappings"
+    assert wheel["sources"]["taxonomies"] == "nbb_filing/taxonomies"
+    assert any(r.startswith("hatchling") for r in conf["project"]["optional-dependencies"]["test"])
+
+
+def test_editable_install_reads_the_source_tree(tmp_path):
+    """``pip install -e`` (what the README and CI do), offline: a .pth naming src/, nothing copied;
+    the shipped folders are those of the source tree, so an edit there is seen at once."""
+    src = _source_copy(tmp_path)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    vpython = bindir / ("python.exe" if os.name == "nt" else "python")
+    purelib = subprocess.run(
+        [str(vpython), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    import sysconfig
+
+    # the dependencies (and the build backend) come from the environment running the tests
+    (Path(purelib) / "parent-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    pip = [sys.executable, "-m", "pip", "--python", str(vpython), "install", "-q", "--no-deps"]
+    res = subprocess.run([*pip, "--no-build-isolation", "-e", str(src)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    installed = sorted(p.name for p in Path(purelib).iterdir())
+    assert "nbb_filing" not in installed  # nothing copied: no package, no mappings, no replica
+    (src / "mappings" / "my-firm.yaml").write_text((src / "mappings" / "with-capital.yaml").read_text("utf-8"), "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("NBB_FILING_TAXONOMY", "PYTHONPATH")}
+    probe = (
+        "import nbb_filing, nbb_filing.core.shipped as s, nbb_filing.taxonomy.releases as r;"
+        "print(nbb_filing.__file__); print(s.shipped_dir('mappings')); print(r.embedded_package_path());"
+        "print(','.join(s.shipped_mapping_names()))"
+    )
+    res = subprocess.run([str(vpython), "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[:3] == [
+        str(src / "src" / "nbb_filing" / "__init__.py"),
+        str(src / "mappings"),
+        str(src / "taxonomies" / "nbb-cbso-22.19.3-replica.zip"),
+    ]
+    assert lines[3] == "association,my-firm,with-capital,without-capital"  # the edit of the source tree
+    res = subprocess.run([str(bindir / "nbb-filing"), "--help"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert res.returncode == 0 and "generate" in res.stdout  # the console script
+
+
+def _build_wheel(tmp_path: Path) -> Path:
+    """Build the wheel from a copy of the sources, offline (the backend of the test extra)."""
+    src = _source_copy(tmp_path)
     out = tmp_path / "wheels"
     res = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(src)],
@@ -75,7 +143,7 @@ def test_named_mappings_and_embedded_package_from_a_wheel(tmp_path, catalog):
     """A wheel carries the mappings and the replica; `mapping check with-capital --model m01-f` runs from
     another directory with only the unpacked wheel on the path (what `pip install --target` gives).
 
-    About 3 s: one wheel build (setuptools, no network: --no-build-isolation) and one CLI run whose
+    About 3 s: one wheel build (hatchling, no network: --no-build-isolation) and one CLI run whose
     catalogs come from the session cache (compiled once by the `catalog` fixture)."""
     catalog("m01-f"), catalog("m02-f")  # the CLI below reads them from the session's cache
     wheel = _build_wheel(tmp_path)
@@ -83,6 +151,8 @@ def test_named_mappings_and_embedded_package_from_a_wheel(tmp_path, catalog):
     for name in SHIPPED_MAPPINGS:
         assert f"nbb_filing/mappings/{name}.yaml" in names
     assert {"nbb_filing/taxonomies/nbb-cbso-22.19.3-replica.zip", "nbb_filing/taxonomies/releases.yaml"} <= names
+    assert {"nbb_filing/py.typed", "nbb_filing/rendering/page.css", "nbb_filing/data/legal-forms.yaml"} <= names
+    assert not [n for n in names if n.startswith(("mappings/", "taxonomies/", "src/")) or "__pycache__" in n]
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     elsewhere = tmp_path / "elsewhere"

@@ -44,7 +44,7 @@ from nbb_filing.filing.instance import build_instance, write_instance
 from nbb_filing.filing.legal_form import check_legal_form, load_legal_forms
 from nbb_filing.filing.store import FactSet
 from nbb_filing.taxonomy.catalog import Catalog
-from nbb_filing.taxonomy.catalog_cache import load_catalog
+from nbb_filing.taxonomy.catalog_cache import cached_catalog, load_catalog, load_catalogs
 from nbb_filing.taxonomy.packages import PackageInfo, resolve_package
 from nbb_filing.taxonomy.releases import framework_for_closing, replica_of
 
@@ -229,7 +229,10 @@ def _generate(
     info = package or resolve_package(taxonomy)
     framework, framework_notice = framework_of(info, dossier.model, dossier.exercise.end)
     try:
-        catalog = load_catalog(info, dossier.model, framework)
+        models = [dossier.model]
+        if cached_catalog(info, dossier.model, framework) is None:
+            models += _mapping_model(dossier)  # a first run: the mapping's full model is compiled beside it
+        catalog = load_catalogs(info, models, framework)[0]
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
     early_warnings = check_legal_form(catalog, dossier)  # refuses a legal form of another family
@@ -299,6 +302,20 @@ def _refuse_outputs_over_inputs(
     if trail:
         outputs.append(("the audit trail", trail_path_for(out)))
     refuse_overlaps([*outputs, *other_outputs], inputs)
+
+
+def _mapping_model(dossier: Dossier) -> list[str]:
+    """The model whose rubrics the dossier's mapping targets (``[]`` when none, or not readable now:
+    :func:`compute_mapped_figures` then reports it)."""
+    if not dossier.inputs.mapping:
+        return []
+    from nbb_filing.books.mapping_file import load_mapping
+
+    try:
+        path = dossier.mapping_path()  # the folder rule: a file outside the dossier's folder is not read
+        return [load_mapping(path).model] if path is not None and path.is_file() else []
+    except NbbFilingError:
+        return []
 
 
 def _figures_from_books(dossier: Dossier, catalog: Catalog) -> tuple[RubricFigures | None, Closings | None]:

@@ -1,7 +1,9 @@
 """CLI: ``nbb-filing watch DOSSIER.yaml [-o FILE.xbrl] [--report REPORT.json] [--html FILE.html]``.
 
-Keeps the package, the catalog and the model's loaded taxonomy in memory and polls the dossier and
-every file it names (:func:`nbb_filing.dossier_files`; size, mtime, then SHA-256).  On a change it
+Keeps the package, the catalog and the model's loaded taxonomy in memory and watches the dossier and
+every file it names (:func:`nbb_filing.dossier_files`): woken by file-system events
+(:mod:`.watch_changes`), or polling where events are unavailable; size, mtime, then SHA-256 decide
+whether a file changed.  On a change it
 regenerates the filing (the ``generate`` workflow), revalidates it on the kept taxonomy
 (:class:`nbb_filing.ValidationSession`), writes the report and prints what changed: key totals,
 findings added and removed, the verdict.  Every file is written atomically (complete or not at
@@ -148,6 +150,48 @@ class Watcher:
             if iterations is None or done < iterations:
                 sleep(interval)
 
+    def listen(self, stop: Any = None, checks: int | None = None) -> None:
+        """Check now, then again whenever a file-system event touches a watched file, until ``stop``
+        (anything with ``is_set()``) is set or ``checks`` checks were made.
+
+        Raises ``OSError`` / ``RuntimeError`` when the event source fails (the caller then polls).
+        """
+        from nbb_filing.cli.watch_changes import changes
+
+        self.step()
+        while not (stop is not None and stop.is_set()) and (checks is None or self.checks < checks):
+            watched = list(self._files)
+            for touched in changes(watched, stop):
+                if not touched:
+                    continue  # a quiet spell: only a chance to see ``stop``
+                self.step()
+                if checks is not None and self.checks >= checks:
+                    return
+                if self._files != watched:
+                    break  # the dossier names other files now: watch their folders
+            else:
+                return  # stopped
+            self.step()  # what changed while the folders were switched
+
+    def follow(self, interval: float = 1.0, poll: bool = False, stop: Any = None) -> str:
+        """:meth:`listen` where file-system events are available (and ``poll`` is not asked), else
+        a look every ``interval`` seconds; an event source that fails while watching is replaced by
+        polling, said in one line.
+        Returns how the files were watched at the end: ``"events"`` or ``"polling"``."""
+        from nbb_filing.cli.watch_changes import events_unavailable
+
+        if not poll and events_unavailable() is None:
+            try:
+                self.listen(stop)
+                return "events"
+            except (OSError, RuntimeError) as e:
+                self.echo(f"file-system events failed ({e}); polling every {interval:g} s from now on")
+        while True:
+            self.step()
+            if stop is not None and stop.is_set():
+                return "polling"
+            time.sleep(interval)
+
     def close(self) -> None:
         if self.session is not None:
             self.session.close()
@@ -182,7 +226,13 @@ class Watcher:
     type=click.FloatRange(0.1, 60),
     default=1.0,
     show_default=True,
-    help="Seconds between two looks at the files.",
+    help="Seconds between two looks at the files when polling.",
+)
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Look at the files every --interval seconds instead of waiting for file-system events "
+    "(for folders whose changes the system does not report, e.g. some network shares).",
 )
 @taxonomy_option
 @lang_option
@@ -192,6 +242,7 @@ def watch(
     report: Path | None,
     html: Path | None,
     interval: float,
+    poll: bool,
     taxonomy: str | None,
     lang: str,
 ) -> None:
@@ -199,9 +250,13 @@ def watch(
     info = nbb_filing.resolve_package(taxonomy)
     out = output if output is not None else dossier.with_suffix(".xbrl")
     w = Watcher(dossier, out, info, lang=lang, report=report, html=html, echo=click.echo)
-    click.echo(f"watching {dossier} (every {interval:g} s; Ctrl-C to stop)")
+    from nbb_filing.cli.watch_changes import events_unavailable
+
+    why = None if poll else events_unavailable()
+    how = f"polling every {interval:g} s" if poll or why else "file-system events"
+    click.echo(f"watching {dossier} ({how}{'; ' + why if why else ''}; Ctrl-C to stop)")
     try:
-        w.run(interval)
+        w.follow(interval, poll=poll)
     except KeyboardInterrupt:
         click.echo(f"stopped after {w.checks} check(s); files written so far are complete")
     finally:

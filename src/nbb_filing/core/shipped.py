@@ -3,8 +3,9 @@
 The documented home of the shipped mappings and of the embedded replica taxonomy package is the
 top of the repository (``mappings/``, ``taxonomies/``).  Two kinds of installation must find them:
 
-- a **wheel** (``pip install .``): ``setup.py`` copies both folders into the package at build time,
-  as ``nbb_filing/mappings/`` and ``nbb_filing/taxonomies/`` (package data);
+- a **wheel** (``pip install .``): the build puts both folders into the package, as
+  ``nbb_filing/mappings/`` and ``nbb_filing/taxonomies/`` (package data; path rewrites declared in
+  ``pyproject.toml``, no build code);
 - an **editable install or a source checkout** (``pip install -e .``, ``PYTHONPATH=src``): the
   package folder has no copy, so the folders are looked up at the root of the source tree, the first
   parent of this file that holds ``pyproject.toml`` and the folder.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: The folders shipped beside the code (the build copies these into the package).
+#: The folders shipped beside the code (the wheel carries these inside the package).
 SHIPPED_FOLDERS = ("mappings", "taxonomies")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nbb_filing.core.checked_json import read_checked_json, write_checked_json
+from nbb_filing.core.errors import NbbFilingError
 from nbb_filing.taxonomy.catalog import CACHE_FORMAT, Catalog
 from nbb_filing.taxonomy.compile import compile_catalog
 from nbb_filing.taxonomy.packages import PackageInfo, cache_dir
@@ -65,3 +66,92 @@ def _read_cached(path: Path, info: PackageInfo, model: str, framework: str) -> C
 
 def clear_memory_cache() -> None:
     _memory.clear()
+
+
+def cached_catalog(info: PackageInfo, model: str, framework: str | None = None) -> Catalog | None:
+    """The catalog of ``model`` when it costs no compilation (in memory or in the cache), else ``None``.
+
+    For callers to whom a catalog is a nicety (the page's label fallback), not worth seconds of Arelle.
+    """
+    try:
+        ep = info.entry_point(model, framework)
+    except NbbFilingError:  # no such model in this framework
+        return None
+    mkey = (info.sha256, ep.framework, model)
+    if mkey not in _memory:
+        path = _cache_path(info, model, ep.framework)
+        cat = _read_cached(path, info, model, ep.framework) if path.is_file() else None
+        if cat is None:
+            return None  # absent, damaged or stale: a compilation, which is not wanted here
+        _memory[mkey] = cat.with_loader(load_catalog)
+    return _memory[mkey]
+
+
+def load_catalogs(info: PackageInfo, models: list[str], framework: str | None = None) -> list[Catalog]:
+    """The catalogs of ``models`` (as :func:`load_catalog`), those not cached yet compiled side by side.
+
+    A compilation is one Arelle load plus a walk of every table, all in one thread: seconds of one
+    core.  A newcomer's first ``generate`` of an abbreviated model needs two (the model's, and the
+    full model's that the mapping's rules target), so where ``os.fork`` exists and the machine has
+    more than one core, each missing catalog but the first is compiled in a forked child that
+    writes it to the cache, while this process compiles the first; this process then reads them
+    from the cache.  A child that fails costs nothing but time: its catalog is compiled here.
+    """
+    wanted = list(dict.fromkeys(models))
+    missing = [m for m in wanted if _missing(info, m, framework)]
+    if len(missing) > 1 and _parallel_available():
+        _compile_side_by_side(info, missing, framework)
+    return [load_catalog(info, m, framework) for m in models]
+
+
+def _missing(info: PackageInfo, model: str, framework: str | None) -> bool:
+    try:
+        ep = info.entry_point(model, framework)
+    except NbbFilingError:
+        return False  # load_catalog reports it
+    return (info.sha256, ep.framework, model) not in _memory and not _cache_path(info, model, ep.framework).is_file()
+
+
+def _parallel_available() -> bool:
+    import os
+    import sys
+
+    return hasattr(os, "fork") and sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+
+
+def _compile_side_by_side(info: PackageInfo, models: list[str], framework: str | None) -> None:
+    import os
+
+    from nbb_filing.core.lifetime import Children, die_with_parent
+    from nbb_filing.core.progress import reporting
+
+    parent = os.getpid()
+    with Children() as children:
+        for model in models[1:]:
+            pid = os.fork()
+            if pid == 0:  # the child: compile into the cache, leave without cleanup handlers
+                code = 1
+                try:
+                    die_with_parent(parent)
+                    with reporting(_Silent()):  # one status line on the terminal: the parent's
+                        load_catalog(info, model, framework)
+                    code = 0
+                except BaseException:  # noqa: BLE001 - the parent compiles it again and reports
+                    pass
+                finally:
+                    os._exit(code)
+            children.add(pid)
+        load_catalog(info, models[0], framework)
+        for pid in list(children.pids):
+            os.waitpid(pid, 0)
+            children.discard(pid)
+
+
+class _Silent:
+    """A progress hook that shows nothing (a forked child's steps)."""
+
+    def start(self, step: str) -> None:
+        pass
+
+    def done(self, step: str, seconds: float) -> None:
+        pass

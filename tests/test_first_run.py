@@ -1,0 +1,102 @@
+"""A newcomer's first run (issue 24): what a cold data home costs is only the catalogs it needs.
+
+- ``generate`` asks for the model's catalog and the mapping's full model's together
+  (:func:`nbb_filing.taxonomy.catalog_cache.load_catalogs`): on a cold cache the second is compiled in
+  a forked child while this process compiles the first; a child that fails costs nothing but time;
+- the page reads no other model when the model's own catalog labels its rows (``tests/test_render.py``).
+
+The compilations themselves are replaced by a stand-in here (a real one costs seconds of Arelle):
+what is checked is who compiles what, in which process, and that the answer is the same.
+``benchmarks/bench_first_run.py`` measures the real thing against a bare Arelle validation.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def cold(monkeypatch, tmp_path, package):
+    """A cold data home for ``catalog_cache``, whose compilation is a stand-in that records, in a
+    file (children write there too), which process compiled which model, and leaves a cache file."""
+    from nbb_filing.taxonomy import catalog_cache
+
+    monkeypatch.setenv("NBB_FILING_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(catalog_cache, "_memory", {})
+    log = tmp_path / "compiled.txt"
+    fail_in_child: set[str] = set()
+
+    def stand_in(info, model, framework=None, *, use_cache=True):
+        path = catalog_cache._cache_path(info, model, info.entry_point(model, framework).framework)
+        if not path.is_file():
+            if os.getpid() != parent and model in fail_in_child:
+                raise RuntimeError("a child that fails")
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"{model} {'parent' if os.getpid() == parent else 'child'}\n")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("compiled", encoding="utf-8")
+        return f"catalog {model}"
+
+    parent = os.getpid()
+    monkeypatch.setattr(catalog_cache, "load_catalog", stand_in)
+    monkeypatch.setattr(catalog_cache, "_parallel_available", lambda: True)
+    return catalog_cache, log, fail_in_child
+
+
+def _compiled(log: Path) -> list[str]:
+    return sorted(log.read_text(encoding="utf-8").splitlines()) if log.is_file() else []
+
+
+def test_two_missing_catalogs_are_compiled_side_by_side(cold, package):
+    catalog_cache, log, _ = cold
+    got = catalog_cache.load_catalogs(package, ["m81-f", "m82-f", "m81-f"])
+    assert got == ["catalog m81-f", "catalog m82-f", "catalog m81-f"]  # in the order asked
+    assert _compiled(log) == ["m81-f parent", "m82-f child"]  # each once, the second in a child
+
+
+def test_a_failing_child_is_made_up_for(cold, package):
+    catalog_cache, log, fail_in_child = cold
+    fail_in_child.add("m82-f")
+    assert catalog_cache.load_catalogs(package, ["m81-f", "m82-f"]) == ["catalog m81-f", "catalog m82-f"]
+    assert _compiled(log) == ["m81-f parent", "m82-f parent"]
+
+
+def test_nothing_is_forked_for_one_missing_catalog(cold, package):
+    catalog_cache, log, _ = cold
+    catalog_cache.load_catalogs(package, ["m81-f"])
+    catalog_cache.load_catalogs(package, ["m81-f", "m82-f"])  # m81-f is cached now: m82-f alone, here
+    assert _compiled(log) == ["m81-f parent", "m82-f parent"]
+
+
+def test_generate_asks_for_the_mappings_full_model_with_its_own(sample_dir, package, catalog, monkeypatch, tmp_path):
+    """The SmartCoop sample as m81-f: on a cold cache generate asks for m81-f and m82-f (its
+    mapping's) in one call; once m81-f is at hand, for m81-f alone (no mapping read ahead)."""
+    import shutil
+
+    from nbb_filing import api
+    from nbb_filing.taxonomy import catalog_cache
+
+    catalog("m81-f"), catalog("m82-f")
+    asked: list[list[str]] = []
+    real = catalog_cache.load_catalogs
+
+    def spy(info, models, framework=None):
+        asked.append(list(models))
+        return real(info, models, framework)
+
+    monkeypatch.setattr(api, "load_catalogs", spy)
+    copy = tmp_path / "sc"
+    shutil.copytree(sample_dir, copy)
+    d = copy / "dossier.yaml"
+    text = d.read_text(encoding="utf-8").replace("model: m82-f", "model: m81-f", 1)
+    d.write_text(text.replace("../../mappings/without-capital.yaml", "without-capital"), encoding="utf-8")
+    monkeypatch.setattr(api, "cached_catalog", lambda info, model, framework=None: None)  # as on a cold cache
+    api.generate(d, tmp_path / "out.xbrl", package=package)
+    assert asked == [["m81-f", "m82-f"]]
+    monkeypatch.undo()
+    monkeypatch.setattr(api, "load_catalogs", spy)
+    api.generate(d, tmp_path / "out.xbrl", package=package)  # m81-f at hand: the mapping is not read ahead
+    assert asked == [["m81-f", "m82-f"], ["m81-f"]]
