@@ -44,7 +44,12 @@ def firm(tmp_path_factory, nbb_home):
     runs a command line there with this interpreter's ``nbb-filing`` first on the PATH."""
     repo = tmp_path_factory.mktemp("firm")
     shutil.copytree(SAMPLE, repo / "clients" / "de-vonk-2024")
-    shutil.copytree(ROOT / "mappings", repo / "mappings")  # the dossier names ../../mappings/association.yaml
+    shutil.copytree(ROOT / "mappings", repo / "mappings")  # mappings of the firm's own, for the check hook
+    # a dossier names a shipped mapping by name: a file outside its folder is not read (issue 23)
+    d = repo / "clients" / "de-vonk-2024" / "dossier.yaml"
+    text = d.read_text(encoding="utf-8")
+    assert text.count("mapping: ../../mappings/association.yaml") == 1
+    d.write_text(text.replace("mapping: ../../mappings/association.yaml", "mapping: association"), encoding="utf-8")
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     assert shutil.which("nbb-filing", path=env["PATH"]), "the nbb-filing console script of this environment"
@@ -167,5 +172,7 @@ def test_ci_examples_are_real_commands(firm):
     assert (repo / "out" / "de-vonk-2024.xbrl").is_file()
     junit = etree.parse(str(repo / report)).getroot()
     suites = junit.findall("testsuite")
-    assert len(suites) == 2 and all("de-vonk-2024.xbrl" in s.get("name") for s in suites)
+    # per file: the findings, the assertions and the completeness of the accounts (issue 19)
+    assert len(suites) == 3 and all("de-vonk-2024.xbrl" in s.get("name") for s in suites)
+    assert suites[-1].get("name").endswith(": completeness")
     assert int(suites[0].get("tests")) > 10 and sum(int(s.get("failures")) for s in suites) == 0
