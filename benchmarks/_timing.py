@@ -8,6 +8,7 @@ printed mean the same on a laptop and on a loaded build server.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,3 +41,26 @@ def arelle_load(info: Any, instance: Path) -> tuple[float, int]:
     n_facts = len(mx.factsInInstance)
     mx.close()
     return seconds, n_facts
+
+
+def bare_arelle_cmd(pkg: Path, f: Path, log: Path) -> list[str]:
+    """The bare Arelle validation the speed targets are measured against: ``arelleCmdLine`` of this
+    environment, offline, on the package, with the same checks as ``nbb-filing validate`` (duplicate
+    facts, formulas), its log written as JSON to ``log``."""
+    return [
+        str(Path(sys.executable).parent / "arelleCmdLine"),
+        "--workOffline",
+        "--baseTaxonomyValidation",
+        "none",
+        "-v",
+        "--validateDuplicateFacts",
+        "all",
+        "--packages",
+        str(pkg),
+        "-f",
+        str(f),
+        "--logFile",
+        str(log),
+        "--logFileMode",
+        "w",
+    ]

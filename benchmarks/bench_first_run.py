@@ -28,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _timing import bare_arelle_cmd
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SAMPLE = ROOT / "samples" / "smartcoop-2024"
@@ -47,26 +49,6 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int, flo
         [sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, check=True, env=env
     ).stdout.split()
     return int(out[0]), float(out[1]), float(out[2])
-
-
-def bare_cmd(pkg: Path, f: Path, log: Path) -> list[str]:
-    return [
-        str(BIN / "arelleCmdLine"),
-        "--workOffline",
-        "--baseTaxonomyValidation",
-        "none",
-        "-v",
-        "--validateDuplicateFacts",
-        "all",
-        "--packages",
-        str(pkg),
-        "-f",
-        str(f),
-        "--logFile",
-        str(log),
-        "--logFileMode",
-        "w",
-    ]
 
 
 def sample_dossier(tmp: Path, model: str) -> Path:
@@ -109,7 +91,7 @@ def main() -> int:
                 raise SystemExit(f"generate --validate --html exited {rc}")
             o_runs.append((w, c))
             compiled = sorted(p.stem for p in home.glob("cache/catalogs/*/*.json"))
-            b_runs.append(measure(bare_cmd(pkg, out, tmp / "bare.json"))[1:])
+            b_runs.append(measure(bare_arelle_cmd(pkg, out, tmp / "bare.json"))[1:])
         ow, oc = statistics.median(r[0] for r in o_runs), statistics.median(r[1] for r in o_runs)
         bw, bc = statistics.median(r[0] for r in b_runs), statistics.median(r[1] for r in b_runs)
         print(f"load average {os.getloadavg()[0]:.2f} at the end; medians of {args.repeat}")

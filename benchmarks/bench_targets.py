@@ -35,6 +35,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _timing import bare_arelle_cmd
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SAMPLE = ROOT / "samples" / "smartcoop-2024"
@@ -86,26 +88,6 @@ def measure(cmd: list[str]) -> tuple[int, float, float, float]:
 
 def med(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
-
-
-def bare_cmd(pkg: Path, f: Path, log: Path) -> list[str]:
-    return [
-        str(BIN / "arelleCmdLine"),
-        "--workOffline",
-        "--baseTaxonomyValidation",
-        "none",
-        "-v",
-        "--validateDuplicateFacts",
-        "all",
-        "--packages",
-        str(pkg),
-        "-f",
-        str(f),
-        "--logFile",
-        str(log),
-        "--logFileMode",
-        "w",
-    ]
 
 
 def bare_codes(log: Path) -> list[str]:
@@ -168,7 +150,7 @@ def main() -> int:
             o_runs, b_runs = [], []
             for _ in range(args.repeat):
                 o_runs.append(measure(ours + ["-o", str(tmp / "one.json"), str(sample)]))
-                b_runs.append(measure(bare_cmd(pkg, sample, tmp / "one-log.json")))
+                b_runs.append(measure(bare_arelle_cmd(pkg, sample, tmp / "one-log.json")))
             same = our_codes(json.loads((tmp / "one.json").read_text())["files"][0]) == bare_codes(tmp / "one-log.json")
             ow, bw = med([r[1] for r in o_runs]), med([r[1] for r in b_runs])
             oc, bc = med([r[2] for r in o_runs]), med([r[2] for r in b_runs])
@@ -222,7 +204,7 @@ def main() -> int:
             tw, tc, same_batch = 0.0, 0.0, True
             bare_rss = 0.0
             for i in range(n_bare):
-                _, w_, c_, m_ = measure(bare_cmd(pkg, copies[i], tmp / f"log-{i}.json"))
+                _, w_, c_, m_ = measure(bare_arelle_cmd(pkg, copies[i], tmp / f"log-{i}.json"))
                 tw, tc, bare_rss = tw + w_, tc + c_, max(bare_rss, m_)
                 same_batch &= our_codes(batch[i]) == bare_codes(tmp / f"log-{i}.json")
             scale = args.files / n_bare

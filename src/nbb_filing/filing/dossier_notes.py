@@ -28,7 +28,7 @@ from typing import Any, Literal, Optional
 from pydantic import Field, field_validator, model_validator
 
 from nbb_filing.filing.dossier_parts import Address, DossierPart
-from nbb_filing.filing.enterprise_number import check_enterprise_number, normalize_enterprise_number
+from nbb_filing.filing.enterprise_number import enterprise_number_input
 
 
 def _no_float(v: Any) -> Any:
@@ -37,17 +37,6 @@ def _no_float(v: Any) -> Any:
     if isinstance(v, bool):
         raise ValueError("an amount cannot be true/false")
     return v
-
-
-def _enterprise_number(v: Any) -> Any:
-    if v is None:
-        return v
-    if isinstance(v, int):
-        v = f"{v:010d}"
-    why = check_enterprise_number(str(v))
-    if why:
-        raise ValueError(why)
-    return normalize_enterprise_number(str(v))
 
 
 def _code_text(v: Any) -> Any:
@@ -157,7 +146,7 @@ class Shareholder(DossierPart):
     address: Optional[Address] = None
     holdings: tuple[ShareholderHolding, ...] = Field(default_factory=lambda: (ShareholderHolding.model_validate({}),))
 
-    _en = field_validator("enterprise_number", mode="before")(_enterprise_number)
+    _en = field_validator("enterprise_number", mode="before")(enterprise_number_input)
 
     @model_validator(mode="after")
     def _names(self) -> Shareholder:
@@ -237,7 +226,7 @@ class ParentCompany(DossierPart):
         None, description="parent under foreign law: where its consolidated accounts can be obtained"
     )
 
-    _en = field_validator("enterprise_number", mode="before")(_enterprise_number)
+    _en = field_validator("enterprise_number", mode="before")(enterprise_number_input)
     _level = field_validator("level", mode="before")(_code_text)
 
 
@@ -347,7 +336,7 @@ class UnlimitedLiabilityCompany(DossierPart):
         None, description="how its accounts are published (package list pub-enum:list2: A, B or D)"
     )
 
-    _en = field_validator("enterprise_number", mode="before")(_enterprise_number)
+    _en = field_validator("enterprise_number", mode="before")(enterprise_number_input)
     _codes = field_validator("legal_form", "publication_code", mode="before")(_code_text)
 
 

@@ -17,7 +17,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from nbb_filing.filing.enterprise_number import check_enterprise_number, normalize_enterprise_number
+from nbb_filing.filing.enterprise_number import enterprise_number_input
 
 
 class DossierPart(BaseModel):
@@ -32,18 +32,6 @@ def _number_as_text(v: Any) -> Any:
 
 def _code_as_text(v: Any) -> Any:
     return str(v) if isinstance(v, int) else v
-
-
-def _enterprise_number(v: Any) -> Any:
-    """An optional enterprise number, checked (modulo 97) and normalised; a YAML int gets its leading 0."""
-    if v is None:
-        return v
-    if isinstance(v, int):
-        v = f"{v:010d}"
-    why = check_enterprise_number(str(v))
-    if why:
-        raise ValueError(why)
-    return normalize_enterprise_number(str(v))
 
 
 def _exact(what: str):
@@ -96,7 +84,7 @@ class Entity(DossierPart):
     @classmethod
     def _check_en(cls, v: Any) -> Any:
         # required here: anything but text or a number is left to pydantic's type error
-        return _enterprise_number(v) if isinstance(v, (int, str)) else v
+        return enterprise_number_input(v) if isinstance(v, (int, str)) else v
 
     _code_text = field_validator("legal_form", "court", mode="before")(_code_as_text)
 
@@ -164,7 +152,7 @@ class Person(DossierPart):
     mandates: tuple[Mandate, ...] = ()
     missions: tuple[str, ...] = Field((), description="external accountant's missions (package list nmc: A, B, C, D)")
 
-    _check_en = field_validator("enterprise_number", mode="before")(_enterprise_number)
+    _check_en = field_validator("enterprise_number", mode="before")(enterprise_number_input)
 
     _text = field_validator("membership_number", mode="before")(_number_as_text)
 
@@ -259,7 +247,7 @@ class Participation(DossierPart):
         "by import to keep the ids a filing used",
     )
 
-    _check_en = field_validator("enterprise_number", mode="before")(_enterprise_number)
+    _check_en = field_validator("enterprise_number", mode="before")(enterprise_number_input)
 
     _code_text = field_validator("legal_form", mode="before")(_code_as_text)
 

@@ -8,6 +8,7 @@ the dossier's models, the rendering of the identification and the checks of a fi
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _EN_CLEAN = re.compile(r"[\s.\-]")
 
@@ -48,3 +49,16 @@ def format_enterprise_number(value: str) -> str:
     """``0123456749`` -> ``0123.456.749`` (display form)."""
     t = normalize_enterprise_number(value)
     return f"{t[:4]}.{t[4:7]}.{t[7:]}" if len(t) == 10 else t
+
+
+def enterprise_number_input(v: Any) -> Any:
+    """A dossier's optional enterprise number (a pydantic "before" validator): checked modulo 97 and
+    normalised; a YAML integer gets back its leading 0 (``403170701`` -> ``0403170701``)."""
+    if v is None:
+        return v
+    if isinstance(v, int):
+        v = f"{v:010d}"
+    why = check_enterprise_number(str(v))
+    if why:
+        raise ValueError(why)
+    return normalize_enterprise_number(str(v))

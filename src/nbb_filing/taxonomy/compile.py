@@ -176,8 +176,9 @@ class _Compiler:
             for chosen in [first, *(c for c in combos if c is not first)]:
                 self._add_cell(chosen, n_rows, section, linkrole)
 
-    def _cell_key(self, combo: Sequence[_Line]) -> str | None:
-        """The datapoint key at the crossing of ``combo``, or ``None`` without a concept or when invalid."""
+    def _crossing(self, combo: Sequence[_Line]) -> tuple[Any, Any, dict[Any, Any], set[Any]] | None:
+        """(concept, its object, explicit members without defaults, typed dimensions) at the crossing of
+        ``combo``; ``None`` without a concept or when XBRL Dimensions does not admit the combination."""
         concept = None
         dims: dict[Any, Any] = {}
         typed: set[Any] = set()
@@ -193,26 +194,23 @@ class _Compiler:
         typed -= set(dims)
         if not self._valid(cobj, dims, typed):
             return None
+        return concept, cobj, dims, typed
+
+    def _cell_key(self, combo: Sequence[_Line]) -> str | None:
+        """The datapoint key at the crossing of ``combo``, or ``None`` without a concept or when invalid."""
+        crossing = self._crossing(combo)
+        if crossing is None:
+            return None
+        concept, _, dims, typed = crossing
         members = tuple(sorted((self.note(d), self.note(m)) for d, m in dims.items()))
         return datapoint_key(self.note(concept), members, tuple(sorted(self.note(t) for t in typed)))
 
     def _add_cell(self, combo: Sequence[_Line], n_rows: int, section: str, linkrole: str) -> None:
         """The datapoint at the crossing of ``combo`` (rows first), if it has a concept and is valid."""
-        concept = None
-        dims: dict[Any, Any] = {}
-        typed: set[Any] = set()
-        for line in combo:
-            if line.concept is not None:
-                concept = line.concept
-            dims.update(line.dims)
-            typed |= line.typed
-        cobj = self.mx.qnameConcepts.get(concept) if concept is not None else None
-        if cobj is None:
+        crossing = self._crossing(combo)
+        if crossing is None:
             return
-        dims = {d: m for d, m in dims.items() if m is not None and self.mx.qnameDimensionDefaults.get(d) != m}
-        typed -= set(dims)
-        if not self._valid(cobj, dims, typed):
-            return
+        concept, cobj, dims, typed = crossing
         metric = self.note(concept)
         if metric not in self.metrics:
             self.metrics[metric] = metric_type(self.mx, cobj)
