@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from nbb_filing.cli.common import amount_cell, dump_json, format_option, taxonomy_option
+from nbb_filing.cli.common import amount_cell, dump_json, format_option, labels_note, taxonomy_option
 
 #: English names of the summary's rubric roles, used when no --lang is given (as before --lang existed).
 ROLE_NAMES = {
@@ -195,6 +195,8 @@ def generate(
                 click.echo(MESSAGES[lang or "en"]["wrote"].format(path=extra))
         if page is not None and page.trail_ignored:
             click.echo(f"note: {page.trail_ignored}")
+        if page is not None and page.kept_code:
+            click.echo(labels_note(page))
         if validate and report_path != "-":
             text = _report_text(report)
             if text:

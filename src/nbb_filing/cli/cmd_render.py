@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from nbb_filing import InputError
-from nbb_filing.cli.common import lang_option, taxonomy_option
+from nbb_filing.cli.common import labels_note, lang_option, taxonomy_option
 
 
 @click.command(name="render", short_help="Render a filing as an HTML page in the NBB layout.")
@@ -48,6 +48,12 @@ from nbb_filing.cli.common import lang_option, taxonomy_option
 )
 @click.option("--all-rows", is_flag=True, help="Show every row of a table that holds a fact, also the empty ones.")
 @click.option(
+    "--borrow-labels",
+    is_flag=True,
+    help="For rows labelled by rubric code only, also compile the model family's other catalogs not yet "
+    "cached to look for a label (seconds each, once per package).",
+)
+@click.option(
     "--pdf",
     "pdf",
     metavar="FILE.pdf",
@@ -66,6 +72,7 @@ def render(
     previous: str | None,
     trail: str | None,
     all_rows: bool,
+    borrow_labels: bool,
     pdf: str | None,
     taxonomy: str | None,
     lang: str,
@@ -86,6 +93,7 @@ def render(
         trail=trail,
         all_rows=all_rows,
         pdf=None if pdf is None else (pdf or True),
+        borrow_labels=borrow_labels,
     )
     click.echo(f"wrote {result.output}")
     if result.pdf is not None:
@@ -103,6 +111,8 @@ def render(
         click.echo(f"note: {result.trail_ignored}")
     if result.label_fallbacks:
         click.echo(f"{result.label_fallbacks} row label(s) taken from another model of the package")
+    if result.kept_code:
+        click.echo(labels_note(result))
     if result.not_shown:
         click.echo(f"{len(result.not_shown)} fact(s) not shown in the tables (listed at the end of the page):")
         for line in result.not_shown:

@@ -174,3 +174,12 @@ def progress_hook() -> Any:
     from nbb_filing import TerminalProgress
 
     return TerminalProgress()
+
+
+def labels_note(result: Any) -> str:
+    """The line saying how many rows of a page kept their rubric code because the model family's other
+    catalogs were not at hand (``render_filing`` compiles them only with ``borrow_labels``)."""
+    return (
+        f"note: {result.kept_code} row(s) show their rubric code only; their label was not looked for in "
+        f"{', '.join(result.labels_not_read)} (not compiled; 'nbb-filing render FILE --borrow-labels' does)"
+    )

@@ -48,6 +48,8 @@ class RenderResult:
     pdf: Path | None = None  # the page printed to PDF (render --pdf)
     trail_ignored: str | None = None  # why a trail file was not used (it belongs to another filing)
     missing_sections: int = 0  # required sections left empty, shown marked in place (issue 19)
+    kept_code: int = 0  # rows labelled by rubric code only whose family models were not read
+    labels_not_read: tuple[str, ...] = ()  # those models (not compiled: no borrow_labels)
 
 
 def default_html_path(filing: str | os.PathLike) -> Path:
@@ -76,10 +78,15 @@ def render_html(
     all_rows: bool = False,
     labels: RowLabels | None = None,
     trail_ignored: str | None = None,
+    borrow_labels: bool = False,
 ) -> tuple[str, list[TableView], RowLabels]:
-    """The page of ``filing`` as an HTML string, with the table views it shows."""
+    """The page of ``filing`` as an HTML string, with the table views it shows.
+
+    ``borrow_labels`` compiles the family's other models that are not at hand to look for the labels
+    of rows labelled by rubric code only (:mod:`.labels`); without it the page names them instead.
+    """
     catalog = filing.catalog
-    labels = labels or RowLabels(catalog)
+    labels = labels or RowLabels(catalog, compile_siblings=borrow_labels)
     by_key, by_rubric = findings_by_key(summary)
     inputs = PageInputs(
         lang, by_key, by_rubric, filed_previous(previous, catalog) if previous else None, trail, all_rows
@@ -98,6 +105,10 @@ def render_html(
         page.trail_note = f"{_word(lang, 'trail')}: {trail.mapping} ({', '.join(trail.sources.values())})"
     elif trail_ignored:
         page.trail_note = trail_ignored
+    if labels.kept_code:
+        page.labels_note = _word(lang, "labels_not_read").format(
+            n=len(labels.kept_code), models=", ".join(labels.not_read)
+        )
     return render_page(page), tables, labels
 
 
@@ -141,6 +152,7 @@ def render_filing(
     trail: str | os.PathLike | None = None,
     all_rows: bool = False,
     pdf: str | os.PathLike | bool | None = None,
+    borrow_labels: bool = False,
 ) -> RenderResult:
     """Write the HTML page of ``filing`` (default: beside it, ``.html``).
 
@@ -149,7 +161,8 @@ def render_filing(
 
     ``report`` is a JSON report path or a :class:`~nbb_filing.checks.validate.ValidationReport`;
     ``validate`` runs the validation first (one Arelle run).  ``trail`` is a trail file; when not
-    given, ``FILE.trail.json`` beside the filing is used if it exists.
+    given, ``FILE.trail.json`` beside the filing is used if it exists.  ``borrow_labels``: see
+    :func:`render_html`.
     """
     out = Path(output) if output is not None else default_html_path(filing)
     refuse_overlaps(
@@ -183,7 +196,14 @@ def render_filing(
         ignored = f"audit trail {trail_file.name} not shown: it does not belong to this filing ({why})"
         tr = None
     html, tables, labels = render_html(
-        facts, lang=lang, summary=summary, previous=prev, trail=tr, all_rows=all_rows, trail_ignored=ignored
+        facts,
+        lang=lang,
+        summary=summary,
+        previous=prev,
+        trail=tr,
+        all_rows=all_rows,
+        trail_ignored=ignored,
+        borrow_labels=borrow_labels,
     )
     write_atomic(out, html.encode("utf-8"))
     printed = None
@@ -207,4 +227,6 @@ def render_filing(
         pdf=printed,
         trail_ignored=ignored,
         missing_sections=sum(1 for t in tables if t.missing),
+        kept_code=len(labels.kept_code),
+        labels_not_read=tuple(labels.not_read) if labels.kept_code else (),
     )

@@ -35,6 +35,7 @@ class Page:
     summary: FindingsSummary | None = None
     trail_note: str | None = None
     previous_note: str | None = None
+    labels_note: str | None = None  # rows left with their rubric code: the family models not read
     not_shown: list[str] = field(default_factory=list)  # facts with no place on the page, and why
     running_header: str = ""  # on every printed page: the company and the year (render --pdf)
 
@@ -83,7 +84,7 @@ def render_page(page: Page) -> str:
     main = _el(body, "main")
     if page.summary is not None:
         _summary(main, page.summary, page.lang)
-    notes = [n for n in (word(page.lang, "number_format"), page.previous_note, page.trail_note) if n]
+    notes = [n for n in (word(page.lang, "number_format"), page.previous_note, page.trail_note, page.labels_note) if n]
     _el(main, "p", " · ".join(notes), class_="legend")
     _toc(main, page)
     _identification(main, page)

@@ -9,8 +9,12 @@ this order, and only for the rows the page shows:
 2. in the other models of the model's family (same part, e.g. ``-f``; see
    :meth:`RowLabels._sibling_models`) whose catalogs are already at hand (in memory or in the
    catalog cache: milliseconds each);
-3. only then in the family's remaining models, compiled one at a time (seconds each on a cold
-   cache, once per package: the cache keeps them), stopping at the first that has the label.
+3. only when asked (``compile_siblings``: ``render --borrow-labels``), in the family's remaining
+   models, compiled one at a time (seconds each on a cold cache, once per package: the cache keeps
+   them), stopping at the first that has the label.  Not by default: in the replica no model of
+   the family labels those rows, and compiling two models cost a first page of m82-f ~6 s of CPU
+   for nothing.  The models left unread are named (:attr:`RowLabels.not_read`) and the page says
+   how many rows kept their code because of it.
 
 A row without any label (a typed list column, an identification cell whose name is its header
 row) is not looked up: its name is on the page already (the column header or the row above), and
@@ -58,8 +62,9 @@ class RowLabels:
     """``labels.of(dp, lang)``: the row label of ``dp``, with the fallback of the module docstring.
 
     ``siblings`` replaces the package's other models (tests); ``loader(model)`` loads one (default:
-    :meth:`Catalog.sibling`, which compiles on a cold cache) and ``peek(model)`` returns one only
-    when it costs no compilation (default: the catalog cache).
+    :meth:`Catalog.sibling`, which compiles on a cold cache) and is called only with
+    ``compile_siblings``; ``peek(model)`` returns one only when it costs no compilation (default: the
+    catalog cache).
     """
 
     def __init__(
@@ -68,11 +73,16 @@ class RowLabels:
         siblings: Iterable[Catalog] | None = None,
         loader: Callable[[str], Catalog] | None = None,
         peek: Callable[[str], Catalog | None] | None = None,
+        *,
+        compile_siblings: bool = False,
     ) -> None:
         self.catalog = catalog
         self._given = list(siblings) if siblings is not None else None
         self._loader = loader or catalog.sibling
         self._peek = peek or self._cached
+        self._compile = compile_siblings
+        self.not_read: list[str] = []  # family models not at hand and not compiled (no compile_siblings)
+        self.kept_code: set[str] = set()  # keys of rows left with their code while a model was not read
         self._loaded: list[Catalog] = []
         self._pending: list[str] | None = None  # sibling models not loaded yet, in the package's order
         self._peeked: set[str] = set()
@@ -129,6 +139,9 @@ class RowLabels:
                 self._pending.remove(model)
                 self._loaded.append(cat)
                 return True
+        if not self._compile:
+            self.not_read = list(self._pending)
+            return False
         while self._pending:
             model = self._pending.pop(0)
             try:
@@ -152,4 +165,6 @@ class RowLabels:
             if found is not None:
                 self.fallbacks[dp.key] = other.model
                 return found.label(lang)
+        if self.not_read:
+            self.kept_code.add(dp.key)
         return own
