@@ -374,7 +374,7 @@ def test_9087_is_derived_from_the_social_balance_block(write_dossier, mini_text,
     assert facts[("9087", "current")] == "10.5" and facts[("9087", "previous")] == "9.2"
     # the size check now finds the FTE in the filing (the issue: "not in the filing" before)
     [size] = [w for w in res.warnings if "average number of workers (FTE)" in w]
-    assert "(FTE) 10.50 (limit" in size and "(FTE) 9.20 (limit" in size
+    assert "(FTE) 10.5 (limit" in size and "(FTE) 9.2 (limit" in size
     # a figure the dossier gives wins; a different derived value is a warning, not a second fact
     given = mini_text.replace("figures:\n", 'figures:\n  "9087": {current: 11}\n')
     res = generate(write_dossier(given + SOCIAL, "d2.yaml"), tmp_path / "o2.xbrl", package=package, model="m81-f")

@@ -123,7 +123,13 @@ def _describe(kind: str, year: YearFigures, regime: Regime, category: str) -> st
     parts = []
     for name, lim in limits.items():
         v = year.values.get(name)
-        shown = "not in the filing" if v is None else f"{v:,.2f}".removesuffix(".00")
+        # amounts with their cents (none shown when round: 10,018,553), counts as given (10.5 FTE)
+        if v is None:
+            shown = "not in the filing"
+        elif spec[name].get("count"):
+            shown = f"{v:,}"
+        else:
+            shown = f"{v:,.2f}".removesuffix(".00")
         parts.append(f"{spec[name]['label']} {shown} (limit {lim:,})")
     return f"{year.label}: {category} ({'; '.join(parts)})"
 
