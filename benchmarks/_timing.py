@@ -64,3 +64,16 @@ def bare_arelle_cmd(pkg: Path, f: Path, log: Path) -> list[str]:
         "--logFileMode",
         "w",
     ]
+
+
+#: A wrapper process that runs its arguments as a command and prints its exit code, wall seconds, CPU
+#: seconds (user + system of the command and its children) and peak RSS (KiB): run as
+#: ``python -c MEASURE_WRAPPER CMD...`` so that nothing of the benchmark's own process is counted.
+MEASURE_WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "w = time.perf_counter() - t\n"
+    "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(rc, w, ru.ru_utime + ru.ru_stime, ru.ru_maxrss)\n"
+)

@@ -35,19 +35,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import bare_arelle_cmd
+from _timing import MEASURE_WRAPPER, bare_arelle_cmd
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SAMPLE = ROOT / "samples" / "smartcoop-2024"
-_WRAP = (
-    "import resource, subprocess, sys, time\n"
-    "t = time.perf_counter()\n"
-    "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
-    "w = time.perf_counter() - t\n"
-    "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(rc, w, ru.ru_utime + ru.ru_stime, ru.ru_maxrss)\n"
-)
+_WRAP = MEASURE_WRAPPER
 _WATCH = """
 import json, os, subprocess, sys, time
 from pathlib import Path
