@@ -27,16 +27,11 @@ from typing import Any, Literal, Optional
 
 from pydantic import Field, field_validator, model_validator
 
-from nbb_filing.filing.dossier_parts import Address, DossierPart
+from nbb_filing.filing.dossier_parts import Address, DossierPart, exact_decimal
 from nbb_filing.filing.enterprise_number import enterprise_number_input
 
-
-def _no_float(v: Any) -> Any:
-    if isinstance(v, float):
-        raise ValueError("amounts must be exact decimals (write 1250.50, not a binary float)")
-    if isinstance(v, bool):
-        raise ValueError("an amount cannot be true/false")
-    return v
+#: refuses binary floats and booleans (the dossier reader gives exact decimals)
+_no_float = exact_decimal("an amount")
 
 
 def _code_text(v: Any) -> Any:

@@ -26,7 +26,7 @@ from pydantic import Field, field_validator
 from nbb_filing.books.mapping_model import PORTIONS
 from nbb_filing.books.note_rubrics import DebtPortions, NoteInputs
 from nbb_filing.books.selectors import Selector
-from nbb_filing.filing.dossier_parts import DossierPart
+from nbb_filing.filing.dossier_parts import DossierPart, exact_decimal
 
 __all__ = ["DebtEntry", "GroupAccounts", "note_inputs", "dossier_note_figures"]
 
@@ -34,12 +34,8 @@ __all__ = ["DebtEntry", "GroupAccounts", "note_inputs", "dossier_note_figures"]
 AMOUNTS = tuple(p for p in PORTIONS if p != "not_overdue")
 
 
-def _no_float(v: Any) -> Any:
-    if isinstance(v, float):
-        raise ValueError("amounts must be exact decimals")
-    if isinstance(v, bool):
-        raise ValueError("an amount cannot be true/false")
-    return v
+#: refuses binary floats and booleans (the dossier reader gives exact decimals)
+_no_float = exact_decimal("an amount")
 
 
 class DebtEntry(DossierPart):

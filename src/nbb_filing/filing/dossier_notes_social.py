@@ -26,15 +26,10 @@ from typing import Any, Optional
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from nbb_filing.filing.dossier_parts import DossierPart, SocialBalance, SocialMeasure
+from nbb_filing.filing.dossier_parts import DossierPart, SocialBalance, SocialMeasure, exact_decimal
 
-
-def _no_float(v: Any) -> Any:
-    if isinstance(v, float):
-        raise ValueError("figures must be exact decimals (write 12.5 as '12.5' or use an integer)")
-    if isinstance(v, bool):
-        raise ValueError("a figure cannot be true/false")
-    return v
+#: refuses binary floats and booleans (the dossier reader gives exact decimals)
+_no_float = exact_decimal("a figure")
 
 
 class Headcount(DossierPart):

@@ -34,7 +34,7 @@ def _code_as_text(v: Any) -> Any:
     return str(v) if isinstance(v, int) else v
 
 
-def _exact(what: str):
+def exact_decimal(what: str):
     """Validator refusing binary floats and booleans for a Decimal field (``what``: "an amount" ...)."""
 
     def check(v: Any) -> Any:
@@ -215,7 +215,7 @@ class PeriodAmounts(DossierPart):
             raise ValueError("amounts must be exact decimals")
         return v
 
-    _no_float = field_validator("current", "previous", mode="before")(_exact("an amount"))
+    _no_float = field_validator("current", "previous", mode="before")(exact_decimal("an amount"))
 
     def items(self) -> list[tuple[str, Decimal]]:
         return [(p, a) for p, a in (("current", self.current), ("previous", self.previous)) if a is not None]
@@ -323,7 +323,7 @@ class FixedAssetMovements(DossierPart):
         "'280' ... '285/8' (data/fixed-assets.yaml `kinds`); full models show the notes per kind",
     )
 
-    _no_float = field_validator(*_MOVEMENT_FIELDS, mode="before")(_exact("an amount"))
+    _no_float = field_validator(*_MOVEMENT_FIELDS, mode="before")(exact_decimal("an amount"))
 
     @model_validator(mode="before")
     @classmethod
@@ -377,7 +377,7 @@ class GenderSplit(DossierPart):
             return {"total": v}
         return v
 
-    _no_float = field_validator("total", "men", "women", mode="before")(_exact("a figure"))
+    _no_float = field_validator("total", "men", "women", mode="before")(exact_decimal("a figure"))
 
     @model_validator(mode="after")
     def _sum(self) -> GenderSplit:
