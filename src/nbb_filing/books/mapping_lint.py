@@ -125,17 +125,22 @@ def _note_target_findings(mapping: Mapping, full: Catalog, target: Catalog) -> l
     return out
 
 
-def _note_sign_findings(mapping: Mapping) -> list[MappingFinding]:
-    """The ``notes:`` rules of one rubric agree on its sign."""
-    signs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in mapping.notes:
-        signs[r.rubric][r.sign].append(r.where)
+def _mixed_signs(signs: dict[str, dict[str, list[str]]]) -> list[MappingFinding]:
+    """A ``sign-mixed`` finding per rubric whose rules (rubric -> sign -> where) give it two signs."""
     out = []
     for rubric, by_sign in signs.items():
         if len(by_sign) > 1:
             desc = "; ".join(f"sign {sg} in {', '.join(ws)}" for sg, ws in by_sign.items())
             out.append(MappingFinding("sign-mixed", f"rubric {rubric} has contradicting signs: {desc}", rubric=rubric))
     return out
+
+
+def _note_sign_findings(mapping: Mapping) -> list[MappingFinding]:
+    """The ``notes:`` rules of one rubric agree on its sign."""
+    signs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in mapping.notes:
+        signs[r.rubric][r.sign].append(r.where)
+    return _mixed_signs(signs)
 
 
 def _note_overlap_findings(mapping: Mapping) -> list[MappingFinding]:
@@ -242,11 +247,11 @@ def family_catalogs(mapping: Mapping, known: dict[str, Catalog]) -> list[Catalog
 def _sign_findings(mapping: Mapping, full: Catalog) -> list[MappingFinding]:
     """Sign conventions against the datapoint's type, and one orientation per rubric."""
     out = []
-    signs: dict[str, dict[str, list[Rule]]] = defaultdict(lambda: defaultdict(list))
+    signs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in mapping.rules:
         if r.kind != "rubric" or r.target is None or not full.has_rubric(r.target):
             continue
-        signs[r.target][r.sign or ""].append(r)
+        signs[r.target][r.sign or ""].append(r.where)
         if r.side == "either" or r.contra:
             continue  # a contra account reduces its rubric by design; the netted figure is checked
         always = "nonnegative" if r.side == r.sign else "nonpositive"
@@ -267,11 +272,7 @@ def _sign_findings(mapping: Mapping, full: Catalog) -> list[MappingFinding]:
                     )
                 )
                 break
-    for rubric, by_sign in signs.items():
-        if len(by_sign) > 1:
-            desc = "; ".join(f"sign {s} in {', '.join(x.where for x in rs)}" for s, rs in by_sign.items())
-            out.append(MappingFinding("sign-mixed", f"rubric {rubric} has contradicting signs: {desc}", rubric=rubric))
-    return out
+    return out + _mixed_signs(signs)
 
 
 def _overlap_findings(mapping: Mapping) -> list[MappingFinding]:
