@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from nbb_filing.core.data_files import load_data_yaml
+from nbb_filing.core.money import quantity
 
 DATA_FILE = "size-criteria.yaml"
 ZERO = Decimal(0)
@@ -127,7 +128,7 @@ def _describe(kind: str, year: YearFigures, regime: Regime, category: str) -> st
         if v is None:
             shown = "not in the filing"
         elif spec[name].get("count"):
-            shown = f"{v:,}"
+            shown = quantity(v)
         else:
             shown = f"{v:,.2f}".removesuffix(".00")
         parts.append(f"{spec[name]['label']} {shown} (limit {lim:,})")

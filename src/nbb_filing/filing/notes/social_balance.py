@@ -24,6 +24,7 @@ from typing import Any
 
 from nbb_filing.core.data_files import load_data_yaml
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.money import quantity
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.store import FactStore
 from nbb_filing.taxonomy.catalog import Catalog, Datapoint
@@ -120,10 +121,6 @@ def measure_regimes(table: SocialTable, name: str) -> tuple[str, ...]:
     return table.measures[name].regimes
 
 
-def _fmt(x: Decimal) -> str:
-    return f"{x:,}"
-
-
 def check_social_balance(dossier: Any, sb: Any = None) -> None:
     """The consistency rules of the block (``sb``, default the dossier's own), without the taxonomy
     (see the module docstring)."""
@@ -145,12 +142,12 @@ def check_social_balance(dossier: Any, sb: Any = None) -> None:
             if measure.additive:
                 if f is not None and p is not None and t is not None and f + p != t:
                     raise FindingsError(
-                        f"{where}: total{who} is {_fmt(t)} but full time + part time = {_fmt(f)} + {_fmt(p)} = {_fmt(f + p)}"
+                        f"{where}: total{who} is {quantity(t)} but full time + part time = {quantity(f)} + {quantity(p)} = {quantity(f + p)}"
                     )
             elif t is not None and f is not None and p is not None and p > 0 and not (f < t < f + p):
                 raise FindingsError(
-                    f"{where}: the total in full-time equivalents{who} ({_fmt(t)}) must lie between the full-time "
-                    f"workers ({_fmt(f)}) and full time + part time ({_fmt(f + p)})"
+                    f"{where}: the total in full-time equivalents{who} ({quantity(t)}) must lie between the full-time "
+                    f"workers ({quantity(f)}) and full time + part time ({quantity(f + p)})"
                 )
 
 

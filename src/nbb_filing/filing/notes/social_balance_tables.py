@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from nbb_filing.core.data_files import load_data_yaml
 from nbb_filing.core.errors import FindingsError, InputError
+from nbb_filing.core.money import quantity
 from nbb_filing.core.pydantic_errors import dotted
 from nbb_filing.filing.dossier import Dossier
 from nbb_filing.filing.dossier_notes_social import SocialBalanceSheet
@@ -192,10 +193,6 @@ def _fill_total(out: dict[Path_, Any], total: Path_, rows: list[Path_]) -> bool:
 # ====================================================================== checks
 
 
-def _fmt(x: Any) -> str:
-    return f"{x:,}"
-
-
 def _get(figures: Mapping[Path_, Any], row: Path_, col: str) -> Any:
     return figures.get(row + (col,), 0)
 
@@ -213,12 +210,12 @@ def check_tables(figures: Mapping[Path_, Any], where: Any, sb: SocialBalanceShee
         if pt:
             if not ft < fte < ft + pt:
                 raise FindingsError(
-                    f"{where(*row, 'fte')}: {_fmt(fte)} full-time equivalents must lie strictly between the "
+                    f"{where(*row, 'fte')}: {quantity(fte)} full-time equivalents must lie strictly between the "
                     f"full-time workers ({ft}) and full time + part time ({ft + pt})"
                 )
         elif fte != ft:
             raise FindingsError(
-                f"{where(*row, 'fte')}: without part-timers the FTE ({_fmt(fte)}) must equal the full-time workers ({ft})"
+                f"{where(*row, 'fte')}: without part-timers the FTE ({quantity(fte)}) must equal the full-time workers ({ft})"
             )
     for table, partitions in PARTITIONS.items():
         for part in partitions:
@@ -232,8 +229,8 @@ def check_tables(figures: Mapping[Path_, Any], where: Any, sb: SocialBalanceShee
     for col in HEADCOUNT_COLUMNS:
         if _get(figures, ose, col) > _get(figures, other, col):
             raise FindingsError(
-                f"{where(*ose, col)}: {_fmt(_get(figures, ose, col))} is more than the exits for another reason "
-                f"({_fmt(_get(figures, other, col))}) it is part of"
+                f"{where(*ose, col)}: {quantity(_get(figures, ose, col))} is more than the exits for another reason "
+                f"({quantity(_get(figures, other, col))}) it is part of"
             )
     _check_training(figures, where, sb)
 
@@ -246,7 +243,7 @@ def _check_sum(figures: Mapping[Path_, Any], total: Path_, rows: list[Path_], wh
         t = _get(figures, total, col)
         if s != t:
             names = " + ".join(".".join(r[-1:] if r[-1] != "total" else r[-2:]) for r in rows)
-            raise FindingsError(f"{where(*total, col)}: {_fmt(t)} is not the sum of {names} ({_fmt(s)})")
+            raise FindingsError(f"{where(*total, col)}: {quantity(t)} is not the sum of {names} ({quantity(s)})")
 
 
 def _check_training(figures: Mapping[Path_, Any], where: Any, sb: SocialBalanceSheet | None) -> None:
@@ -254,7 +251,7 @@ def _check_training(figures: Mapping[Path_, Any], where: Any, sb: SocialBalanceS
         n, h, c = (figures.get(path + (k,), 0) for k in ("participants", "hours", "net_cost"))
         if (n or h or c) and not (n > 0 and h > 0 and c > 0 and n < h and n < c):
             raise FindingsError(
-                f"{where(*path)}: with training, workers ({n}), hours ({_fmt(h)}) and net cost ({_fmt(c)}) must all be "
+                f"{where(*path)}: with training, workers ({n}), hours ({quantity(h)}) and net cost ({quantity(c)}) must all be "
                 "positive and the workers fewer than the hours and the euros"
             )
     if sb is None:
@@ -264,13 +261,13 @@ def _check_training(figures: Mapping[Path_, Any], where: Any, sb: SocialBalanceS
     h = sum((v for p, v in figures.items() if p[0] == "training" and p[-1] == "hours"), 0)
     if hours is not None and h and not h < hours:
         raise FindingsError(
-            f"{where('training')}: {_fmt(h)} training hours is not less than the {_fmt(hours)} hours worked"
+            f"{where('training')}: {quantity(h)} training hours is not less than the {quantity(hours)} hours worked"
         )
     for kinds in (("formal",), ("informal",), ("initial",)):
         c = sum((v for p, v in figures.items() if p[:2] == ("training", kinds[0]) and p[-1] == "net_cost"), ZERO)
         if costs is not None and c and not c < costs:
             raise FindingsError(
-                f"{where('training', kinds[0])}: its net cost {_fmt(c)} is not less than the personnel costs {_fmt(costs)}"
+                f"{where('training', kinds[0])}: its net cost {quantity(c)} is not less than the personnel costs {quantity(costs)}"
             )
 
 
