@@ -106,6 +106,7 @@ class _Compiler:
         self.datapoints: dict[str, Datapoint] = {}
         self._validity: dict[tuple, bool] = {}
         self._elr_hints: dict[tuple[Any, str], str] = {}  # (concept, table) -> link role that admitted it
+        self._elr_order: dict[tuple[Any, frozenset[Any]], list[str]] = {}  # (concept, dimensions) -> link roles
         self._table = ""
         self._order = 0
 
@@ -152,9 +153,7 @@ class _Compiler:
     def _read_table(self, table: Any, rels: Sequence[Any]) -> None:
         linkrole = rels[0].linkrole
         self._table = linkrole
-        section = (
-            linkrole.split("/sect/", 1)[1].split("/", 1)[0] if "/sect/" in linkrole else linkrole.rsplit("/", 1)[-1]
-        )
+        section = _section_of(linkrole)
         self.tables.append(TableInfo(linkrole, section, labels_of(table)))
         ctx = table.renderingXPathContext
         axes: dict[str, list[list[_Line]]] = {"x": [], "y": [], "z": []}
@@ -261,9 +260,10 @@ class _Compiler:
 
         What Arelle's ``isFactDimensionallyValid`` answers (valid when the hypercubes of one link
         role of the concept are all met), asked link role by link role starting with the one that
-        admitted the previous cell of the same concept in the same table: the cells of a table
-        mostly fit one link role, and a generic metric such as ``met:am1`` has hundreds of them
-        (the same answer, ~15 % less compile time).
+        admitted the previous cell of the same concept in the same table, then the link roles whose
+        hypercubes have every dimension of the cell: a generic metric such as ``met:am1`` has a
+        hundred and fifty link roles in m82-f.  Only the order changes, so the answer is Arelle's (a
+        valid cell of m82-f was found after ~30 link roles on average before this order).
         """
         from arelle.Aspect import Aspect
         from arelle.PrototypeInstanceObject import FactPrototype
@@ -283,7 +283,8 @@ class _Compiler:
             fp = FactPrototype(self.val, aspects)
             hint_key = (concept.qname, self._table)
             hint = self._elr_hints.get(hint_key)
-            order = ([hint] if hint in elr_rels else []) + [elr for elr in elr_rels if elr != hint]
+            likely = self._likely_elrs(concept, frozenset(dims) | frozenset(typed), elr_rels)
+            order = ([hint] if hint is not None and hint in elr_rels else []) + [elr for elr in likely if elr != hint]
             try:
                 valid = False
                 for elr in order:
@@ -295,6 +296,24 @@ class _Compiler:
             finally:
                 fp.clear()
         return self._validity[key]
+
+    def _likely_elrs(self, concept: Any, wanted: frozenset[Any], elr_rels: dict[str, Any]) -> list[str]:
+        """The link roles of ``concept``, those whose hypercubes have every dimension in ``wanted`` first
+        (an order to ask Arelle in, never an answer)."""
+        key = (concept.qname, wanted)
+        found = self._elr_order.get(key)
+        if found is None:
+            from arelle import XbrlConst
+
+            def covers(elr: str) -> bool:
+                dims: set[Any] = set()
+                for rel in elr_rels[elr]:
+                    hc_dims = self.mx.relationshipSet(XbrlConst.hypercubeDimension, rel.targetRole or elr)
+                    dims.update(r.toModelObject for r in hc_dims.fromModelObject(rel.toModelObject))
+                return wanted <= {getattr(d, "qname", None) for d in dims}
+
+            found = self._elr_order[key] = sorted(elr_rels, key=lambda elr: not covers(elr))
+        return found
 
     def note_enumeration_prefixes(self) -> None:
         """Record the prefixes of enumeration members too: they are part of the vocabulary."""
@@ -308,6 +327,11 @@ class _Compiler:
             for c in self.mx.qnameConcepts.values():
                 if c.qname.prefix not in self.namespaces and prefixed(c.qname) in missing:
                     self.note(c.qname)
+
+
+def _section_of(linkrole: str) -> str:
+    """The section id of an NBB link role (``…/sect/s.02.01.0.abcdef/tab/1`` -> ``s.02.01.0.abcdef``)."""
+    return linkrole.split("/sect/", 1)[1].split("/", 1)[0] if "/sect/" in linkrole else linkrole.rsplit("/", 1)[-1]
 
 
 def _own_columns(combos: list[Sequence[_Line]], n_rows: int, taken: dict[frozenset, set]) -> Sequence[_Line]:
