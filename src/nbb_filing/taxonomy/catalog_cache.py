@@ -10,6 +10,7 @@ reach the other models of the same package without the catalog module knowing th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from nbb_filing.core.checked_json import read_checked_json, write_checked_json
@@ -87,7 +88,13 @@ def cached_catalog(info: PackageInfo, model: str, framework: str | None = None) 
     return _memory[mkey]
 
 
-def load_catalogs(info: PackageInfo, models: list[str], framework: str | None = None) -> list[Catalog]:
+def load_catalogs(
+    info: PackageInfo,
+    models: list[str],
+    framework: str | None = None,
+    *,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Catalog]:
     """The catalogs of ``models`` (as :func:`load_catalog`), those not cached yet compiled side by side.
 
     A compilation is one Arelle load plus a walk of every table, all in one thread: seconds of one
@@ -96,11 +103,16 @@ def load_catalogs(info: PackageInfo, models: list[str], framework: str | None = 
     more than one core, each missing catalog but the first is compiled in a forked child that
     writes it to the cache, while this process compiles the first; this process then reads them
     from the cache.  A child that fails costs nothing but time: its catalog is compiled here.
+
+    ``meanwhile``: other work of this process that needs no catalog (``generate --validate`` loads
+    the taxonomy its validation will run on).  When a catalog is missing and children can be
+    forked, this process runs ``meanwhile`` while children compile every missing catalog;
+    otherwise ``meanwhile`` is not called at all.
     """
     wanted = list(dict.fromkeys(models))
     missing = [m for m in wanted if _missing(info, m, framework)]
-    if len(missing) > 1 and _parallel_available():
-        _compile_side_by_side(info, missing, framework)
+    if missing and (len(missing) > 1 or meanwhile is not None) and _parallel_available():
+        _compile_side_by_side(info, missing, framework, meanwhile)
     return [load_catalog(info, m, framework) for m in models]
 
 
@@ -119,20 +131,35 @@ def _parallel_available() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
 
 
-def _compile_side_by_side(info: PackageInfo, models: list[str], framework: str | None) -> None:
+def _compile_side_by_side(
+    info: PackageInfo, models: list[str], framework: str | None, meanwhile: Callable[[], object] | None = None
+) -> None:
+    """Compile ``models`` into the cache in forked children.
+
+    Without ``meanwhile``, the first is compiled here and the others in children.  With it, all are
+    compiled in children while this process runs ``meanwhile``, and the first model's child runs
+    at a lower priority (``nice`` 10): the first is the dossier's own model, never larger than the
+    mapping's full model that follows it, so the longest compile and ``meanwhile`` keep the two
+    cores and the smaller compile takes what they leave.  (Measured on an m81-f first run: three
+    equal processes, ~0.9 s more to the last catalog; this process doing ``meanwhile`` and then
+    the smaller compile itself, ~0.45 s more.)"""
     import os
 
     from nbb_filing.core.lifetime import Children, die_with_parent
-    from nbb_filing.core.progress import reporting
+    from nbb_filing.core.progress import reporting, step
 
+    _prime(info)
     parent = os.getpid()
-    with Children() as children:
-        for model in models[1:]:
+    in_children = models if meanwhile is not None else models[1:]
+    with Children() as children, step(f"compiling catalogs {', '.join(models)} (Arelle, once per package)"):
+        for model in in_children:
             pid = os.fork()
             if pid == 0:  # the child: compile into the cache, leave without cleanup handlers
                 code = 1
                 try:
                     die_with_parent(parent)
+                    if meanwhile is not None and model == models[0] and len(models) > 1:
+                        _lower_priority()
                     with reporting(_Silent()):  # one status line on the terminal: the parent's
                         load_catalog(info, model, framework)
                     code = 0
@@ -141,10 +168,31 @@ def _compile_side_by_side(info: PackageInfo, models: list[str], framework: str |
                 finally:
                     os._exit(code)
             children.add(pid)
-        load_catalog(info, models[0], framework)
+        if meanwhile is not None:
+            meanwhile()
+        else:
+            load_catalog(info, models[0], framework)
         for pid in list(children.pids):
             os.waitpid(pid, 0)
             children.discard(pid)
+
+
+def _lower_priority() -> None:
+    import os
+
+    try:
+        os.nice(10)
+    except OSError:
+        pass  # only time is at stake
+
+
+def _prime(info: PackageInfo) -> None:
+    """Start Arelle's controller with the package active before forking (~0.5 s of CPU), so that every
+    child inherits it instead of starting its own.  No file of the package stays open: a child never
+    shares a file position with this process."""
+    from nbb_filing.taxonomy import arelle_env
+
+    arelle_env.use_package(info)
 
 
 class _Silent:
