@@ -144,12 +144,22 @@ def test_generate_asks_for_the_mappings_full_model_with_its_own(sample_dir, pack
     assert asked == [["m81-f", "m82-f"], ["m81-f"]]
 
 
-def test_a_first_generate_validate_validates_on_the_taxonomy_loaded_meanwhile(
+def _same_report(kept, fresh) -> None:
+    assert kept.error is None and kept.facts == fresh.facts > 300
+    assert [(f.rule, f.effect, f.message) for f in kept.findings] == [
+        (f.rule, f.effect, f.message) for f in fresh.findings
+    ]
+    assert kept.assertions == fresh.assertions
+    assert len(kept.assertions_evaluated) > 100 and not kept.assertions_unsatisfied
+
+
+def test_a_first_generate_validate_and_a_first_validate_load_the_taxonomy_while_the_catalog_compiles(
     sample_dir, package, catalog, monkeypatch, tmp_path
 ):
     """Real Arelle, the SmartCoop sample as m81-f, its catalog missing (m82-f's at hand): a forked
     child compiles it while this process loads the taxonomy of the validation, which then runs on
-    it in a forked child and says what a validation from scratch of the same file says."""
+    it in a forked child and says what a validation from scratch of the same file says.  Then the
+    same for a first ``validate`` of the filing, on a cache without the m81-f catalog again."""
     import shutil
 
     from nbb_filing import api
@@ -178,24 +188,47 @@ def test_a_first_generate_validate_validates_on_the_taxonomy_loaded_meanwhile(
         def done(self, step, seconds):
             steps.append(f"done {step.split(' (')[0]}")
 
+    overlapped = [
+        "start compiling catalogs m81-f",
+        "start loading taxonomy m81-f and compiling its assertions",
+        "done loading taxonomy m81-f and compiling its assertions",
+        "done compiling catalogs m81-f",
+    ]
+    own = catalog_cache._cache_path(package, "m81-f", framework)
+    out = tmp_path / "out.xbrl"
     validate.clear_dts_cache()
     try:
-        result = api.generate(d, tmp_path / "out.xbrl", package=package, validate=True, progress=Hook())
-        assert steps[:4] == [
-            "start compiling catalogs m81-f",
-            "start loading taxonomy m81-f and compiling its assertions",
-            "done loading taxonomy m81-f and compiling its assertions",
-            "done compiling catalogs m81-f",
-        ]
-        assert catalog_cache._cache_path(package, "m81-f", framework).is_file()  # the child's work
+        result = api.generate(d, out, package=package, validate=True, progress=Hook())
+        assert steps[:4] == overlapped
+        assert own.is_file()  # the child's work
         assert validate.dts_loaded(package, "m81-f")
-        kept = result.validation.files[0]
-        fresh = validate.validate_files([tmp_path / "out.xbrl"], package, reuse=False).files[0]
+        fresh = validate.validate_files([out], package, reuse=False).files[0]
+        _same_report(result.validation.files[0], fresh)
+
+        # a first validate of the filing: its catalog gone again, nothing loaded
+        validate.clear_dts_cache()
+        own.unlink()
+        monkeypatch.setattr(catalog_cache, "_memory", {})
+        steps.clear()
+        report = validate.validate_files([out], package, progress=Hook())
+        assert steps[1:5] == overlapped and own.is_file()
+        assert validate.dts_loaded(package, "m81-f")
+        _same_report(report.files[0], fresh)
     finally:
         validate.clear_dts_cache()
-    assert kept.error is None and kept.facts == fresh.facts > 300
-    assert [(f.rule, f.effect, f.message) for f in kept.findings] == [
-        (f.rule, f.effect, f.message) for f in fresh.findings
-    ]
-    assert kept.assertions == fresh.assertions
-    assert len(kept.assertions_evaluated) > 100 and not kept.assertions_unsatisfied
+
+
+def test_the_model_hint_reads_the_schema_ref_without_parsing(tmp_path):
+    from nbb_filing.taxonomy.filing_xml import model_hint
+
+    ref = '<link:schemaRef xlink:type="simple" xlink:href="http://www.nbb.be/be/fr/cbso/fws/22.19/mod/m81/m81-f.xsd"/>'
+    f = tmp_path / "f.xbrl"
+    f.write_text(f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><xbrli:xbrl>{ref}</xbrli:xbrl>')
+    assert model_hint(f) == "m81-f"  # found without parsing: the DTD is refused later, by the real parse
+    f.write_text(ref.replace("cbso/fws/22.19/mod/m81/m81-f.xsd", "other/taxonomy.xsd"))
+    assert model_hint(f) is None  # not an NBB entry point
+    f.write_text("<xbrli:xbrl>" + " " * 70_000 + ref + "</xbrli:xbrl>")
+    assert model_hint(f) is None  # beyond the first 64 KB: no hint, the validation goes the usual way
+    assert model_hint(tmp_path / "missing.xbrl") is None
+    os.mkfifo(tmp_path / "pipe.xbrl")
+    assert model_hint(tmp_path / "pipe.xbrl") is None  # not opened: a read would wait for a writer

@@ -149,8 +149,11 @@ def _validate_files(
     if plain_note is not None:
         reuse = False
     if reuse is None:
-        # one file of a model not loaded yet: validated in this process (no second copy of the DTS)
+        # one file of a model not loaded yet: validated in this process (no second copy of the DTS),
+        # unless its catalog must be compiled first (then the taxonomy is loaded meanwhile, and kept)
         reuse = _fork_available() and (len(files) > 1 or bool(_dts))
+        if not reuse and len(files) == 1 and _fork_available():
+            reuse = _load_while_compiling(files[0], info)
     reports: list[FileReport]
     taxonomy_seconds = 0.0
     # SIGTERM (a CI timeout) ends the run through SystemExit: children are killed, temp folders removed
@@ -170,6 +173,32 @@ def _validate_files(
         taxonomy_seconds=taxonomy_seconds,
         notice="; ".join(n for n in (info.replica_notice, plain_note) if n),
     )
+
+
+def _load_while_compiling(path: str, info: PackageInfo) -> bool:
+    """A first validation of one file, its model's catalog not compiled yet: the catalog is compiled in
+    a forked child while this process loads the model's taxonomy (as ``generate --validate`` does on
+    a first run), and the file is then validated on that taxonomy in a forked child.  Returns whether
+    the taxonomy is loaded; ``False`` (nothing done) when the catalog is at hand, the file names no
+    model of the package near its start, or nothing can be forked beside it."""
+    from nbb_filing.taxonomy.catalog_cache import cached_catalog, load_catalogs
+    from nbb_filing.taxonomy.filing_xml import model_hint
+
+    model = model_hint(path)
+    if model is None or model not in info.models or cached_catalog(info, model) is not None:
+        return False
+
+    def load() -> None:
+        try:
+            _dts_for(info, model)
+        except NbbFilingError:
+            pass  # the file's validation meets it again and reports it
+
+    try:
+        load_catalogs(info, [model], meanwhile=load)
+    except NbbFilingError:
+        pass  # the catalog could not be compiled: the file's preparation reports why
+    return (info.sha256, model) in _dts
 
 
 def _validate_in_pool(

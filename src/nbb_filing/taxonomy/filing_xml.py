@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,6 +179,30 @@ def _same_entry(href: str, entry_point: str) -> bool:
     if m is None or e is None:
         return href == entry_point
     return (m.group("base"), m.group("rest")) == (e.group("base"), e.group("rest"))
+
+
+#: a schemaRef's href near the start of a file (for :func:`model_hint`; bounded, no XML parsing)
+_HREF_RE = re.compile(rb"schemaRef\b[^>]{0,2000}?href\s*=\s*[\"']([^\"'<>]{1,1000})[\"']")
+
+
+def model_hint(path: str | os.PathLike) -> str | None:
+    """The model a filing's schemaRef names, read from the file's first 64 KB without parsing it, or
+    ``None`` when it is not found there.
+
+    A hint for planning work (which catalog a validation will need, so that it can be compiled while
+    the taxonomy loads), never something a check relies on: that is :func:`schema_ref` on the
+    filing parsed by :func:`parse_filing`.
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a pipe or a device is never opened here (a read could wait forever)
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return None
+    found = _HREF_RE.search(head)
+    ref = _FWS_RE.match(found.group(1).decode("ascii", "replace")) if found else None
+    return ref.group("model") if ref else None
 
 
 def schema_ref(root: etree._Element) -> SchemaRefInfo:
