@@ -254,6 +254,14 @@ def mapping_json_schema() -> dict:
 # ====================================================================== loading
 
 
+def _claim_id(ids: set[str], rule_id: str, source: str, line: int | None, section: str) -> None:
+    """Add ``rule_id`` to the ids of the file's rules, refusing one that is there already."""
+    if rule_id in ids:
+        where = f"{source}{f' line {line}' if line else ''}"
+        raise InputError(f"{where} ({section}): rule id {rule_id!r} is used twice")
+    ids.add(rule_id)
+
+
 class _Loader(StrictLoader):
     """Safe loader that keeps numbers as text: rubric codes like 10 or 9904 are codes, not ints."""
 
@@ -302,18 +310,12 @@ def parse_mapping(text: str, source: str = "<mapping>", path: Path | None = None
     notes = []
     for i, n in enumerate(mf.fixed_assets):
         line = lines.get(("fixed_assets", i))
-        if n.id in ids:
-            where = f"{source}{f' line {line}' if line else ''}"
-            raise InputError(f"{where} (fixed_assets): rule id {n.id!r} is used twice")
-        ids.add(n.id)
+        _claim_id(ids, n.id, source, line, "fixed_assets")
         notes.append(NoteRule(n.id, n.note, tuple(Selector.parse(s) for s in n.accounts), n.sign, line))
     note_rubrics = []
     for i, nr in enumerate(mf.notes):
         line = lines.get(("notes", i))
-        if nr.id in ids:
-            where = f"{source}{f' line {line}' if line else ''}"
-            raise InputError(f"{where} (notes): rule id {nr.id!r} is used twice")
-        ids.add(nr.id)
+        _claim_id(ids, nr.id, source, line, "notes")
         sels = tuple(Selector.parse(s) for s in nr.accounts)
         excl = tuple(Selector.parse(s) for s in nr.excluding)
         note_rubrics.append(NoteRubricRule(nr.id, nr.rubric, sels, nr.side, nr.sign, line, nr.portion, nr.group, excl))

@@ -113,16 +113,18 @@ def _note_target_findings(mapping: Mapping, full: Catalog, target: Catalog) -> l
                 )
             )
         elif r.rubric in totals:
-            t = totals[r.rubric]
-            out.append(
-                MappingFinding(
-                    "total-mapped",
-                    f"{r.where}: rubric {r.rubric} is a total ({t.formula()}, {t.origin}); map its parts",
-                    rule=r.id,
-                    rubric=r.rubric,
-                )
-            )
+            out.append(_total_mapped(r.where, r.id, r.rubric, totals[r.rubric]))
     return out
+
+
+def _total_mapped(where: str, rule_id: str, rubric: str, total: TotalDef) -> MappingFinding:
+    """A ``total-mapped`` finding: a rule (of ``rules:`` or ``notes:``) feeds a rubric the package sums."""
+    return MappingFinding(
+        "total-mapped",
+        f"{where}: rubric {rubric} is a total ({total.formula()}, {total.origin}); map its parts",
+        rule=rule_id,
+        rubric=rubric,
+    )
 
 
 def _mixed_signs(signs: dict[str, dict[str, list[str]]]) -> list[MappingFinding]:
@@ -196,15 +198,7 @@ def _rubric_findings(mapping: Mapping, full: Catalog, totals: list[TotalDef]) ->
             )
             continue
         if r.kind == "rubric" and r.target in total_rubrics:
-            t = total_rubrics[r.target]
-            out.append(
-                MappingFinding(
-                    "total-mapped",
-                    f"{r.where}: rubric {r.target} is a total ({t.formula()}, {t.origin}); map its parts",
-                    rule=r.id,
-                    rubric=r.target,
-                )
-            )
+            out.append(_total_mapped(r.where, r.id, r.target, total_rubrics[r.target]))
     return out
 
 
