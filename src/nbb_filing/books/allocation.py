@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from nbb_filing.books.ledger import AccountLine, TrialBalance
-from nbb_filing.books.mapping_model import Mapping, Rule
+from nbb_filing.books.mapping_model import Mapping, Rule, most_specific
 from nbb_filing.core.money import money
 
 ZERO = Decimal(0)
@@ -59,19 +59,8 @@ class Allocation:
 
 def resolve_account(mapping: Mapping, account: AccountLine) -> tuple[Rule, ...]:
     """The rules that catch ``account``: one, none, or several (a conflict)."""
-    best: float | None = None
-    winners: list[Rule] = []
-    for r in mapping.rules_by_digit.get(account.account[:1], ()):
-        if not r.admits(account):
-            continue
-        spec = r.specificity_for(account.account)
-        if spec is None:
-            continue
-        if best is None or spec > best:
-            best, winners = spec, [r]
-        elif spec == best:
-            winners.append(r)
-    return tuple(winners)
+    candidates = (r for r in mapping.rules_by_digit.get(account.account[:1], ()) if r.admits(account))
+    return tuple(most_specific(candidates, account.account))
 
 
 def apply_mapping(mapping: Mapping, tb: TrialBalance) -> Allocation:

@@ -30,17 +30,28 @@ of the balances conserved into the leaf rubrics (each rubric is oriented debit o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, TypeVar, get_args
 
 from nbb_filing.books.ledger import AccountLine
 from nbb_filing.books.selectors import Selector
 from nbb_filing.books.totals import TotalDef
 
-__all__ = ["Mapping", "Rule", "NoteRule", "NoteRubricRule", "PORTIONS", "GROUPS", "Portion", "Group"]
+__all__ = [
+    "Mapping",
+    "Rule",
+    "NoteRule",
+    "NoteRubricRule",
+    "PORTIONS",
+    "GROUPS",
+    "Portion",
+    "Group",
+    "most_specific",
+]
 
 
 class _Selecting:
@@ -58,6 +69,25 @@ class _Selecting:
 
     def amount(self, account: AccountLine) -> Decimal:
         return account.balance if self.sign == "debit" else -account.balance
+
+
+_R = TypeVar("_R", bound=_Selecting)
+
+
+def most_specific(rules: Iterable[_R], account: str) -> list[_R]:
+    """The rules among ``rules`` whose selectors match ``account`` most specifically (exact > longer
+    prefix > range): one, none, or several (a tie the caller reports)."""
+    best: float | None = None
+    winners: list[_R] = []
+    for r in rules:
+        spec = r.specificity_for(account)
+        if spec is None:
+            continue
+        if best is None or spec > best:
+            best, winners = spec, [r]
+        elif spec == best:
+            winners.append(r)
+    return winners
 
 
 @dataclass(frozen=True)

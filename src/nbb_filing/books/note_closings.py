@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from nbb_filing.books.fixed_asset_kinds import net_value_totals
+from nbb_filing.books.mapping_model import most_specific
 from nbb_filing.books.notes_table import (
     PERIODS,
     ZERO,
@@ -108,11 +109,9 @@ def closing_values(mapping: Mapping, tb: TrialBalance) -> dict[str, Closing]:
     for a in tb.accounts:
         if a.balance == 0:
             continue
-        scored = [(s, r) for r in mapping.fixed_assets if (s := r.specificity_for(a.account)) is not None]
-        if not scored:
+        top = most_specific(mapping.fixed_assets, a.account)
+        if not top:
             continue
-        best = max(s for s, _ in scored)
-        top = [r for s, r in scored if s == best]
         if len(top) > 1:
             raise InputError(
                 f"{tb.source} line {a.line}: account {a.account} is caught by {top[0].where} and {top[1].where} "

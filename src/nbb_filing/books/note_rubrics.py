@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from nbb_filing.books.ledger import AccountLine, TrialBalance
-from nbb_filing.books.mapping_model import Mapping, NoteRubricRule
+from nbb_filing.books.mapping_model import Mapping, NoteRubricRule, most_specific
 from nbb_filing.books.selectors import Selector
 from nbb_filing.core.errors import InputError
 
@@ -97,20 +97,10 @@ def _by_first_digit(targets: dict[str, list[NoteRubricRule]]) -> dict[str, dict[
 
 
 def _winner(rules: list[NoteRubricRule], a: AccountLine, inputs: NoteInputs, tb: TrialBalance) -> NoteRubricRule | None:
-    scored = []
-    for r in rules:
-        if not r.admits(a):
-            continue
-        s = r.specificity_for(a.account)
-        if s is None:
-            continue
-        if r.group is not None and inputs.group_of(a.account) != r.group:
-            continue
-        scored.append((s, r))
-    if not scored:
+    candidates = (r for r in rules if r.admits(a) and (r.group is None or inputs.group_of(a.account) == r.group))
+    top = most_specific(candidates, a.account)
+    if not top:
         return None
-    best = max(s for s, _ in scored)
-    top = [r for s, r in scored if s == best]
     if len(top) > 1:
         raise InputError(
             f"{tb.source} line {a.line}: account {a.account} is caught by {top[0].where} and {top[1].where} "
