@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -232,7 +232,11 @@ def _generate(
         models = [dossier.model]
         if cached_catalog(info, dossier.model, framework) is None:
             models += _mapping_model(dossier)  # a first run: the mapping's full model is compiled beside it
-        meanwhile = _validation_taxonomy(info, dossier.model) if validate else None
+        meanwhile = None
+        if validate:  # a first run loads the validation's taxonomy while its catalogs compile
+            from nbb_filing.checks.validate import taxonomy_loader
+
+            meanwhile = taxonomy_loader(info, dossier.model)
         catalog = load_catalogs(info, models, framework, meanwhile=meanwhile)[0]
     except ModelNotFound as e:
         raise InputError(f"{dossier.where('model')}: {e}") from None
@@ -303,25 +307,6 @@ def _refuse_outputs_over_inputs(
     if trail:
         outputs.append(("the audit trail", trail_path_for(out)))
     refuse_overlaps([*outputs, *other_outputs], inputs)
-
-
-def _validation_taxonomy(info: PackageInfo, model: str) -> Callable[[], None] | None:
-    """On a first run, what this process does while forked children compile the catalogs: load the
-    taxonomy the validation will run on (kept, as ``validate`` keeps it for several files), so that
-    the validation then costs the instance and the assertions only.  ``None`` where validations
-    cannot reuse a loaded taxonomy (no ``fork``, an Arelle release not verified)."""
-    from nbb_filing.checks.validate import load_dts, reuse_available
-
-    if not reuse_available():
-        return None
-
-    def load() -> None:
-        try:
-            load_dts(info, model)
-        except NbbFilingError:
-            pass  # the validation loads it again and reports what stops it
-
-    return load
 
 
 def _mapping_model(dossier: Dossier) -> list[str]:

@@ -36,7 +36,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -151,8 +151,9 @@ def _validate_files(
     if reuse is None:
         # one file of a model not loaded yet: validated in this process (no second copy of the DTS),
         # unless its catalog must be compiled first (then the taxonomy is loaded meanwhile, and kept)
-        reuse = _fork_available() and (len(files) > 1 or bool(_dts))
-        if not reuse and len(files) == 1 and _fork_available():
+        fork = _fork_available()
+        reuse = fork and (len(files) > 1 or bool(_dts))
+        if fork and not reuse and len(files) == 1:
             reuse = _load_while_compiling(files[0], info)
     reports: list[FileReport]
     taxonomy_seconds = 0.0
@@ -187,15 +188,8 @@ def _load_while_compiling(path: str, info: PackageInfo) -> bool:
     model = model_hint(path)
     if model is None or model not in info.models or cached_catalog(info, model) is not None:
         return False
-
-    def load() -> None:
-        try:
-            _dts_for(info, model)
-        except NbbFilingError:
-            pass  # the file's validation meets it again and reports it
-
     try:
-        load_catalogs(info, [model], meanwhile=load)
+        load_catalogs(info, [model], meanwhile=taxonomy_loader(info, model))
     except NbbFilingError:
         pass  # the catalog could not be compiled: the file's preparation reports why
     return (info.sha256, model) in _dts
@@ -358,6 +352,25 @@ def load_dts(info: PackageInfo, model: str) -> Any:
     this process; returns Arelle's ``ModelXbrl``.  ``validate_files(..., reuse=True)`` then validates
     each file on it in a forked child (a file costs its own load and the formula run only)."""
     return _dts_for(info, model)
+
+
+def taxonomy_loader(info: PackageInfo, model: str) -> Callable[[], None] | None:
+    """What a first run does while forked children compile its catalogs
+    (:func:`nbb_filing.taxonomy.catalog_cache.load_catalogs`, ``meanwhile``): load ``model``'s
+    taxonomy and keep it, as for several files, so that the validation then costs the instance and
+    the assertions only.  A taxonomy that cannot be loaded is left to the validation, which meets it
+    again and reports it.  ``None`` where validations cannot reuse a loaded taxonomy (no ``fork``, an
+    Arelle release not verified)."""
+    if not _fork_available():
+        return None
+
+    def load() -> None:
+        try:
+            _dts_for(info, model)
+        except NbbFilingError:
+            pass
+
+    return load
 
 
 def dts_loaded(info: PackageInfo, model: str) -> bool:
