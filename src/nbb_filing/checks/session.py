@@ -5,10 +5,13 @@ linkbases, the assertions compiled) for each call.  A session keeps it: the firs
 model loads it, every later one only loads the instance and runs the formulas, in a forked child
 process so that nothing of one validation leaks into the next (see
 :func:`nbb_filing.checks.validate.validate_files`, ``reuse``).  ``nbb-filing watch`` re-checks a
-dossier after each edit through one session.
+dossier after each edit through one session.  After each validation a child keeps the file loaded;
+when the next file differs from it only in the values of facts (an edited amount), that child
+validates it and the instance is not loaded again (:mod:`nbb_filing.checks.kept_filing`).
 
 Limit: the kept taxonomy needs ``os.fork`` (Linux); elsewhere each validation loads everything
-again (same findings, no speed-up).  One model is kept at a time (a DTS weighs 150-400 MB).
+again (same findings, no speed-up).  One model is kept at a time (a DTS weighs 150-400 MB), and
+one file: the child keeping it lives until the next validation or :meth:`ValidationSession.close`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from nbb_filing.checks import validate
-from nbb_filing.checks.completeness import CompletenessContext
+from nbb_filing.checks.completeness import NO_DOSSIER, CompletenessContext
 from nbb_filing.checks.findings import FileReport, ValidationReport
 from nbb_filing.taxonomy.packages import PackageInfo
 
@@ -32,6 +35,8 @@ class ValidationSession:
     #: seconds spent loading taxonomies so far (the first validation of each model)
     taxonomy_seconds: float = field(default=0.0, init=False)
     validations: int = field(default=0, init=False)
+    #: validations made by the child that kept the previous file loaded (the file not loaded again)
+    kept_loads: int = field(default=0, init=False)
 
     @property
     def keeps_taxonomy(self) -> bool:
@@ -51,7 +56,12 @@ class ValidationSession:
     def validate(self, path: str | os.PathLike, dossier: CompletenessContext | None = None) -> ValidationReport:
         """The report of ``path`` (one file), validated on the kept taxonomy of its model; ``dossier``:
         what the dossier adds to the completeness check (``GenerateResult.dossier_context``)."""
-        report = validate.validate_files([path], self.package, self.lang, reuse=self.keeps_taxonomy, dossier=dossier)
+        if self.keeps_taxonomy:  # the file stays loaded for the next call (checks.kept_filing)
+            uses = validate.kept_filing_uses()
+            report = validate.validate_kept(path, self.package, self.lang, dossier or NO_DOSSIER)
+            self.kept_loads += validate.kept_filing_uses() - uses
+        else:
+            report = validate.validate_files([path], self.package, self.lang, reuse=False, dossier=dossier)
         self.taxonomy_seconds += report.taxonomy_seconds
         self.validations += 1
         return report

@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,6 +56,7 @@ from nbb_filing.checks.findings import (
     ProtocolRuleResult,
     ValidationReport,
 )
+from nbb_filing.checks.kept_filing import UNPATCHABLE, Change, KeptFiling, patch_facts, text_changes
 from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.core.lifetime import (
     Children,
@@ -63,6 +64,7 @@ from nbb_filing.core.lifetime import (
     run_temp_dir,
     terminate_as_exit,
 )
+from nbb_filing.taxonomy.filing_xml import SchemaRefInfo
 from nbb_filing.taxonomy.packages import PackageInfo
 
 #: Temporary folders of a validation: ``<tmp>/nbb-validate-<pid>-xxxx`` (swept once their owner is dead).
@@ -259,15 +261,40 @@ class _Job:
     model: str
     catalog: Any
     line_by_id: dict[str, int]
+    #: the parsed file, kept only where asked (a session compares it with the next one); a batch
+    #: keeps no trees, it would hold every file's in memory
+    tree: etree._ElementTree | None = None
 
 
 def _prepare(
-    report: FileReport, path: Path, info: PackageInfo, lang: str, tmp: Path, context: CompletenessContext = NO_DOSSIER
+    report: FileReport,
+    path: Path,
+    info: PackageInfo,
+    lang: str,
+    tmp: Path,
+    context: CompletenessContext = NO_DOSSIER,
+    keep_tree: bool = False,
 ) -> _Job:
     """Everything but Arelle: read, identify the model, move the framework, run the protocol rules
     and the completeness check."""
-    from nbb_filing.checks import product_rules, protocol
-    from nbb_filing.reading.reader import read_tree
+    return _check(report, _open(report, path, info), info, lang, tmp, context, keep_tree)
+
+
+@dataclass
+class _Opened:
+    """A filing read and identified (its model's catalog at hand), nothing checked yet."""
+
+    path: Path
+    size: int
+    tree: etree._ElementTree
+    ref: SchemaRefInfo
+    model: str
+    catalog: Any
+    line_by_id: dict[str, int]
+
+
+def _open(report: FileReport, path: Path, info: PackageInfo) -> _Opened:
+    """Read the file, identify its model, refuse references outside the package."""
     from nbb_filing.taxonomy.catalog_cache import load_catalog
     from nbb_filing.taxonomy.filing_xml import parse_filing, refuse_foreign_references, schema_ref
 
@@ -288,7 +315,25 @@ def _prepare(
     report.framework = ref.framework
     catalog = load_catalog(info, ref.model)
     report.validated_with = catalog.framework
+    line_by_id = {el.get("id"): el.sourceline for el in tree.getroot() if isinstance(el.tag, str) and el.get("id")}
+    return _Opened(path, size, tree, ref, ref.model, catalog, line_by_id)
 
+
+def _check(
+    report: FileReport,
+    opened: _Opened,
+    info: PackageInfo,
+    lang: str,
+    tmp: Path,
+    context: CompletenessContext,
+    keep_tree: bool,
+) -> _Job:
+    """The checks of an opened filing that are not Arelle's (protocol and product rules,
+    completeness), and what Arelle will load (the file, or its copy moved to the package's framework)."""
+    from nbb_filing.checks import product_rules, protocol
+    from nbb_filing.reading.reader import read_tree
+
+    path, size, tree, ref, catalog = opened.path, opened.size, opened.tree, opened.ref, opened.catalog
     facts = read_tree(tree, info, path=path, catalog=catalog)
     report.facts = len(facts.facts) + len(facts.unresolved)
     report.retargeted = tuple(facts.retargeted)
@@ -315,14 +360,16 @@ def _prepare(
         report.findings.extend(found)
     report.completeness = check_completeness(catalog, ((f.datapoint, f.value) for f in facts.facts), context)
 
-    line_by_id = {el.get("id"): el.sourceline for el in tree.getroot() if isinstance(el.tag, str) and el.get("id")}
+    line_by_id = opened.line_by_id
     if facts.retargeted:
         tmp.mkdir(parents=True, exist_ok=True)
         target = tmp / path.name
         target.write_bytes(serialise_retargeted(tree.getroot(), catalog.framework))
     else:
         target = path.resolve()
-    return _Job(target=target, model=ref.model, catalog=catalog, line_by_id=line_by_id)
+    return _Job(
+        target=target, model=opened.model, catalog=catalog, line_by_id=line_by_id, tree=tree if keep_tree else None
+    )
 
 
 # ====================================================================== reuse: one DTS, forked children
@@ -335,7 +382,9 @@ _hints: dict[tuple[str, str], Hints] = {}
 
 
 def clear_dts_cache() -> None:
-    """Close the taxonomies kept loaded for reuse (they stay for the life of the process otherwise)."""
+    """Close the taxonomies kept loaded for reuse (they stay for the life of the process otherwise),
+    and end the child keeping a session's last file loaded."""
+    _drop_kept()
     for model in _dts.values():
         try:
             model.close()
@@ -497,25 +546,38 @@ def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: Packa
 
 
 def _reap(child: _Child, reports: list[FileReport], children: Children) -> None:
+    _settle(child, _collect(child, children), reports)
+
+
+def _collect(child: _Child, children: Children) -> Any:
+    """What a child sent back once it ended: its unpickled answer, ``None`` if it sent nothing, or
+    the text of what went wrong."""
     import pickle
 
-    index, pid, rfd, started, key = child
-    with os.fdopen(rfd, "rb") as inp:
+    with os.fdopen(child.fd, "rb") as inp:
         data = inp.read()
-    os.waitpid(pid, 0)
-    children.discard(pid)
-    elapsed = time.perf_counter() - started
-    before = reports[index]
+    os.waitpid(child.pid, 0)
+    children.discard(child.pid)
+    if not data:
+        return None
     try:
-        result = pickle.loads(data) if data else "the validation process ended without a result"
+        return pickle.loads(data)
     except Exception as e:  # pragma: no cover - a truncated pipe
-        result = f"unreadable result from the validation process ({e})"
+        return f"unreadable result from the validation process ({e})"
+
+
+def _settle(child: _Child, result: Any, reports: list[FileReport]) -> None:
+    """The child's report in its place (its hints kept), or its failure in the prepared report."""
+    elapsed = time.perf_counter() - child.started
+    before = reports[child.position]
+    if result is None:
+        result = "the validation process ended without a result"
     if isinstance(result, tuple) and isinstance(result[0], FileReport):
         report, learnt = result
         report.seconds = before.seconds + elapsed
-        reports[index] = report
-        if key in _dts:  # the hints of a taxonomy still kept, for the next child
-            _hints.setdefault(key, {}).update(learnt)
+        reports[child.position] = report
+        if child.taxonomy in _dts:  # the hints of a taxonomy still kept, for the next child
+            _hints.setdefault(child.taxonomy, {}).update(learnt)
     else:
         before.error = f"{before.path}: Arelle failed while validating ({result})"
         before.seconds += elapsed
@@ -525,9 +587,8 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str, pre: Pr
     """In a forked child: add the instance to the loaded taxonomy and validate it (the taxonomy's
     own checks done in the parent, ``pre``, are not repeated; the dimension checks try ``hints``
     first).  Returns the dimension hints learnt, for the parent to keep."""
-    from arelle import ModelDocument, Validate
+    from arelle import ModelDocument
 
-    from nbb_filing.checks.dts_prechecked import skip_prechecked
     from nbb_filing.taxonomy import arelle_env
 
     with arelle_env.capture() as log, arelle_env.skipping(skip_patterns()):
@@ -536,13 +597,188 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str, pre: Pr
             detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
             report.error = f"{report.path}: Arelle could not load the instance{detail}"
             return {}
-        dts.modelDocument = doc
-        if pre is not None:
-            skip_prechecked(dts, pre, log)
-        with messages_in(lang), hinted(hints) as learnt:
-            Validate.validate(dts)
-        collect_findings(report, dts, log.records, FactMapper(dts, job.catalog, lang, job.line_by_id))
-        return learnt
+        return _validate_loaded(report, dts, doc, job, lang, pre, hints, log)
+
+
+def _validate_loaded(
+    report: FileReport, dts: Any, doc: Any, job: _Job, lang: str, pre: PreChecked | None, hints: Hints, log: Any
+) -> Hints:
+    """In a forked child, the instance ``doc`` loaded on ``dts`` (its load's messages in ``log``):
+    validate it and collect the findings into ``report``; returns the dimension hints learnt."""
+    from arelle import Validate
+
+    from nbb_filing.checks.dts_prechecked import skip_prechecked
+
+    dts.modelDocument = doc
+    if pre is not None:
+        skip_prechecked(dts, pre, log)
+    with messages_in(lang), hinted(hints) as learnt:
+        Validate.validate(dts)
+    collect_findings(report, dts, log.records, FactMapper(dts, job.catalog, lang, job.line_by_id))
+    return learnt
+
+
+# ====================================================================== a session: the last file kept loaded
+
+#: the child keeping the file of the session's last validation loaded (:mod:`nbb_filing.checks.kept_filing`)
+_kept: KeptFiling | None = None
+#: validations of this process made by a kept child (the instance not loaded again)
+_kept_uses = 0
+
+
+def kept_filing_uses() -> int:
+    """How many validations of this process a kept child made (its file was not loaded again)."""
+    return _kept_uses
+
+
+def kept_filing_pid() -> int | None:
+    """The process keeping the last validated file loaded, if any (it ends with the session)."""
+    return _kept.pid if _kept is not None and not _kept.spent else None
+
+
+def validate_kept(
+    path: str | os.PathLike, info: PackageInfo, lang: str = "fr", context: CompletenessContext = NO_DOSSIER
+) -> ValidationReport:
+    """One file of a session (``watch``): the report :func:`validate_files` gives with ``reuse``, got
+    faster when the previous call validated the same path and the file differs from it only in the
+    text of facts: the child that kept the previous file loaded validates this one
+    (:mod:`nbb_filing.checks.kept_filing`).  The file is then kept loaded for the next call.  Where
+    validations cannot reuse a loaded taxonomy, exactly :func:`validate_files`."""
+    from nbb_filing.taxonomy import arelle_env
+
+    plain_note = arelle_env.plain_arelle_note()
+    if plain_note is not None or not _fork_available():
+        return _validate_files([path], info, lang, None, False, context)
+    started = time.perf_counter()
+    with terminate_as_exit():
+        report, taxonomy_seconds = _validate_one_kept(str(path), info, lang, context)
+    return ValidationReport(
+        files=[report],
+        package=info.path.name,
+        package_version=info.version,
+        lang=lang,
+        seconds=time.perf_counter() - started,
+        taxonomy_seconds=taxonomy_seconds,
+        notice=info.replica_notice or "",
+    )
+
+
+def _validate_one_kept(
+    path: str, info: PackageInfo, lang: str, context: CompletenessContext
+) -> tuple[FileReport, float]:
+    """The kept child, when it can take the file, validates it while this process runs the checks
+    that are not Arelle's; otherwise a fresh child, as :func:`validate_files` does."""
+    global _kept, _kept_uses
+    taxonomy_seconds = 0.0
+    with run_temp_dir(TEMP_PREFIX) as tmp, Children() as children:
+        started = time.perf_counter()
+        reports = [FileReport(path=path)]
+        kept, _kept = _kept, None
+        try:
+            opened = _open(reports[0], Path(path), info)
+            key = (info.sha256, opened.model)
+            changes = _changes_for(kept, opened, key)
+            running = None
+            if kept is not None and changes is not None:  # Arelle's part begins now, in the kept child
+                pid, fd = kept.use((changes, FileReport(path=path), opened.line_by_id))
+                running = _Child(0, pid, fd, time.perf_counter(), key)
+                children.add(pid)
+            elif kept is not None:
+                kept.discard()
+            job = _check(reports[0], opened, info, lang, Path(tmp) / "0000", context, keep_tree=True)
+        except NbbFilingError as e:
+            children.kill_all()
+            reports[0].error = str(e)
+            reports[0].seconds = time.perf_counter() - started
+            return reports[0], taxonomy_seconds
+        reports[0].seconds = time.perf_counter() - started
+        child: _Child | None = None
+        result: Any = None
+        if running is not None:
+            child, result = running, _collect(running, children)
+            if isinstance(result, tuple) and isinstance(result[0], FileReport) and job.target == Path(path).resolve():
+                result = (_with_arelle_part(reports[0], result[0]), result[1])
+                _kept_uses += 1
+            elif result == UNPATCHABLE or isinstance(result, tuple):
+                result = None  # the kept child could not take this file after all
+        if result is None:  # no kept child, or one that could not take this file: a fresh one
+            loading = time.perf_counter()
+            try:
+                dts = _dts_for(info, job.model)
+            except NbbFilingError as e:
+                reports[0].error = str(e)
+                return reports[0], taxonomy_seconds + time.perf_counter() - loading
+            taxonomy_seconds += time.perf_counter() - loading
+            child = _fork_child(0, reports[0], dts, job, info, lang)
+            children.add(child.pid)
+            result = _collect(child, children)
+        assert child is not None
+        _settle(child, result, reports)
+        if job.tree is not None and job.target == Path(path).resolve() and key in _dts:
+            _kept = _keep_loaded(_dts[key], job, key, lang)
+    return reports[0], taxonomy_seconds
+
+
+def _changes_for(kept: KeptFiling | None, opened: _Opened, key: tuple[str, str]) -> list[Change] | None:
+    """The fact texts to give ``kept`` for the opened file, or ``None`` if it cannot take the file
+    (another path or model, a file to be moved to the package's framework, another shape)."""
+    if kept is None or kept.taxonomy != key or kept.path != opened.path.resolve():
+        return None
+    if opened.ref.framework != opened.catalog.framework:
+        return None
+    return text_changes(kept.kept, opened.tree)
+
+
+def _with_arelle_part(report: FileReport, part: FileReport) -> FileReport:
+    """``report`` (the checks run in this process) completed with what the kept child found with
+    Arelle, in the order a fresh child gives (it appends to the prepared report)."""
+    report.findings.extend(part.findings)
+    report.assertions = part.assertions
+    report.error = report.error or part.error
+    return report
+
+
+def _keep_loaded(dts: Any, job: _Job, key: tuple[str, str], lang: str) -> KeptFiling | None:
+    """Fork the child that loads ``job``'s file now and validates the next one (if it fits)."""
+    from arelle import ModelDocument
+
+    from nbb_filing.taxonomy import arelle_env
+
+    pre, hints = _prechecked.get(key), dict(_hints.get(key, {}))
+    assert job.tree is not None
+
+    def serve(wait: Callable[[], Any], answer: Callable[[bytes], None]) -> None:  # pragma: no cover - in the child
+        import pickle
+
+        with arelle_env.capture() as log, arelle_env.skipping(skip_patterns()):
+            doc = ModelDocument.load(dts, str(job.target), isEntry=True)
+            if doc is None or any(r.level not in ("info", "debug") for r in log.records):
+                return  # a load with messages is never reused (kept_filing's docstring says why)
+            order = wait()
+            if order is None:
+                return
+            changes, report, line_by_id = order
+            if not patch_facts(dts, doc, changes):
+                answer(pickle.dumps(UNPATCHABLE))
+                return
+            try:
+                learnt = _validate_loaded(report, dts, doc, replace(job, line_by_id=line_by_id), lang, pre, hints, log)
+                payload = pickle.dumps((report, learnt))
+            except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
+                payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
+            answer(payload)
+
+    try:
+        return KeptFiling.start(job.target, job.tree, key, serve)
+    except OSError:  # no process or pipe to spare: the next validation loads its file itself
+        return None
+
+
+def _drop_kept() -> None:
+    global _kept
+    if _kept is not None:
+        _kept.discard()
+        _kept = None
 
 
 def serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:

@@ -1,0 +1,195 @@
+"""A session's last file kept loaded (:mod:`nbb_filing.checks.kept_filing`): when the next file
+differs only in fact values, the child that kept the previous one validates it, and the report must
+be the one a fresh child gives (which ``tests/test_differential.py`` compares with bare Arelle).
+
+The comparison of two files is tested on small documents; the session on the accepted m87-f filing
+(moved to the package's framework, as ``generate`` writes it), edited the way an accountant's save
+edits a filing, with valid and invalid values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+XBRLI = "http://www.xbrl.org/2003/instance"
+XBRLDI = "http://xbrl.org/2006/xbrldi"
+
+DOC = b"""<?xml version="1.0" encoding="UTF-8"?>
+<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance" xmlns:xbrldi="http://xbrl.org/2006/xbrldi"
+  xmlns:met="urn:met" xmlns:dim="urn:dim" xmlns:prd="urn:prd">
+  <!-- made by a test -->
+  <xbrli:context id="c1"><xbrli:scenario><xbrldi:explicitMember dimension="dim:prd">prd:m2</xbrldi:explicitMember></xbrli:scenario></xbrli:context>
+  <met:am1 contextRef="c1" decimals="INF" unitRef="EUR">10.00</met:am1>
+  <met:str1 contextRef="c1">Brussels</met:str1>
+  <met:am2 contextRef="c1" decimals="INF" unitRef="EUR">-3.00</met:am2>
+</xbrli:xbrl>
+"""
+
+
+def _tree(data: bytes = DOC) -> etree._ElementTree:
+    return etree.ElementTree(etree.fromstring(data, etree.XMLParser()))
+
+
+def _edited(old: bytes, new: bytes) -> etree._ElementTree:
+    assert old in DOC
+    return _tree(DOC.replace(old, new))
+
+
+def test_the_same_file_has_no_changes_and_a_new_amount_is_one_change():
+    from nbb_filing.checks.kept_filing import snapshot, text_changes
+
+    kept = snapshot(_tree())
+    assert text_changes(kept, _tree()) == []
+    new = _edited(b">10.00<", b">12.50<")
+    changes = text_changes(kept, new)
+    root = new.getroot()
+    assert changes == [(root.index(root.find("{urn:met}am1")), "12.50")]
+    assert root.find("{urn:met}am1").text == "12.50"  # the comparison leaves the new tree as it was
+    # a text, and a fact emptied: both are changes of facts
+    assert text_changes(kept, _edited(b">Brussels<", b">Li\xc3\xa8ge<"))[0][1] == "Li\u00e8ge"
+    assert text_changes(kept, _edited(b">-3.00<", b"><"))[0][1] == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        (b">prd:m2<", b">prd:m1<", "a context's member"),
+        (b'decimals="INF" unitRef="EUR">10', b'decimals="2" unitRef="EUR">10', "an attribute of a fact"),
+        (b'xmlns:prd="urn:prd"', b'xmlns:prd="urn:other"', "a namespace behind a QName value"),
+        (b"made by a test", b"made by another test", "a comment"),
+        (b">Brussels<", b">Brussels\nBelgium<", "a line break more: the next elements move down"),
+        (b"  <met:am2", b"<met:am2", "the whitespace between elements"),
+        (b'<met:str1 contextRef="c1">Brussels</met:str1>', b"", "a fact less"),
+        (
+            b">10.00</met:am1>",
+            b">10.00</met:am1><met:am1 contextRef='c1' decimals='INF' unitRef='EUR'>1</met:am1>",
+            "a fact more",
+        ),
+    ],
+)
+def test_any_other_difference_needs_a_fresh_load(old, new, why):
+    from nbb_filing.checks.kept_filing import snapshot, text_changes
+
+    assert text_changes(snapshot(_tree()), _edited(old, new)) is None, why
+
+
+def test_the_xml_declaration_counts_too():
+    from nbb_filing.checks.kept_filing import snapshot, text_changes
+
+    latin = DOC.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+    assert text_changes(snapshot(_tree()), _tree(latin)) is None
+
+
+# ---------------------------------------------------------------------- a session, with Arelle
+
+
+def _broken_total(root: etree._Element) -> None:
+    root.find("*[@id='f60']").text = "554000.00"  # TOTAL DE L'ACTIF 20/58: 554894.28 in the filing
+
+
+def _negative(root: etree._Element) -> None:
+    root.find("*[@id='f42']").text = "-82450.65"  # met:am1 is non-negative: refused at load
+
+
+def _other_amount(root: etree._Element) -> None:
+    root.find("*[@id='f42']").text = "82451.65"
+
+
+def _bad_member(root: etree._Element) -> None:
+    ctx = root.find(f"{{{XBRLI}}}context[@id='c40']")
+    member = next(m for m in ctx.iter(f"{{{XBRLDI}}}explicitMember") if m.get("dimension") == "dim:part")
+    member.text = "part:m3"  # a member the hypercube does not admit: another context
+
+
+@pytest.fixture(scope="module")
+def m87_as_generated(tmp_path_factory, accepted_m87, package, network_guard) -> Path:
+    """The accepted m87-f filing moved to the package's framework: what the kept child can take."""
+    from nbb_filing.taxonomy.filing_xml import parse_filing, retarget_framework
+
+    moved, _ = retarget_framework(parse_filing(accepted_m87), package.frameworks[0])
+    path = tmp_path_factory.mktemp("kept") / "m87.xbrl"
+    moved.write(str(path), xml_declaration=True, encoding="UTF-8")
+    return path
+
+
+def _write(original: Path, path: Path, *edits) -> None:
+    tree = etree.parse(str(original))
+    for edit in edits:
+        edit(tree.getroot())
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def _report(validation) -> dict:
+    """The whole JSON report but its timings."""
+    from nbb_filing.checks.report_formats import report_dict
+
+    def strip(o):
+        if isinstance(o, dict):
+            return {k: strip(v) for k, v in o.items() if "seconds" not in k}
+        if isinstance(o, list):
+            return [strip(v) for v in o]
+        return o
+
+    return strip(json.loads(json.dumps(report_dict(validation))))
+
+
+def test_value_edits_are_validated_on_the_kept_load_with_a_fresh_childs_report(m87_as_generated, package, tmp_path):
+    from nbb_filing.checks import validate
+    from nbb_filing.checks.session import ValidationSession
+
+    path = tmp_path / "filing.xbrl"
+    steps = [
+        ("as filed", (), False),
+        ("a total broken", (_broken_total,), True),
+        ("an amount refused by its type", (_negative,), True),
+        ("back as filed (the last load logged an error)", (), False),
+        ("another amount", (_other_amount,), True),
+        ("a member changed", (_other_amount, _bad_member), False),
+        ("as filed again (another context than the kept one)", (), False),
+    ]
+    session = ValidationSession(package, lang="fr")
+    try:
+        for name, edits, kept in steps:
+            _write(m87_as_generated, path, *edits)
+            before = session.kept_loads
+            ours = session.validate(path)
+            assert session.kept_loads - before == int(kept), name
+            assert validate.kept_filing_pid() is not None, f"{name}: the file is kept loaded for the next edit"
+            fresh = validate.validate_files([path], package, "fr", reuse=True)
+            assert _report(ours) == _report(fresh), name
+            found = {f.rule for f in ours.files[0].findings}
+            if _broken_total in edits:
+                assert any(r.startswith("va_") for r in found), found
+            if _negative in edits:
+                assert "xmlSchema:valueError" in found or any("valueError" in r for r in found), found
+    finally:
+        session.close()
+    assert validate.kept_filing_pid() is None
+
+
+def test_a_kept_child_that_died_is_replaced_by_a_fresh_one(m87_as_generated, package, tmp_path):
+    from nbb_filing.checks import validate
+    from nbb_filing.checks.session import ValidationSession
+
+    path = tmp_path / "filing.xbrl"
+    _write(m87_as_generated, path)
+    with ValidationSession(package, lang="fr") as session:
+        session.validate(path)
+        pid = validate.kept_filing_pid()
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        _write(m87_as_generated, path, _broken_total)
+        ours = session.validate(path)
+        assert session.kept_loads == 0
+        assert _report(ours) == _report(validate.validate_files([path], package, "fr", reuse=True))
+        assert any(f.rule.startswith("va_") for f in ours.files[0].findings)
+        pid = validate.kept_filing_pid()
+        assert pid is not None and Path(f"/proc/{pid}").exists()
+    # the session's end ends the kept child (reaped: no zombie left)
+    assert not Path(f"/proc/{pid}").exists()
