@@ -193,3 +193,91 @@ def test_a_kept_child_that_died_is_replaced_by_a_fresh_one(m87_as_generated, pac
         assert pid is not None and Path(f"/proc/{pid}").exists()
     # the session's end ends the kept child (reaped: no zombie left)
     assert not Path(f"/proc/{pid}").exists()
+
+
+# ---------------------------------------------------------------------- the formula run on two cores
+
+
+def test_the_assertions_are_cut_in_two_halves_in_arelles_order(package):
+    from nbb_filing.checks import validate
+    from nbb_filing.checks.formula_halves import halves
+
+    dts = validate.load_dts(package, "m87-f")
+    cut = halves(dts)
+    assert cut is not None
+    first, second = cut
+    assert first and second and abs(len(first) - len(second)) <= 1
+    assert first + second == list(dts.modelVariableSets)  # the order Arelle's analysis lists them in
+    backwards = list(reversed(list(dts.modelVariableSets)))
+    assert halves(dts, backwards) == (backwards[: len(first)], backwards[len(first) :])
+    assert halves(dts, backwards[1:]) is None  # an evaluation that leaves some out is not cut
+
+
+@pytest.mark.parametrize("grandchild", [True, False], ids=["grandchild", "no-grandchild"])
+def test_a_run_on_two_cores_reports_what_a_single_run_reports(
+    m87_as_generated, package, tmp_path, monkeypatch, grandchild
+):
+    """A session's child cuts the formula run in two (a grandchild evaluates the second half); with no
+    grandchild (it could not be forked, or failed) the child evaluates both halves itself."""
+    from nbb_filing.checks import formula_halves, validate
+    from nbb_filing.checks.session import ValidationSession
+
+    marks = tmp_path / "forked"
+    marks.mkdir()
+    fork_half = formula_halves._fork_half
+
+    def noting():  # runs in the validation child: a file tells the test it ran
+        (marks / str(os.getpid())).touch()
+        return fork_half() if grandchild else (lambda: None)
+
+    monkeypatch.setattr(formula_halves, "_fork_half", noting)
+    path = tmp_path / "filing.xbrl"
+    _write(m87_as_generated, path, _broken_total)
+    with ValidationSession(package, lang="fr") as session:
+        ours = session.validate(path)
+        monkeypatch.setattr(formula_halves, "_fork_half", fork_half)
+        # on the same loaded taxonomy: the order of the assertions' messages is that of its set
+        single = validate.validate_files([path], package, "fr", reuse=True)
+    assert len(list(marks.iterdir())) == 1, "the session's child cut its formula run"
+    assert _report(ours) == _report(single)
+    unsatisfied = [a for a in ours.files[0].assertions if a.not_satisfied]
+    assert len(unsatisfied) >= 2 and all(a.id.startswith("va_") for a in unsatisfied)
+    assert sum(a.satisfied for a in ours.files[0].assertions) > 0
+
+
+def test_a_file_rewritten_before_the_kept_child_read_it_is_not_used(m87_as_generated, package, tmp_path, monkeypatch):
+    """The kept child reads the file after this process did: if it was rewritten in between (here,
+    a broken total written at that moment), the child must not take the next edit, or the next
+    report would carry the rewrite's values."""
+    from nbb_filing.checks import kept_filing, validate
+    from nbb_filing.checks.session import ValidationSession
+
+    path = tmp_path / "filing.xbrl"
+    start = kept_filing.KeptFiling.start.__func__
+
+    def rewritten_first(cls, *args, **kwargs):
+        _write(m87_as_generated, path, _broken_total)
+        return start(cls, *args, **kwargs)
+
+    _write(m87_as_generated, path)
+    with ValidationSession(package, lang="fr") as session:
+        monkeypatch.setattr(kept_filing.KeptFiling, "start", classmethod(rewritten_first))
+        session.validate(path)  # as filed; the kept child then reads the broken total
+        monkeypatch.undo()
+        _write(m87_as_generated, path, _other_amount)
+        ours = session.validate(path)
+        assert session.kept_loads == 0
+        fresh = validate.validate_files([path], package, "fr", reuse=True)
+    assert _report(ours) == _report(fresh)
+    values = {fact.value for f in ours.files[0].findings for fact in f.facts}
+    assert "554000.00" not in values and "82451.65" in values  # the edit's amount, not the rewrite's
+
+
+def test_loaded_as_kept_compares_what_arelle_read_with_what_was_compared():
+    from types import SimpleNamespace
+
+    from nbb_filing.checks.kept_filing import loaded_as_kept, snapshot
+
+    kept = snapshot(_tree())
+    assert loaded_as_kept(SimpleNamespace(xmlDocument=_tree()), kept)
+    assert not loaded_as_kept(SimpleNamespace(xmlDocument=_edited(b">10.00<", b">11.00<")), kept)

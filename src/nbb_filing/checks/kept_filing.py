@@ -78,6 +78,12 @@ def _docinfo(tree: etree._ElementTree) -> tuple[Any, ...]:
     return (info.encoding, info.xml_version, info.doctype, info.standalone)
 
 
+def loaded_as_kept(document: Any, kept: Snapshot) -> bool:
+    """In the kept child, after Arelle's load: whether Arelle read the file the parent compared
+    (the file may have been rewritten between the parent's reading and the child's)."""
+    return etree.tostring(document.xmlDocument) == kept.serialised
+
+
 def _is_fact(el: etree._Element) -> bool:
     return isinstance(el.tag, str) and len(el) == 0 and etree.QName(el).namespace not in _NOT_FACTS
 
@@ -150,11 +156,11 @@ class KeptFiling:
     spent: bool = False  # given its order: the child is the reaper's now
 
     @classmethod
-    def start(cls, path: Path, tree: etree._ElementTree, taxonomy: tuple[str, str], serve: Serve) -> KeptFiling:
-        """Fork the child that runs ``serve`` (it loads ``path``, whose parsed ``tree`` the parent
-        keeps a :class:`Snapshot` of, then waits for :meth:`use`).  An empty answer means the child
-        did not use the order (its load logged something, or the parent gave none)."""
-        kept = snapshot(tree)
+    def start(cls, path: Path, kept: Snapshot, taxonomy: tuple[str, str], serve: Serve) -> KeptFiling:
+        """Fork the child that runs ``serve`` (it loads ``path``, of which the parent keeps the
+        :class:`Snapshot` ``kept``, checks it read that file (:func:`loaded_as_kept`), then waits for
+        :meth:`use`).  An empty answer means the child did not use the order (its load logged
+        something or read another file, or the parent gave none)."""
         rcmd, wcmd = os.pipe()
         rres, wres = os.pipe()
         parent = os.getpid()
@@ -174,9 +180,10 @@ class KeptFiling:
     def use(self, order: Any) -> tuple[int, int]:
         """Give the child its order (pickled); returns ``(pid, result fd)`` to read its answer from and
         reap it, as for any validation child.  The child is spent."""
-        try:
+        data = pickle.dumps(order)
+        try:  # its length first: a process forked meanwhile may hold this pipe open, so no end-of-file
             with os.fdopen(self.command, "wb") as out:
-                out.write(pickle.dumps(order))
+                out.write(len(data).to_bytes(8, "big") + data)
         except OSError:
             pass  # the child is gone (its load was not clean): its answer is empty
         self.spent = True  # its result pipe and its reaping are the caller's now
@@ -200,9 +207,14 @@ class KeptFiling:
 
 
 def _read_order(fd: int) -> Any:  # pragma: no cover - in the kept child
+    """The parent's order (``None`` if it closed the pipe without one): its length, then its bytes."""
     with os.fdopen(fd, "rb") as inp:
-        data = inp.read()
-    return pickle.loads(data) if data else None
+        head = inp.read(8)
+        if len(head) < 8:
+            return None
+        size = int.from_bytes(head, "big")
+        data = inp.read(size)
+    return pickle.loads(data) if len(data) == size else None
 
 
 def _write_all(fd: int, data: bytes) -> None:  # pragma: no cover - in the kept child

@@ -56,7 +56,16 @@ from nbb_filing.checks.findings import (
     ProtocolRuleResult,
     ValidationReport,
 )
-from nbb_filing.checks.kept_filing import UNPATCHABLE, Change, KeptFiling, patch_facts, text_changes
+from nbb_filing.checks.formula_halves import formulas_on_two_cores
+from nbb_filing.checks.kept_filing import (
+    UNPATCHABLE,
+    Change,
+    KeptFiling,
+    loaded_as_kept,
+    patch_facts,
+    snapshot,
+    text_changes,
+)
 from nbb_filing.core.errors import InputError, NbbFilingError
 from nbb_filing.core.lifetime import (
     Children,
@@ -519,7 +528,9 @@ class _Child(NamedTuple):
     taxonomy: tuple[str, str]  # (package SHA-256, model): where its dimension hints go
 
 
-def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str) -> _Child:
+def _fork_child(
+    index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str, two_cores: bool = False
+) -> _Child:
     import pickle
 
     key = (info.sha256, job.model)
@@ -533,7 +544,7 @@ def _fork_child(index: int, report: FileReport, dts: Any, job: _Job, info: Packa
             die_with_parent(parent)  # a killed parent (even SIGKILL) takes its children along
             os.close(rfd)
             try:
-                learnt = _validate_on_dts(report, dts, job, lang, _prechecked.get(key), _hints.get(key, {}))
+                learnt = _validate_on_dts(report, dts, job, lang, _prechecked.get(key), _hints.get(key, {}), two_cores)
                 payload = pickle.dumps((report, learnt))
             except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
                 payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
@@ -583,7 +594,9 @@ def _settle(child: _Child, result: Any, reports: list[FileReport]) -> None:
         before.seconds += elapsed
 
 
-def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str, pre: PreChecked | None, hints: Hints) -> Hints:
+def _validate_on_dts(
+    report: FileReport, dts: Any, job: _Job, lang: str, pre: PreChecked | None, hints: Hints, two_cores: bool = False
+) -> Hints:
     """In a forked child: add the instance to the loaded taxonomy and validate it (the taxonomy's
     own checks done in the parent, ``pre``, are not repeated; the dimension checks try ``hints``
     first).  Returns the dimension hints learnt, for the parent to keep."""
@@ -597,14 +610,24 @@ def _validate_on_dts(report: FileReport, dts: Any, job: _Job, lang: str, pre: Pr
             detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
             report.error = f"{report.path}: Arelle could not load the instance{detail}"
             return {}
-        return _validate_loaded(report, dts, doc, job, lang, pre, hints, log)
+        return _validate_loaded(report, dts, doc, job, lang, pre, hints, log, two_cores)
 
 
 def _validate_loaded(
-    report: FileReport, dts: Any, doc: Any, job: _Job, lang: str, pre: PreChecked | None, hints: Hints, log: Any
+    report: FileReport,
+    dts: Any,
+    doc: Any,
+    job: _Job,
+    lang: str,
+    pre: PreChecked | None,
+    hints: Hints,
+    log: Any,
+    two_cores: bool = False,
 ) -> Hints:
     """In a forked child, the instance ``doc`` loaded on ``dts`` (its load's messages in ``log``):
-    validate it and collect the findings into ``report``; returns the dimension hints learnt."""
+    validate it and collect the findings into ``report``; returns the dimension hints learnt.
+    ``two_cores``: the formula run shared with a grandchild (:mod:`nbb_filing.checks.formula_halves`),
+    for a parent that waits meanwhile."""
     from arelle import Validate
 
     from nbb_filing.checks.dts_prechecked import skip_prechecked
@@ -612,7 +635,8 @@ def _validate_loaded(
     dts.modelDocument = doc
     if pre is not None:
         skip_prechecked(dts, pre, log)
-    with messages_in(lang), hinted(hints) as learnt:
+    halves = formulas_on_two_cores(dts, log) if two_cores else nullcontext()
+    with messages_in(lang), hinted(hints) as learnt, halves:
         Validate.validate(dts)
     collect_findings(report, dts, log.records, FactMapper(dts, job.catalog, lang, job.line_by_id))
     return learnt
@@ -709,7 +733,7 @@ def _validate_one_kept(
                 reports[0].error = str(e)
                 return reports[0], taxonomy_seconds + time.perf_counter() - loading
             taxonomy_seconds += time.perf_counter() - loading
-            child = _fork_child(0, reports[0], dts, job, info, lang)
+            child = _fork_child(0, reports[0], dts, job, info, lang, two_cores=_two_cores())
             children.add(child.pid)
             result = _collect(child, children)
         assert child is not None
@@ -746,6 +770,7 @@ def _keep_loaded(dts: Any, job: _Job, key: tuple[str, str], lang: str) -> KeptFi
 
     pre, hints = _prechecked.get(key), dict(_hints.get(key, {}))
     assert job.tree is not None
+    kept = snapshot(job.tree)
 
     def serve(wait: Callable[[], Any], answer: Callable[[bytes], None]) -> None:  # pragma: no cover - in the child
         import pickle
@@ -754,6 +779,8 @@ def _keep_loaded(dts: Any, job: _Job, key: tuple[str, str], lang: str) -> KeptFi
             doc = ModelDocument.load(dts, str(job.target), isEntry=True)
             if doc is None or any(r.level not in ("info", "debug") for r in log.records):
                 return  # a load with messages is never reused (kept_filing's docstring says why)
+            if not loaded_as_kept(doc, kept):
+                return  # the file changed since this process read it
             order = wait()
             if order is None:
                 return
@@ -762,16 +789,26 @@ def _keep_loaded(dts: Any, job: _Job, key: tuple[str, str], lang: str) -> KeptFi
                 answer(pickle.dumps(UNPATCHABLE))
                 return
             try:
-                learnt = _validate_loaded(report, dts, doc, replace(job, line_by_id=line_by_id), lang, pre, hints, log)
+                job_now = replace(job, line_by_id=line_by_id)
+                learnt = _validate_loaded(report, dts, doc, job_now, lang, pre, hints, log, _two_cores())
                 payload = pickle.dumps((report, learnt))
             except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
                 payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
             answer(payload)
 
     try:
-        return KeptFiling.start(job.target, job.tree, key, serve)
+        return KeptFiling.start(job.target, kept, key, serve)
     except OSError:  # no process or pipe to spare: the next validation loads its file itself
         return None
+
+
+def _two_cores() -> bool:
+    """Whether a session's validation child may share its formula run with a grandchild: this
+    process waits meanwhile, so a second core is free if the machine lets us use one."""
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return (os.cpu_count() or 1) >= 2
 
 
 def _drop_kept() -> None:
