@@ -281,3 +281,23 @@ def test_loaded_as_kept_compares_what_arelle_read_with_what_was_compared():
     kept = snapshot(_tree())
     assert loaded_as_kept(SimpleNamespace(xmlDocument=_tree()), kept)
     assert not loaded_as_kept(SimpleNamespace(xmlDocument=_edited(b">10.00<", b">11.00<")), kept)
+
+
+def test_a_session_going_through_different_files_keeps_none_loaded(m87_as_generated, package, tmp_path):
+    """Keeping a file costs a child and its load on the other core: worth it when the same path
+    comes again (watch), not for a caller validating one file after the other."""
+    from nbb_filing.checks import validate
+    from nbb_filing.checks.session import ValidationSession
+
+    a, b = tmp_path / "a.xbrl", tmp_path / "b.xbrl"
+    _write(m87_as_generated, a)
+    _write(m87_as_generated, b, _other_amount)
+    with ValidationSession(package, lang="fr") as session:
+        session.validate(a)
+        assert validate.kept_filing_pid() is not None  # a first validation: the watch pattern
+        session.validate(b)
+        assert validate.kept_filing_pid() is None  # another path: nothing kept
+        session.validate(b)
+        assert validate.kept_filing_pid() is not None  # the same path again: kept
+        session.validate(b)
+        assert session.kept_loads == 1

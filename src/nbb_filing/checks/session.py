@@ -37,6 +37,7 @@ class ValidationSession:
     validations: int = field(default=0, init=False)
     #: validations made by the child that kept the previous file loaded (the file not loaded again)
     kept_loads: int = field(default=0, init=False)
+    _last_path: str | None = field(default=None, init=False, repr=False)
 
     @property
     def keeps_taxonomy(self) -> bool:
@@ -58,8 +59,12 @@ class ValidationSession:
         what the dossier adds to the completeness check (``GenerateResult.dossier_context``)."""
         if self.keeps_taxonomy:  # the file stays loaded for the next call (checks.kept_filing)
             uses = validate.kept_filing_uses()
-            report = validate.validate_kept(path, self.package, self.lang, dossier or NO_DOSSIER)
+            # kept for the next call at the first validation and whenever a path comes again (watch's
+            # pattern); a caller going through different files does not pay for a child each time
+            keep = self.validations == 0 or self._last_path == os.fspath(path)
+            report = validate.validate_kept(path, self.package, self.lang, dossier or NO_DOSSIER, keep)
             self.kept_loads += validate.kept_filing_uses() - uses
+            self._last_path = os.fspath(path)
         else:
             report = validate.validate_files([path], self.package, self.lang, reuse=False, dossier=dossier)
         self.taxonomy_seconds += report.taxonomy_seconds

@@ -661,13 +661,18 @@ def kept_filing_pid() -> int | None:
 
 
 def validate_kept(
-    path: str | os.PathLike, info: PackageInfo, lang: str = "fr", context: CompletenessContext = NO_DOSSIER
+    path: str | os.PathLike,
+    info: PackageInfo,
+    lang: str = "fr",
+    context: CompletenessContext = NO_DOSSIER,
+    keep: bool = True,
 ) -> ValidationReport:
     """One file of a session (``watch``): the report :func:`validate_files` gives with ``reuse``, got
     faster when the previous call validated the same path and the file differs from it only in the
     text of facts: the child that kept the previous file loaded validates this one
-    (:mod:`nbb_filing.checks.kept_filing`).  The file is then kept loaded for the next call.  Where
-    validations cannot reuse a loaded taxonomy, exactly :func:`validate_files`."""
+    (:mod:`nbb_filing.checks.kept_filing`).  With ``keep`` the file is then kept loaded for the next
+    call (a session keeps it when it expects the same path again).  Where validations cannot reuse
+    a loaded taxonomy, exactly :func:`validate_files`."""
     from nbb_filing.taxonomy import arelle_env
 
     plain_note = arelle_env.plain_arelle_note()
@@ -675,7 +680,7 @@ def validate_kept(
         return _validate_files([path], info, lang, None, False, context)
     started = time.perf_counter()
     with terminate_as_exit():
-        report, taxonomy_seconds = _validate_one_kept(str(path), info, lang, context)
+        report, taxonomy_seconds = _validate_one_kept(str(path), info, lang, context, keep)
     return ValidationReport(
         files=[report],
         package=info.path.name,
@@ -688,7 +693,7 @@ def validate_kept(
 
 
 def _validate_one_kept(
-    path: str, info: PackageInfo, lang: str, context: CompletenessContext
+    path: str, info: PackageInfo, lang: str, context: CompletenessContext, keep: bool
 ) -> tuple[FileReport, float]:
     """The kept child, when it can take the file, validates it while this process runs the checks
     that are not Arelle's; otherwise a fresh child, as :func:`validate_files` does."""
@@ -705,7 +710,7 @@ def _validate_one_kept(
             running = None
             if kept is not None and changes is not None:  # Arelle's part begins now, in the kept child
                 pid, fd = kept.use((changes, FileReport(path=path), opened.line_by_id))
-                running = _Child(0, pid, fd, time.perf_counter(), key)
+                running = _Child(0, pid, fd, started, key)  # its time counts from the call's start
                 children.add(pid)
             elif kept is not None:
                 kept.discard()
@@ -721,10 +726,11 @@ def _validate_one_kept(
         if running is not None:
             child, result = running, _collect(running, children)
             if isinstance(result, tuple) and isinstance(result[0], FileReport) and job.target == Path(path).resolve():
+                reports[0].seconds = 0.0  # the call's whole time is the child's (the checks ran meanwhile)
                 result = (_with_arelle_part(reports[0], result[0]), result[1])
                 _kept_uses += 1
-            elif result == UNPATCHABLE or isinstance(result, tuple):
-                result = None  # the kept child could not take this file after all
+            else:  # could not take this file after all (or failed): what a fresh child says counts
+                result = None
         if result is None:  # no kept child, or one that could not take this file: a fresh one
             loading = time.perf_counter()
             try:
@@ -738,7 +744,7 @@ def _validate_one_kept(
             result = _collect(child, children)
         assert child is not None
         _settle(child, result, reports)
-        if job.tree is not None and job.target == Path(path).resolve() and key in _dts:
+        if keep and job.tree is not None and job.target == Path(path).resolve() and key in _dts:
             _kept = _keep_loaded(_dts[key], job, key, lang)
     return reports[0], taxonomy_seconds
 
