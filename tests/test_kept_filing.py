@@ -301,3 +301,47 @@ def test_a_session_going_through_different_files_keeps_none_loaded(m87_as_genera
         assert validate.kept_filing_pid() is not None  # the same path again: kept
         session.validate(b)
         assert session.kept_loads == 1
+
+
+SESSION = """
+import sys, time
+from nbb_filing.checks import validate
+from nbb_filing.checks.session import ValidationSession
+from nbb_filing.taxonomy.packages import inspect_package
+session = ValidationSession(inspect_package(sys.argv[1]), lang="fr")
+session.validate(sys.argv[2])
+print(validate.kept_filing_pid(), flush=True)
+time.sleep(120)
+"""
+
+
+def test_the_kept_child_ends_with_a_killed_watcher(m87_as_generated, package, nbb_home, tmp_path):
+    """Killed with SIGKILL (no clean-up possible), the process that made the kept child takes it along."""
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SESSION, str(package.path), str(m87_as_generated)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        pid = int(proc.stdout.readline())
+        assert Path(f"/proc/{pid}").exists()
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _alive(pid):
+        assert time.monotonic() < deadline, "the kept child outlived its parent"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    """The process runs (neither gone nor a zombie waiting to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
