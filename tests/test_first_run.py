@@ -163,7 +163,7 @@ def test_a_first_generate_validate_and_a_first_validate_load_the_taxonomy_while_
     import shutil
 
     from nbb_filing import api
-    from nbb_filing.checks import validate
+    from nbb_filing.checks import kept_dts, validate
     from nbb_filing.taxonomy import catalog_cache
 
     catalog("m82-f")
@@ -196,26 +196,26 @@ def test_a_first_generate_validate_and_a_first_validate_load_the_taxonomy_while_
     ]
     own = catalog_cache._cache_path(package, "m81-f", framework)
     out = tmp_path / "out.xbrl"
-    validate.clear_dts_cache()
+    kept_dts.clear_dts_cache()
     try:
         result = api.generate(d, out, package=package, validate=True, progress=Hook())
         assert steps[:4] == overlapped
         assert own.is_file()  # the child's work
-        assert validate.dts_loaded(package, "m81-f")
+        assert kept_dts.dts_loaded(package, "m81-f")
         fresh = validate.validate_files([out], package, reuse=False).files[0]
         _same_report(result.validation.files[0], fresh)
 
         # a first validate of the filing: its catalog gone again, nothing loaded
-        validate.clear_dts_cache()
+        kept_dts.clear_dts_cache()
         own.unlink()
         monkeypatch.setattr(catalog_cache, "_memory", {})
         steps.clear()
         report = validate.validate_files([out], package, progress=Hook())
         assert steps[1:5] == overlapped and own.is_file()
-        assert validate.dts_loaded(package, "m81-f")
+        assert kept_dts.dts_loaded(package, "m81-f")
         _same_report(report.files[0], fresh)
     finally:
-        validate.clear_dts_cache()
+        kept_dts.clear_dts_cache()
 
 
 def test_the_model_hint_reads_the_schema_ref_without_parsing(tmp_path):

@@ -76,6 +76,7 @@ def test_other_arelle_versions_are_not_verified(monkeypatch, version):
 
 
 def _spy_modes(monkeypatch):
+    import nbb_filing.checks.kept_dts as kept_dts
     import nbb_filing.checks.validate as v
 
     used: list[str] = []
@@ -88,7 +89,7 @@ def _spy_modes(monkeypatch):
         used.append("plain")
         return v.FileReport(path=str(path))
 
-    monkeypatch.setattr(v, "_validate_reusing_dts", reusing)
+    monkeypatch.setattr(kept_dts, "validate_reusing_dts", reusing)
     monkeypatch.setattr(v, "validate_file", plain)
     return v, used
 

@@ -33,12 +33,13 @@ def _variant(tmp_path: Path, text: str, name: str = "f.xbrl") -> Path:
 @pytest.fixture
 def no_arelle(monkeypatch):
     """Fails the test if a refused filing reaches Arelle."""
+    import nbb_filing.checks.kept_dts as kept_dts
     import nbb_filing.checks.validate as v
 
     def refuse(*a, **k):
         raise AssertionError("Arelle was asked to load a refused file")
 
-    monkeypatch.setattr(v, "_dts_for", refuse)
+    monkeypatch.setattr(kept_dts, "dts_for", refuse)
     monkeypatch.setattr(v, "_run_arelle", refuse)
 
 

@@ -47,13 +47,14 @@ DUMMY = textwrap.dedent("""
 VALIDATE = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
+    import nbb_filing.checks.kept_dts as kd
     import nbb_filing.checks.validate as v
     marker = Path(sys.argv[2])
-    v._dts_for = lambda info, model: object()
+    kd.dts_for = lambda info, model: object()
     def slow(report, dts, job, lang, *more):
         marker.write_text(str(os.getpid()))
         time.sleep(60)
-    v._validate_on_dts = slow
+    kd._validate_on_dts = slow
     v.validate_files([sys.argv[1]], reuse=True)
 """)
 

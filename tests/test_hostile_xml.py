@@ -57,12 +57,13 @@ def test_large_base64_document_parses(accepted_text):
 
 
 def test_validate_refuses_before_arelle(tmp_path, accepted_text, monkeypatch):
+    import nbb_filing.checks.kept_dts as kept_dts
     import nbb_filing.checks.validate as v
 
     def no_arelle(*a, **k):  # the refused file must never reach Arelle
         raise AssertionError("Arelle was asked to load a refused file")
 
-    monkeypatch.setattr(v, "_dts_for", no_arelle)
+    monkeypatch.setattr(kept_dts, "dts_for", no_arelle)
     monkeypatch.setattr(v, "_run_arelle", no_arelle)
     p = tmp_path / "f.xbrl"
     p.write_text(_after_comment(accepted_text, 70_000, DTD), encoding="utf-8")

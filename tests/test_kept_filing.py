@@ -140,7 +140,7 @@ def _report(validation) -> dict:
 
 
 def test_value_edits_are_validated_on_the_kept_load_with_a_fresh_childs_report(m87_as_generated, package, tmp_path):
-    from nbb_filing.checks import validate
+    from nbb_filing.checks import kept_dts, validate
     from nbb_filing.checks.session import ValidationSession
 
     path = tmp_path / "filing.xbrl"
@@ -160,7 +160,7 @@ def test_value_edits_are_validated_on_the_kept_load_with_a_fresh_childs_report(m
             before = session.kept_loads
             ours = session.validate(path)
             assert session.kept_loads - before == int(kept), name
-            assert validate.kept_filing_pid() is not None, f"{name}: the file is kept loaded for the next edit"
+            assert kept_dts.kept_filing_pid() is not None, f"{name}: the file is kept loaded for the next edit"
             fresh = validate.validate_files([path], package, "fr", reuse=True)
             assert _report(ours) == _report(fresh), name
             found = {f.rule for f in ours.files[0].findings}
@@ -170,18 +170,18 @@ def test_value_edits_are_validated_on_the_kept_load_with_a_fresh_childs_report(m
                 assert "xmlSchema:valueError" in found or any("valueError" in r for r in found), found
     finally:
         session.close()
-    assert validate.kept_filing_pid() is None
+    assert kept_dts.kept_filing_pid() is None
 
 
 def test_a_kept_child_that_died_is_replaced_by_a_fresh_one(m87_as_generated, package, tmp_path):
-    from nbb_filing.checks import validate
+    from nbb_filing.checks import kept_dts, validate
     from nbb_filing.checks.session import ValidationSession
 
     path = tmp_path / "filing.xbrl"
     _write(m87_as_generated, path)
     with ValidationSession(package, lang="fr") as session:
         session.validate(path)
-        pid = validate.kept_filing_pid()
+        pid = kept_dts.kept_filing_pid()
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
         _write(m87_as_generated, path, _broken_total)
@@ -189,7 +189,7 @@ def test_a_kept_child_that_died_is_replaced_by_a_fresh_one(m87_as_generated, pac
         assert session.kept_loads == 0
         assert _report(ours) == _report(validate.validate_files([path], package, "fr", reuse=True))
         assert any(f.rule.startswith("va_") for f in ours.files[0].findings)
-        pid = validate.kept_filing_pid()
+        pid = kept_dts.kept_filing_pid()
         assert pid is not None and Path(f"/proc/{pid}").exists()
     # the session's end ends the kept child (reaped: no zombie left)
     assert not Path(f"/proc/{pid}").exists()
@@ -199,10 +199,10 @@ def test_a_kept_child_that_died_is_replaced_by_a_fresh_one(m87_as_generated, pac
 
 
 def test_the_assertions_are_cut_in_two_halves_in_arelles_order(package):
-    from nbb_filing.checks import validate
+    from nbb_filing.checks import kept_dts
     from nbb_filing.checks.formula_halves import halves
 
-    dts = validate.load_dts(package, "m87-f")
+    dts = kept_dts.load_dts(package, "m87-f")
     cut = halves(dts)
     assert cut is not None
     first, second = cut
@@ -286,7 +286,7 @@ def test_loaded_as_kept_compares_what_arelle_read_with_what_was_compared():
 def test_a_session_going_through_different_files_keeps_none_loaded(m87_as_generated, package, tmp_path):
     """Keeping a file costs a child and its load on the other core: worth it when the same path
     comes again (watch), not for a caller validating one file after the other."""
-    from nbb_filing.checks import validate
+    from nbb_filing.checks import kept_dts
     from nbb_filing.checks.session import ValidationSession
 
     a, b = tmp_path / "a.xbrl", tmp_path / "b.xbrl"
@@ -294,23 +294,23 @@ def test_a_session_going_through_different_files_keeps_none_loaded(m87_as_genera
     _write(m87_as_generated, b, _other_amount)
     with ValidationSession(package, lang="fr") as session:
         session.validate(a)
-        assert validate.kept_filing_pid() is not None  # a first validation: the watch pattern
+        assert kept_dts.kept_filing_pid() is not None  # a first validation: the watch pattern
         session.validate(b)
-        assert validate.kept_filing_pid() is None  # another path: nothing kept
+        assert kept_dts.kept_filing_pid() is None  # another path: nothing kept
         session.validate(b)
-        assert validate.kept_filing_pid() is not None  # the same path again: kept
+        assert kept_dts.kept_filing_pid() is not None  # the same path again: kept
         session.validate(b)
         assert session.kept_loads == 1
 
 
 SESSION = """
 import sys, time
-from nbb_filing.checks import validate
+from nbb_filing.checks import kept_dts
 from nbb_filing.checks.session import ValidationSession
 from nbb_filing.taxonomy.packages import inspect_package
 session = ValidationSession(inspect_package(sys.argv[1]), lang="fr")
 session.validate(sys.argv[2])
-print(validate.kept_filing_pid(), flush=True)
+print(kept_dts.kept_filing_pid(), flush=True)
 time.sleep(120)
 """
 

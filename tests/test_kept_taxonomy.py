@@ -23,16 +23,16 @@ DIMENSION_ERROR = "xbrldie:PrimaryItemDimensionallyInvalidError"
 @pytest.fixture(scope="module")
 def kept_m87(package):
     """The m87-f taxonomy kept loaded in this process (shared with the differential test's)."""
-    from nbb_filing.checks import validate
+    from nbb_filing.checks import kept_dts
 
-    return validate.load_dts(package, "m87-f"), validate
+    return kept_dts.load_dts(package, "m87-f"), kept_dts
 
 
 def test_the_taxonomy_checks_done_once_cover_the_taxonomy(kept_m87, package):
     from arelle import ValidateXbrl, ValidateXbrlDimensions
 
-    dts, validate = kept_m87
-    pre = validate._prechecked[(package.sha256, "m87-f")]
+    dts, kept = kept_m87
+    pre = kept._prechecked[(package.sha256, "m87-f")]
     # the link and formula base-set checks were noted in the same run: every link, the formula base sets
     assert pre.links == {link for links in dts.baseSets.values() for link in links}
     assert pre.base_sets and all(key[0].startswith("http://xbrl.org/") for key in pre.base_sets)
@@ -134,9 +134,9 @@ def test_guesses_carry_to_the_next_filing_and_a_bad_member_is_still_found(kept_m
     then a copy with a member the hypercube does not admit in one context."""
     from nbb_filing.checks.session import ValidationSession
 
-    dts, validate = kept_m87
+    dts, kept = kept_m87
     key = (package.sha256, "m87-f")
-    validate._hints.pop(key, None)
+    kept._hints.pop(key, None)
     tree = etree.parse(str(accepted_m87))
     root = tree.getroot()
     member = next(m for m in root.iter(f"{{{XBRLDI}}}explicitMember") if m.get("dimension") == "dim:part")
@@ -150,7 +150,7 @@ def test_guesses_carry_to_the_next_filing_and_a_bad_member_is_still_found(kept_m
     session = ValidationSession(package)
     first = session.file_report(accepted_m87)
     assert DIMENSION_ERROR not in {f.rule for f in first.findings}
-    hints = dict(validate._hints[key])
+    hints = dict(kept._hints[key])
     # one guess per kind of fact of the filing (concept and dimensions), each a link role
     ns = root.nsmap
     contexts = {

@@ -234,7 +234,7 @@ def _generate(
             models += _mapping_model(dossier)  # a first run: the mapping's full model is compiled beside it
         meanwhile = None
         if validate:  # a first run loads the validation's taxonomy while its catalogs compile
-            from nbb_filing.checks.validate import taxonomy_loader
+            from nbb_filing.checks.kept_dts import taxonomy_loader
 
             meanwhile = taxonomy_loader(info, dossier.model)
         catalog = load_catalogs(info, models, framework, meanwhile=meanwhile)[0]

@@ -4,7 +4,7 @@
 linkbases, the assertions compiled) for each call.  A session keeps it: the first validation of a
 model loads it, every later one only loads the instance and runs the formulas, in a forked child
 process so that nothing of one validation leaks into the next (see
-:func:`nbb_filing.checks.validate.validate_files`, ``reuse``).  ``nbb-filing watch`` re-checks a
+:mod:`nbb_filing.checks.kept_dts`).  ``nbb-filing watch`` re-checks a
 dossier after each edit through one session.  After each validation a child keeps the file loaded;
 when the next file differs from it only in the values of facts (an edited amount), that child
 validates it and the instance is not loaded again (:mod:`nbb_filing.checks.kept_filing`).
@@ -20,7 +20,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from nbb_filing.checks import validate
+from nbb_filing.checks import kept_dts, validate
 from nbb_filing.checks.completeness import NO_DOSSIER, CompletenessContext
 from nbb_filing.checks.findings import FileReport, ValidationReport
 from nbb_filing.taxonomy.packages import PackageInfo
@@ -42,14 +42,14 @@ class ValidationSession:
     @property
     def keeps_taxonomy(self) -> bool:
         """Whether validations reuse the loaded taxonomy (needs ``os.fork``)."""
-        return validate.reuse_available()
+        return kept_dts.fork_available()
 
     def preload(self, model: str) -> float:
         """Load ``model``'s taxonomy now (e.g. while the user edits); returns the seconds it took."""
-        if not self.keeps_taxonomy or validate.dts_loaded(self.package, model):
+        if not self.keeps_taxonomy or kept_dts.dts_loaded(self.package, model):
             return 0.0
         started = time.perf_counter()
-        validate.load_dts(self.package, model)
+        kept_dts.load_dts(self.package, model)
         spent = time.perf_counter() - started
         self.taxonomy_seconds += spent
         return spent
@@ -58,12 +58,12 @@ class ValidationSession:
         """The report of ``path`` (one file), validated on the kept taxonomy of its model; ``dossier``:
         what the dossier adds to the completeness check (``GenerateResult.dossier_context``)."""
         if self.keeps_taxonomy:  # the file stays loaded for the next call (checks.kept_filing)
-            uses = validate.kept_filing_uses()
+            uses = kept_dts.kept_filing_uses()
             # kept for the next call at the first validation and whenever a path comes again (watch's
             # pattern); a caller going through different files does not pay for a child each time
             keep = self.validations == 0 or self._last_path == os.fspath(path)
-            report = validate.validate_kept(path, self.package, self.lang, dossier or NO_DOSSIER, keep)
-            self.kept_loads += validate.kept_filing_uses() - uses
+            report = kept_dts.validate_kept(path, self.package, self.lang, dossier or NO_DOSSIER, keep)
+            self.kept_loads += kept_dts.kept_filing_uses() - uses
             self._last_path = os.fspath(path)
         else:
             report = validate.validate_files([path], self.package, self.lang, reuse=False, dossier=dossier)
@@ -76,7 +76,7 @@ class ValidationSession:
 
     def close(self) -> None:
         """Release the kept taxonomies."""
-        validate.clear_dts_cache()
+        kept_dts.clear_dts_cache()
 
     def __enter__(self) -> ValidationSession:
         return self

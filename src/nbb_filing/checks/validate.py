@@ -23,6 +23,11 @@ assertion is classified by its NBB family (``va_`` statutory: blocks; ``ca_`` co
 ``cs_``/``cx_`` social balance sheet: warnings; anything else by the severity the package
 declares for it).
 
+Where the parts live: this module is the public entry (one file from scratch, or several through the
+kept taxonomy); :mod:`nbb_filing.checks.prepare` reads a file and runs every check that is not
+Arelle's; :mod:`nbb_filing.checks.kept_dts` keeps a model's taxonomy loaded and validates files on
+it in forked children (batches, a first run, ``watch``).
+
 Assertion counts come from the assertion objects of the loaded DTS after evaluation (what
 ``--formulaAsserResultCounts`` prints): an assertion of the model that was never evaluated is
 "skipped because nothing was reported for it" (its variables found no facts), which is not the
@@ -31,68 +36,24 @@ same as satisfied and is said so in the summary.
 
 from __future__ import annotations
 
-import gc
 import os
-import sys
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from lxml import etree
-
+from nbb_filing.checks import kept_dts
 from nbb_filing.checks.arelle_messages import FactMapper, collect_findings, messages_in
-from nbb_filing.checks.completeness import NO_DOSSIER, CompletenessContext, check_completeness
+from nbb_filing.checks.completeness import NO_DOSSIER, CompletenessContext
 from nbb_filing.checks.dimension_hints import Hints, hinted
-from nbb_filing.checks.dts_prechecked import PreChecked
-from nbb_filing.checks.findings import (
-    INFO,
-    FileReport,
-    Finding,
-    ProtocolRuleResult,
-    ValidationReport,
-)
-from nbb_filing.checks.formula_halves import formulas_on_two_cores
-from nbb_filing.checks.kept_filing import (
-    UNPATCHABLE,
-    Change,
-    KeptFiling,
-    loaded_as_kept,
-    patch_facts,
-    snapshot,
-    text_changes,
-)
-from nbb_filing.core.errors import InputError, NbbFilingError
-from nbb_filing.core.lifetime import (
-    Children,
-    die_with_parent,
-    run_temp_dir,
-    terminate_as_exit,
-)
-from nbb_filing.taxonomy.filing_xml import SchemaRefInfo
+from nbb_filing.checks.findings import FileReport, ValidationReport
+from nbb_filing.checks.kept_dts import skip_patterns
+from nbb_filing.checks.prepare import TEMP_PREFIX, Job, prepare
+from nbb_filing.core.errors import NbbFilingError
+from nbb_filing.core.lifetime import die_with_parent, run_temp_dir, terminate_as_exit
 from nbb_filing.taxonomy.packages import PackageInfo
-
-#: Temporary folders of a validation: ``<tmp>/nbb-validate-<pid>-xxxx`` (swept once their owner is dead).
-TEMP_PREFIX = "nbb-validate-"
-
-#: Taxonomy documents validation does not need (``arelleCmdLine --skipLoading`` patterns): the
-#: table linkbases (layout only; Arelle checks and compiles them for seconds) and the label
-#: linkbases (our messages take labels from the catalog; Arelle's name concepts by QName).
-#: ``NBB_FILING_VALIDATE_SKIP`` overrides them (``|``-separated; empty: load everything).
-SKIP_LOADING = ("*-rend.xml", "*-lab.xml", "*-label.xml")
-
-
-def skip_patterns() -> tuple[str, ...]:
-    """The file-name patterns of taxonomy documents a validation does not load."""
-    env = os.environ.get("NBB_FILING_VALIDATE_SKIP")
-    if env is None:
-        return SKIP_LOADING
-    return tuple(p.strip() for p in env.split("|") if p.strip())
-
 
 # ====================================================================== public API
 
@@ -162,8 +123,8 @@ def _validate_files(
     if reuse is None:
         # one file of a model not loaded yet: validated in this process (no second copy of the DTS),
         # unless its catalog must be compiled first (then the taxonomy is loaded meanwhile, and kept)
-        fork = _fork_available()
-        reuse = fork and (len(files) > 1 or bool(_dts))
+        fork = kept_dts.fork_available()
+        reuse = fork and (len(files) > 1 or kept_dts.any_dts_loaded())
         if fork and not reuse and len(files) == 1:
             reuse = _load_while_compiling(files[0], info)
     reports: list[FileReport]
@@ -171,7 +132,7 @@ def _validate_files(
     # SIGTERM (a CI timeout) ends the run through SystemExit: children are killed, temp folders removed
     with terminate_as_exit():
         if reuse:
-            reports, taxonomy_seconds = _validate_reusing_dts(files, info, lang, n, context)
+            reports, taxonomy_seconds = kept_dts.validate_reusing_dts(files, info, lang, n, context)
         elif n > 1:
             reports = _validate_in_pool(files, info, lang, n, context)
         else:
@@ -200,10 +161,10 @@ def _load_while_compiling(path: str, info: PackageInfo) -> bool:
     if model is None or model not in info.models or cached_catalog(info, model) is not None:
         return False
     try:
-        load_catalogs(info, [model], meanwhile=taxonomy_loader(info, model))
+        load_catalogs(info, [model], meanwhile=kept_dts.taxonomy_loader(info, model))
     except NbbFilingError:
         pass  # the catalog could not be compiled: the file's preparation reports why
-    return (info.sha256, model) in _dts
+    return kept_dts.dts_loaded(info, model)
 
 
 def _validate_in_pool(
@@ -226,16 +187,7 @@ def _validate_in_pool(
 
 def reuse_available() -> bool:
     """Whether validations can reuse a loaded taxonomy here (``os.fork`` on Linux, not switched off)."""
-    return _fork_available()
-
-
-def _fork_available() -> bool:
-    from nbb_filing.taxonomy import arelle_env
-
-    if os.environ.get("NBB_FILING_VALIDATE_REUSE", "").strip() in ("0", "no", "false"):
-        return False
-    # the kept taxonomy relies on the speed-ups (Arelle functions replaced): verified releases only
-    return hasattr(os, "fork") and sys.platform.startswith("linux") and arelle_env.speedups_verified()
+    return kept_dts.fork_available()
 
 
 def _worker_validate(args: tuple[str, PackageInfo, str, CompletenessContext]) -> FileReport:
@@ -251,7 +203,7 @@ def validate_file(
     report = FileReport(path=str(path))
     try:
         with run_temp_dir(TEMP_PREFIX) as tmp:
-            job = _prepare(report, Path(path), info, lang, tmp, dossier or NO_DOSSIER)
+            job = prepare(report, Path(path), info, lang, tmp, dossier or NO_DOSSIER)
             _run_arelle(report, job, info, lang)
     except NbbFilingError as e:
         report.error = str(e)
@@ -259,625 +211,11 @@ def validate_file(
     return report
 
 
-# ====================================================================== one file
-
-
-@dataclass
-class _Job:
-    """What the Arelle part needs for one file once the XML part is done."""
-
-    target: Path  # what Arelle loads: the file itself, or its copy moved to the package's framework
-    model: str
-    catalog: Any
-    line_by_id: dict[str, int]
-    #: the parsed file, kept only where asked (a session compares it with the next one); a batch
-    #: keeps no trees, it would hold every file's in memory
-    tree: etree._ElementTree | None = None
-
-
-def _prepare(
-    report: FileReport,
-    path: Path,
-    info: PackageInfo,
-    lang: str,
-    tmp: Path,
-    context: CompletenessContext = NO_DOSSIER,
-    keep_tree: bool = False,
-) -> _Job:
-    """Everything but Arelle: read, identify the model, move the framework, run the protocol rules
-    and the completeness check."""
-    return _check(report, _open(report, path, info), info, lang, tmp, context, keep_tree)
-
-
-@dataclass
-class _Opened:
-    """A filing read and identified (its model's catalog at hand), nothing checked yet."""
-
-    path: Path
-    size: int
-    tree: etree._ElementTree
-    ref: SchemaRefInfo
-    model: str
-    catalog: Any
-    line_by_id: dict[str, int]
-
-
-def _open(report: FileReport, path: Path, info: PackageInfo) -> _Opened:
-    """Read the file, identify its model, refuse references outside the package."""
-    from nbb_filing.taxonomy.catalog_cache import load_catalog
-    from nbb_filing.taxonomy.filing_xml import parse_filing, refuse_foreign_references, schema_ref
-
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
-    tree = parse_filing(path)
-    ref = schema_ref(tree.getroot())
-    if ref.model is None:
-        raise InputError(
-            f"{path}: the schemaRef {ref.href!r} is not an NBB CBSO entry point (…/cbso/fws/<version>/mod/<mXX>/<mXX-f>.xsd)"
-        )
-    if ref.model not in info.models:
-        raise InputError(f"{path}: model {ref.model} is not in taxonomy package {info.path.name} ({info.version})")
-    refuse_foreign_references(tree.getroot(), str(path), info.entry_point(ref.model).url)  # before Arelle sees it
-    report.model = ref.model
-    report.framework = ref.framework
-    catalog = load_catalog(info, ref.model)
-    report.validated_with = catalog.framework
-    line_by_id = {el.get("id"): el.sourceline for el in tree.getroot() if isinstance(el.tag, str) and el.get("id")}
-    return _Opened(path, size, tree, ref, ref.model, catalog, line_by_id)
-
-
-def _check(
-    report: FileReport,
-    opened: _Opened,
-    info: PackageInfo,
-    lang: str,
-    tmp: Path,
-    context: CompletenessContext,
-    keep_tree: bool,
-) -> _Job:
-    """The checks of an opened filing that are not Arelle's (protocol and product rules,
-    completeness), and what Arelle will load (the file, or its copy moved to the package's framework)."""
-    from nbb_filing.checks import product_rules, protocol
-    from nbb_filing.reading.reader import read_tree
-
-    path, size, tree, ref, catalog = opened.path, opened.size, opened.tree, opened.ref, opened.catalog
-    facts = read_tree(tree, info, path=path, catalog=catalog)
-    report.facts = len(facts.facts) + len(facts.unresolved)
-    report.retargeted = tuple(facts.retargeted)
-    if facts.retargeted:
-        report.findings.append(
-            Finding(
-                rule="framework_retargeted",
-                source="framework",
-                family="framework",
-                effect=INFO,
-                message=(
-                    f"written with framework {ref.framework}, validated with framework {catalog.framework} of "
-                    f"package {info.version}: "
-                    + "; ".join(facts.retargeted[:3])
-                    + (f"; … ({len(facts.retargeted)} changes)" if len(facts.retargeted) > 3 else "")
-                ),
-            )
-        )
-
-    pin = protocol.ProtocolInput(path=path, size=size, root=tree.getroot(), facts=facts, catalog=catalog, lang=lang)
-    for rule in (*protocol.RULES, *product_rules.RULES):  # the product's own checks run after the protocol's
-        found = list(rule(pin))
-        report.protocol_rules.append(ProtocolRuleResult(rule.__name__, protocol.title(rule), len(found)))
-        report.findings.extend(found)
-    report.completeness = check_completeness(catalog, ((f.datapoint, f.value) for f in facts.facts), context)
-
-    line_by_id = opened.line_by_id
-    if facts.retargeted:
-        tmp.mkdir(parents=True, exist_ok=True)
-        target = tmp / path.name
-        target.write_bytes(serialise_retargeted(tree.getroot(), catalog.framework))
-    else:
-        target = path.resolve()
-    return _Job(
-        target=target, model=opened.model, catalog=catalog, line_by_id=line_by_id, tree=tree if keep_tree else None
-    )
-
-
-# ====================================================================== reuse: one DTS, forked children
-
-_dts: dict[tuple[str, str], Any] = {}
-#: the taxonomy-only checks done once per kept taxonomy (:mod:`nbb_filing.checks.dts_prechecked`)
-_prechecked: dict[tuple[str, str], PreChecked] = {}
-#: per kept taxonomy, the link roles that made each kind of fact valid (:mod:`nbb_filing.checks.dimension_hints`)
-_hints: dict[tuple[str, str], Hints] = {}
-
-
-def clear_dts_cache() -> None:
-    """Close the taxonomies kept loaded for reuse (they stay for the life of the process otherwise),
-    and end the child keeping a session's last file loaded."""
-    _drop_kept()
-    for model in _dts.values():
-        try:
-            model.close()
-        except Exception:  # pragma: no cover
-            pass
-    _dts.clear()
-    _prechecked.clear()
-    _hints.clear()
-    gc.unfreeze()  # what the closed taxonomies leave is garbage the collector may now see (see _dts_for)
-
-
-def load_dts(info: PackageInfo, model: str) -> Any:
-    """Load ``model``'s taxonomy (formulas compiled) and keep it for the validations that follow in
-    this process; returns Arelle's ``ModelXbrl``.  ``validate_files(..., reuse=True)`` then validates
-    each file on it in a forked child (a file costs its own load and the formula run only)."""
-    return _dts_for(info, model)
-
-
-def taxonomy_loader(info: PackageInfo, model: str) -> Callable[[], None] | None:
-    """What a first run does while forked children compile its catalogs
-    (:func:`nbb_filing.taxonomy.catalog_cache.load_catalogs`, ``meanwhile``): load ``model``'s
-    taxonomy and keep it, as for several files, so that the validation then costs the instance and
-    the assertions only.  A taxonomy that cannot be loaded is left to the validation, which meets it
-    again and reports it.  ``None`` where validations cannot reuse a loaded taxonomy (no ``fork``, an
-    Arelle release not verified)."""
-    if not _fork_available():
-        return None
-
-    def load() -> None:
-        try:
-            _dts_for(info, model)
-        except NbbFilingError:
-            pass
-
-    return load
-
-
-def dts_loaded(info: PackageInfo, model: str) -> bool:
-    """Whether ``model``'s taxonomy of package ``info`` is kept loaded in this process."""
-    return (info.sha256, model) in _dts
-
-
-def _dts_for(info: PackageInfo, model: str) -> Any:
-    """The model's taxonomy loaded from its entry point, formulas compiled (once per process)."""
-    from nbb_filing.taxonomy import arelle_env
-
-    key = (info.sha256, model)
-    if key in _dts:
-        return _dts[key]
-    # one loaded taxonomy at a time (a model's DTS weighs 150-400 MB); files are grouped by model
-    if _dts:
-        clear_dts_cache()
-    _configure(info)
-    from nbb_filing.core.progress import step
-
-    with (
-        step(f"loading taxonomy {model} and compiling its assertions (Arelle)"),
-        arelle_env.LOCK,
-        arelle_env.capture() as log,
-    ):
-        dts = arelle_env.load(info, info.entry_point(model).url, log, skip=skip_patterns())
-        from nbb_filing.checks.dts_prechecked import precheck
-        from nbb_filing.checks.warm_dts import warm
-
-        warm(dts)
-        # Arelle's checks of the taxonomy alone, once; this also compiles every assertion's XPath,
-        # so that each child inherits the compiled programs
-        _prechecked[key] = precheck(dts)
-    # The loaded taxonomy is millions of objects that live until the process ends.  Frozen (moved
-    # to the collector's permanent generation, Python's documented way of preparing a fork), the
-    # forked children's garbage collections no longer walk them: without it each child spent
-    # ~0.3 s in collections, and touched (copied, copy-on-write) pages of the parent's memory.
-    gc.freeze()
-    _dts[key] = dts
-    return dts
-
-
-def _validate_reusing_dts(
-    files: list[str], info: PackageInfo, lang: str, workers: int, context: CompletenessContext = NO_DOSSIER
-) -> tuple[list[FileReport], float]:
-    """Reports of ``files`` and the seconds spent loading taxonomies in this call."""
-    reports: list[FileReport] = []
-    taxonomy_seconds = 0.0
-    with run_temp_dir(TEMP_PREFIX) as tmp, Children() as children:
-        jobs: list[_Job | None] = []
-        for i, f in enumerate(files):
-            started = time.perf_counter()
-            report = FileReport(path=f)
-            job = None
-            try:
-                job = _prepare(report, Path(f), info, lang, Path(tmp) / f"{i:04d}", context)
-            except NbbFilingError as e:
-                report.error = str(e)
-            report.seconds = time.perf_counter() - started
-            reports.append(report)
-            jobs.append(job)
-        running: list[_Child] = []
-        # grouped by model, so that each model's taxonomy is loaded once; reports keep file order
-        order = sorted((i for i, j in enumerate(jobs) if j is not None), key=lambda i: (jobs[i].model, i))  # type: ignore[union-attr]
-        for i in order:
-            job = jobs[i]
-            assert job is not None
-            if (info.sha256, job.model) not in _dts:
-                # Children share the parent's open file descriptors (the package ZIP): the parent
-                # reads no taxonomy file while a child runs.
-                while running:
-                    _reap(running.pop(0), reports, children)
-            loading = time.perf_counter()
-            try:
-                dts = _dts_for(info, job.model)
-            except NbbFilingError as e:
-                taxonomy_seconds += time.perf_counter() - loading
-                reports[i].error = str(e)
-                continue
-            taxonomy_seconds += time.perf_counter() - loading
-            if len(running) >= workers:
-                _reap(running.pop(0), reports, children)
-            running.append(_fork_child(i, reports[i], dts, job, info, lang))
-            children.add(running[-1].pid)
-        for r in running:
-            _reap(r, reports, children)
-    return reports, taxonomy_seconds
-
-
-class _Child(NamedTuple):
-    """A forked validation: the file's place in the reports, the process, the read end of its pipe."""
-
-    position: int
-    pid: int
-    fd: int
-    started: float
-    taxonomy: tuple[str, str]  # (package SHA-256, model): where its dimension hints go
-
-
-def _fork_child(
-    index: int, report: FileReport, dts: Any, job: _Job, info: PackageInfo, lang: str, two_cores: bool = False
-) -> _Child:
-    import pickle
-
-    key = (info.sha256, job.model)
-
-    rfd, wfd = os.pipe()
-    started = time.perf_counter()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: validate, send the report back, leave without cleanup handlers
-        try:
-            die_with_parent(parent)  # a killed parent (even SIGKILL) takes its children along
-            os.close(rfd)
-            try:
-                learnt = _validate_on_dts(report, dts, job, lang, _prechecked.get(key), _hints.get(key, {}), two_cores)
-                payload = pickle.dumps((report, learnt))
-            except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
-                payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
-            with os.fdopen(wfd, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(0)
-    os.close(wfd)
-    return _Child(index, pid, rfd, started, key)
-
-
-def _reap(child: _Child, reports: list[FileReport], children: Children) -> None:
-    _settle(child, _collect(child, children), reports)
-
-
-def _collect(child: _Child, children: Children) -> Any:
-    """What a child sent back once it ended: its unpickled answer, ``None`` if it sent nothing, or
-    the text of what went wrong."""
-    import pickle
-
-    with os.fdopen(child.fd, "rb") as inp:
-        data = inp.read()
-    os.waitpid(child.pid, 0)
-    children.discard(child.pid)
-    if not data:
-        return None
-    try:
-        return pickle.loads(data)
-    except Exception as e:  # pragma: no cover - a truncated pipe
-        return f"unreadable result from the validation process ({e})"
-
-
-def _settle(child: _Child, result: Any, reports: list[FileReport]) -> None:
-    """The child's report in its place (its hints kept), or its failure in the prepared report."""
-    elapsed = time.perf_counter() - child.started
-    before = reports[child.position]
-    if result is None:
-        result = "the validation process ended without a result"
-    if isinstance(result, tuple) and isinstance(result[0], FileReport):
-        report, learnt = result
-        report.seconds = before.seconds + elapsed
-        reports[child.position] = report
-        if child.taxonomy in _dts:  # the hints of a taxonomy still kept, for the next child
-            _hints.setdefault(child.taxonomy, {}).update(learnt)
-    else:
-        before.error = f"{before.path}: Arelle failed while validating ({result})"
-        before.seconds += elapsed
-
-
-def _validate_on_dts(
-    report: FileReport, dts: Any, job: _Job, lang: str, pre: PreChecked | None, hints: Hints, two_cores: bool = False
-) -> Hints:
-    """In a forked child: add the instance to the loaded taxonomy and validate it (the taxonomy's
-    own checks done in the parent, ``pre``, are not repeated; the dimension checks try ``hints``
-    first).  Returns the dimension hints learnt, for the parent to keep."""
-    from arelle import ModelDocument
-
-    from nbb_filing.taxonomy import arelle_env
-
-    with arelle_env.capture() as log, arelle_env.skipping(skip_patterns()):
-        doc = ModelDocument.load(dts, str(job.target), isEntry=True)
-        if doc is None:
-            detail = f": {log.errors()[0].code} {log.errors()[0].message}" if log.errors() else ""
-            report.error = f"{report.path}: Arelle could not load the instance{detail}"
-            return {}
-        return _validate_loaded(report, dts, doc, job, lang, pre, hints, log, two_cores)
-
-
-def _validate_loaded(
-    report: FileReport,
-    dts: Any,
-    doc: Any,
-    job: _Job,
-    lang: str,
-    pre: PreChecked | None,
-    hints: Hints,
-    log: Any,
-    two_cores: bool = False,
-) -> Hints:
-    """In a forked child, the instance ``doc`` loaded on ``dts`` (its load's messages in ``log``):
-    validate it and collect the findings into ``report``; returns the dimension hints learnt.
-    ``two_cores``: the formula run shared with a grandchild (:mod:`nbb_filing.checks.formula_halves`),
-    for a parent that waits meanwhile."""
-    from arelle import Validate
-
-    from nbb_filing.checks.dts_prechecked import skip_prechecked
-
-    dts.modelDocument = doc
-    if pre is not None:
-        skip_prechecked(dts, pre, log)
-    halves = formulas_on_two_cores(dts, log) if two_cores else nullcontext()
-    with messages_in(lang), hinted(hints) as learnt, halves:
-        Validate.validate(dts)
-    collect_findings(report, dts, log.records, FactMapper(dts, job.catalog, lang, job.line_by_id))
-    return learnt
-
-
-# ====================================================================== a session: the last file kept loaded
-
-#: the child keeping the file of the session's last validation loaded (:mod:`nbb_filing.checks.kept_filing`)
-_kept: KeptFiling | None = None
-#: validations of this process made by a kept child (the instance not loaded again)
-_kept_uses = 0
-
-
-def kept_filing_uses() -> int:
-    """How many validations of this process a kept child made (its file was not loaded again)."""
-    return _kept_uses
-
-
-def kept_filing_pid() -> int | None:
-    """The process keeping the last validated file loaded, if any (it ends with the session)."""
-    return _kept.pid if _kept is not None and not _kept.spent else None
-
-
-def validate_kept(
-    path: str | os.PathLike,
-    info: PackageInfo,
-    lang: str = "fr",
-    context: CompletenessContext = NO_DOSSIER,
-    keep: bool = True,
-) -> ValidationReport:
-    """One file of a session (``watch``): the report :func:`validate_files` gives with ``reuse``, got
-    faster when the previous call validated the same path and the file differs from it only in the
-    text of facts: the child that kept the previous file loaded validates this one
-    (:mod:`nbb_filing.checks.kept_filing`).  With ``keep`` the file is then kept loaded for the next
-    call (a session keeps it when it expects the same path again).  Where validations cannot reuse
-    a loaded taxonomy, exactly :func:`validate_files`."""
-    from nbb_filing.taxonomy import arelle_env
-
-    plain_note = arelle_env.plain_arelle_note()
-    if plain_note is not None or not _fork_available():
-        return _validate_files([path], info, lang, None, False, context)
-    started = time.perf_counter()
-    with terminate_as_exit():
-        report, taxonomy_seconds = _validate_one_kept(str(path), info, lang, context, keep)
-    return ValidationReport(
-        files=[report],
-        package=info.path.name,
-        package_version=info.version,
-        lang=lang,
-        seconds=time.perf_counter() - started,
-        taxonomy_seconds=taxonomy_seconds,
-        notice=info.replica_notice or "",
-    )
-
-
-def _validate_one_kept(
-    path: str, info: PackageInfo, lang: str, context: CompletenessContext, keep: bool
-) -> tuple[FileReport, float]:
-    """The kept child, when it can take the file, validates it while this process runs the checks
-    that are not Arelle's; otherwise a fresh child, as :func:`validate_files` does."""
-    global _kept, _kept_uses
-    taxonomy_seconds = 0.0
-    with run_temp_dir(TEMP_PREFIX) as tmp, Children() as children:
-        started = time.perf_counter()
-        reports = [FileReport(path=path)]
-        kept, _kept = _kept, None
-        try:
-            opened = _open(reports[0], Path(path), info)
-            key = (info.sha256, opened.model)
-            changes = _changes_for(kept, opened, key)
-            running = None
-            if kept is not None and changes is not None:  # Arelle's part begins now, in the kept child
-                pid, fd = kept.use((changes, FileReport(path=path), opened.line_by_id))
-                running = _Child(0, pid, fd, started, key)  # its time counts from the call's start
-                children.add(pid)
-            elif kept is not None:
-                kept.discard()
-            job = _check(reports[0], opened, info, lang, Path(tmp) / "0000", context, keep_tree=True)
-        except NbbFilingError as e:
-            children.kill_all()
-            reports[0].error = str(e)
-            reports[0].seconds = time.perf_counter() - started
-            return reports[0], taxonomy_seconds
-        reports[0].seconds = time.perf_counter() - started
-        child: _Child | None = None
-        result: Any = None
-        if running is not None:
-            child, result = running, _collect(running, children)
-            if isinstance(result, tuple) and isinstance(result[0], FileReport) and job.target == Path(path).resolve():
-                reports[0].seconds = 0.0  # the call's whole time is the child's (the checks ran meanwhile)
-                result = (_with_arelle_part(reports[0], result[0]), result[1])
-                _kept_uses += 1
-            else:  # could not take this file after all (or failed): what a fresh child says counts
-                result = None
-        if result is None:  # no kept child, or one that could not take this file: a fresh one
-            loading = time.perf_counter()
-            try:
-                dts = _dts_for(info, job.model)
-            except NbbFilingError as e:
-                reports[0].error = str(e)
-                return reports[0], taxonomy_seconds + time.perf_counter() - loading
-            taxonomy_seconds += time.perf_counter() - loading
-            child = _fork_child(0, reports[0], dts, job, info, lang, two_cores=_two_cores())
-            children.add(child.pid)
-            result = _collect(child, children)
-        assert child is not None
-        _settle(child, result, reports)
-        if keep and job.tree is not None and job.target == Path(path).resolve() and key in _dts:
-            _kept = _keep_loaded(_dts[key], job, key, lang)
-    return reports[0], taxonomy_seconds
-
-
-def _changes_for(kept: KeptFiling | None, opened: _Opened, key: tuple[str, str]) -> list[Change] | None:
-    """The fact texts to give ``kept`` for the opened file, or ``None`` if it cannot take the file
-    (another path or model, a file to be moved to the package's framework, another shape)."""
-    if kept is None or kept.taxonomy != key or kept.path != opened.path.resolve():
-        return None
-    if opened.ref.framework != opened.catalog.framework:
-        return None
-    return text_changes(kept.kept, opened.tree)
-
-
-def _with_arelle_part(report: FileReport, part: FileReport) -> FileReport:
-    """``report`` (the checks run in this process) completed with what the kept child found with
-    Arelle, in the order a fresh child gives (it appends to the prepared report)."""
-    report.findings.extend(part.findings)
-    report.assertions = part.assertions
-    report.error = report.error or part.error
-    return report
-
-
-def _keep_loaded(dts: Any, job: _Job, key: tuple[str, str], lang: str) -> KeptFiling | None:
-    """Fork the child that loads ``job``'s file now and validates the next one (if it fits)."""
-    from arelle import ModelDocument
-
-    from nbb_filing.taxonomy import arelle_env
-
-    pre, hints = _prechecked.get(key), dict(_hints.get(key, {}))
-    assert job.tree is not None
-    kept = snapshot(job.tree)
-
-    def serve(wait: Callable[[], Any], answer: Callable[[bytes], None]) -> None:  # pragma: no cover - in the child
-        import pickle
-
-        with arelle_env.capture() as log, arelle_env.skipping(skip_patterns()):
-            doc = ModelDocument.load(dts, str(job.target), isEntry=True)
-            if doc is None or any(r.level not in ("info", "debug") for r in log.records):
-                return  # a load with messages is never reused (kept_filing's docstring says why)
-            if not loaded_as_kept(doc, kept):
-                return  # the file changed since this process read it
-            order = wait()
-            if order is None:
-                return
-            changes, report, line_by_id = order
-            if not patch_facts(dts, doc, changes):
-                answer(pickle.dumps(UNPATCHABLE))
-                return
-            try:
-                job_now = replace(job, line_by_id=line_by_id)
-                learnt = _validate_loaded(report, dts, doc, job_now, lang, pre, hints, log, _two_cores())
-                payload = pickle.dumps((report, learnt))
-            except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
-                payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
-            answer(payload)
-
-    try:
-        return KeptFiling.start(job.target, kept, key, serve)
-    except OSError:  # no process or pipe to spare: the next validation loads its file itself
-        return None
-
-
-def _two_cores() -> bool:
-    """Whether a session's validation child may share its formula run with a grandchild: this
-    process waits meanwhile, so a second core is free if the machine lets us use one."""
-    try:
-        return len(os.sched_getaffinity(0)) >= 2
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return (os.cpu_count() or 1) >= 2
-
-
-def _drop_kept() -> None:
-    global _kept
-    if _kept is not None:
-        _kept.discard()
-        _kept = None
-
-
-def serialise_retargeted(orig_root: etree._Element, framework: str) -> bytes:
-    """The filing moved to ``framework`` (schemaRef, enumeration namespaces), as bytes Arelle loads.
-
-    :func:`nbb_filing.taxonomy.filing_xml.retarget_framework` keeps every prefix declared (those used only
-    in QName values too) and the source lines, so line numbers in Arelle's messages still match
-    the user's file.
-    """
-    from nbb_filing.taxonomy.filing_xml import retarget_framework
-
-    new_tree, _ = retarget_framework(etree.ElementTree(orig_root), framework)
-    return etree.tostring(new_tree, xml_declaration=True, encoding="UTF-8")
-
-
-# ====================================================================== Arelle
-
-_configured: set[str] = set()
-_config_lock = threading.Lock()
-
-
-def _configure(info: PackageInfo) -> Any:
-    """The offline controller with validation options as ``arelleCmdLine`` would set them for
-    ``-v --baseTaxonomyValidation none --validateDuplicateFacts all --formulaAsserResultCounts``."""
-    from nbb_filing.taxonomy import arelle_env
-
-    c = arelle_env.use_package(info)
-    with _config_lock:
-        if info.sha256 not in _configured:
-            from arelle.ModelFormulaObject import FormulaOptions
-            from arelle.ValidateDuplicateFactsConst import DuplicateType
-            from arelle.ValidateXbrlCalcs import ValidateCalcsMode
-            from arelle.ValidateXbrlDTS import ValidateBaseTaxonomiesMode
-
-            mm = c.modelManager
-            mm.disclosureSystem.select(None)
-            mm.validateDisclosureSystem = False
-            mm.baseTaxonomyValidationMode = ValidateBaseTaxonomiesMode.NONE
-            mm.validateDuplicateFacts = DuplicateType.INCONSISTENT | DuplicateType.CONSISTENT
-            mm.validateCalcs = ValidateCalcsMode.NONE  # the NBB has no calculation linkbase
-            fo = FormulaOptions()
-            fo.formulaAction = "run"
-            mm.formulaOptions = fo
-            # XPath parsing of formulas needs the (empty) custom transform registry, which only
-            # the command-line front end initialises.
-            mm.customTransforms = None
-            mm.loadCustomTransforms()
-            _configured.add(info.sha256)
-    return c
-
-
-def _run_arelle(report: FileReport, job: _Job, info: PackageInfo, lang: str) -> None:
+def _run_arelle(report: FileReport, job: Job, info: PackageInfo, lang: str) -> None:
     """Load the instance with its whole taxonomy from scratch, validate, collect (no reuse)."""
     from nbb_filing.taxonomy import arelle_env
 
-    _configure(info)
+    kept_dts.configure(info)
     from nbb_filing.core.progress import step
 
     with (
