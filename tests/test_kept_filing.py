@@ -228,7 +228,7 @@ def test_a_run_on_two_cores_reports_what_a_single_run_reports(
 
     def noting():  # runs in the validation child: a file tells the test it ran
         (marks / str(os.getpid())).touch()
-        return fork_half() if grandchild else (lambda: None)
+        return fork_half() if grandchild else ((lambda: None), -1)
 
     monkeypatch.setattr(formula_halves, "_fork_half", noting)
     path = tmp_path / "filing.xbrl"

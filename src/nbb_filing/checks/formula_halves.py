@@ -4,12 +4,12 @@ In a session the parent waits while a forked child validates the filing, so one 
 formula run is the larger part of the child's work (m82-f sample: ~0.5 s of ~0.75 s, 235
 assertions).  Arelle evaluates the assertions one after the other, in the order of the taxonomy's
 set of variable sets, and each evaluation stands alone.  So the run is cut at the middle of that
-order: at its start the child forks a grandchild, which evaluates the second half (Arelle's own
-``runIDs`` option) while the child evaluates the first.  The grandchild sends back the messages its
-evaluations logged and the counts of its assertions; the child puts the messages after its own
-(where a single run logs them: the second half is evaluated after the first) and the counts on its
-assertions.  What the run logs before its first evaluation is the same in both processes and kept
-once.  ``tests/test_kept_filing.py`` compares the reports with single runs.
+order: once Arelle has analysed the variable sets, before the first evaluation, the child forks a
+grandchild, which evaluates the second half (Arelle's own ``runIDs`` option) while the child
+evaluates the first.  The grandchild sends back the messages its evaluations logged and the counts
+of its assertions; the child puts the messages after its own (where a single run logs them: the
+second half is evaluated after the first) and the counts on its assertions.  The run's
+preparation is done and logged once, before the fork.  ``tests/test_kept_filing.py`` compares the reports with single runs.
 
 Used only where the cut cannot change a result: every variable set is an assertion with an id of
 its own, none is evaluated inside another (``variablesScope``), no consistency assertion.
@@ -91,23 +91,24 @@ def formulas_on_two_cores(dts: Any, log: CapturedLog) -> Iterator[None]:
             if cut is None:
                 return
             split["cut"], split["start"] = cut, len(log.records)
-            answer = _fork_half()
+            answer, grandchild_fd = _fork_half()
             if answer is None:  # the grandchild: the second half
-                split["grandchild"] = True
+                split["fd"] = grandchild_fd
                 options.runIDs = _pattern(cut[1])
             else:
                 split["answer"] = answer
                 options.runIDs = _pattern(cut[0])
 
+        before = options.runIDs
         ran = False
         try:
             with replaced((ValidateFormula, "evaluateModelVariableSet", analysing)):
                 original(val, *args, **kwargs)
             ran = True
         finally:
-            options.runIDs = None
-            if split.get("grandchild"):  # pragma: no cover - the grandchild answers and leaves, whatever happened
-                _answer((log.records[split["start"] :], _counts(split["cut"][1])) if ran else None)
+            options.runIDs = before
+            if "fd" in split:  # pragma: no cover - the grandchild answers and leaves, whatever happened
+                _answer(split["fd"], (log.records[split["start"] :], _counts(split["cut"][1])) if ran else None)
         if "cut" not in split:
             return
         first, second = split["cut"]
@@ -179,33 +180,28 @@ def _picklable(result: tuple[list[LogRecord], dict[str, tuple[int, ...]]]) -> by
         return pickle.dumps((plain, counts))
 
 
-#: in the grandchild: where its answer goes
-_answer_fd: list[int] = []
-
-
-def _fork_half() -> Any:
-    """Fork the grandchild.  In the child: returns the function that waits for the grandchild's
-    answer (``None`` if it failed), or a function answering ``None`` at once if nothing could be
-    forked.  In the grandchild: returns ``None`` (it answers with :func:`_answer`)."""
+def _fork_half() -> tuple[Any, int]:
+    """Fork the grandchild.  In the child: ``(answer, -1)``, ``answer()`` waiting for the
+    grandchild's result (``None`` if it failed; at once ``None`` if nothing could be forked).  In
+    the grandchild: ``(None, fd)``, the pipe it answers on with :func:`_answer`."""
     try:
         rfd, wfd = os.pipe()
     except OSError:
-        return lambda: None
+        return (lambda: None), -1
     parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
         os.close(rfd)
         os.close(wfd)
-        return lambda: None
+        return (lambda: None), -1
     if pid == 0:  # pragma: no cover - the grandchild (its messages are what the tests compare)
         try:
             die_with_parent(parent)
             os.close(rfd)
         except BaseException:
             os._exit(0)
-        _answer_fd[:] = [wfd]
-        return None
+        return None, wfd
     os.close(wfd)
 
     def answer() -> Any:
@@ -217,15 +213,15 @@ def _fork_half() -> Any:
         except Exception:  # pragma: no cover - a truncated pipe
             return None
 
-    return answer
+    return answer, -1
 
 
-def _answer(result: tuple[list[LogRecord], dict[str, tuple[int, ...]]] | None) -> NoReturn:  # pragma: no cover
+def _answer(fd: int, result: tuple[list[LogRecord], dict[str, tuple[int, ...]]] | None) -> NoReturn:  # pragma: no cover
     """The grandchild's end: its half's messages and counts to the child (nothing if its run failed:
     the child then runs the half itself), then leave at once, never returning into the child's code."""
     try:
         if result is not None:
-            with os.fdopen(_answer_fd[0], "wb") as out:
+            with os.fdopen(fd, "wb") as out:
                 out.write(_picklable(result))
     finally:
         os._exit(0)

@@ -227,7 +227,6 @@ class _Child(NamedTuple):
 def _fork_child(
     index: int, report: FileReport, dts: Any, job: Job, info: PackageInfo, lang: str, two_cores: bool = False
 ) -> _Child:
-    import pickle
 
     key = (info.sha256, job.model)
 
@@ -239,17 +238,26 @@ def _fork_child(
         try:
             die_with_parent(parent)  # a killed parent (even SIGKILL) takes its children along
             os.close(rfd)
-            try:
-                learnt = _validate_on_dts(report, dts, job, lang, _prechecked.get(key), _hints.get(key, {}), two_cores)
-                payload = pickle.dumps((report, learnt))
-            except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
-                payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
+            pre, hints = _prechecked.get(key), _hints.get(key, {})
+            payload = _answer_of(report, lambda: _validate_on_dts(report, dts, job, lang, pre, hints, two_cores))
             with os.fdopen(wfd, "wb") as out:
                 out.write(payload)
         finally:
             os._exit(0)
     os.close(wfd)
     return _Child(index, pid, rfd, started, key)
+
+
+def _answer_of(report: FileReport, validate: Callable[[], Hints]) -> bytes:
+    """In a validation child: what goes back to the parent, ``(report, hints learnt)`` or, whatever
+    went wrong, the one-line text of the error (read by :func:`_collect`)."""
+    import pickle
+
+    try:
+        learnt = validate()
+        return pickle.dumps((report, learnt))
+    except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
+        return pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
 
 
 def _reap(child: _Child, reports: list[FileReport], children: Children) -> None:
@@ -418,7 +426,7 @@ def _validate_one_kept(
         result: Any = None
         if running is not None:
             child, result = running, _collect(running, children)
-            if isinstance(result, tuple) and isinstance(result[0], FileReport) and job.target == Path(path).resolve():
+            if isinstance(result, tuple) and isinstance(result[0], FileReport) and job.target == opened.path.resolve():
                 reports[0].seconds = 0.0  # the call's whole time is the child's (the checks ran meanwhile)
                 result = (_with_arelle_part(reports[0], result[0]), result[1])
                 _kept_uses += 1
@@ -437,7 +445,7 @@ def _validate_one_kept(
             result = _collect(child, children)
         assert child is not None
         _settle(child, result, reports)
-        if keep and job.tree is not None and job.target == Path(path).resolve() and key in _dts:
+        if keep and job.tree is not None and job.target == opened.path.resolve() and key in _dts:
             _kept = _keep_loaded(_dts[key], job, key, lang)
     return reports[0], taxonomy_seconds
 
@@ -487,13 +495,12 @@ def _keep_loaded(dts: Any, job: Job, key: tuple[str, str], lang: str) -> KeptFil
             if not patch_facts(dts, doc, changes):
                 answer(pickle.dumps(UNPATCHABLE))
                 return
-            try:
-                job_now = replace(job, line_by_id=line_by_id)
-                learnt = _validate_loaded(report, dts, doc, job_now, lang, pre, hints, log, _two_cores())
-                payload = pickle.dumps((report, learnt))
-            except BaseException as e:  # noqa: BLE001 - everything must go back to the parent
-                payload = pickle.dumps(f"{type(e).__name__}: {' '.join(str(e).split())}")
-            answer(payload)
+            job_now = replace(job, line_by_id=line_by_id)
+            answer(
+                _answer_of(
+                    report, lambda: _validate_loaded(report, dts, doc, job_now, lang, pre, hints, log, _two_cores())
+                )
+            )
 
     try:
         return KeptFiling.start(job.target, kept, key, serve)

@@ -40,16 +40,10 @@ from typing import Any
 from lxml import etree
 
 from nbb_filing.core.lifetime import die_with_parent
+from nbb_filing.core.xmlns import LINK, XBRLDI, XBRLI, XLINK
 
 #: Namespaces whose elements are not facts: a change of their text changes a context, a unit or a link.
-_NOT_FACTS = frozenset(
-    {
-        "http://www.xbrl.org/2003/instance",
-        "http://www.xbrl.org/2003/linkbase",
-        "http://xbrl.org/2006/xbrldi",
-        "http://www.w3.org/1999/xlink",
-    }
-)
+_NOT_FACTS = frozenset({XBRLI, LINK, XBRLDI, XLINK})
 
 #: What a kept child writes back when the changes it was given do not fit what it loaded.
 UNPATCHABLE = "unpatchable"
